@@ -26,6 +26,8 @@ export interface MepRequest {
   offset?: number;
   /** Partial reads: bytes asked for. */
   count?: number;
+  /** Writes: the table data written (for procedures: PROC | SEQ_NBR | PARM_DATA). */
+  data?: Uint8Array;
   /** Procedures: procedure number (bits 0–10 + manufacturer bit 11) and procedure sequence number. */
   procedure?: number;
   procSeq?: number;
@@ -63,7 +65,7 @@ export function fullWrite(table: number, data: Uint8Array): MepRequest {
   checkRange('table id', table, 0xffff);
   checkRange('data length', data.length, 0xffff);
   const apdu = new ByteWriter(5 + data.length).u8(CMD_FULL_WRITE).u16be(table).u16be(data.length).bytes(data).toBytes();
-  return { kind: 'full-write', table, apdu };
+  return { kind: 'full-write', table, data, apdu };
 }
 
 /** 0x4F partial write (INFERRED by analogy with C12.18; the reference never sends it). */
@@ -78,7 +80,7 @@ export function partialWrite(table: number, offset: number, data: Uint8Array): M
     .u16be(data.length)
     .bytes(data)
     .toBytes();
-  return { kind: 'partial-write', table, offset, apdu };
+  return { kind: 'partial-write', table, offset, data, apdu };
 }
 
 /** Procedure call: a full write of BT07 = PROC (LE16) | SEQ_NBR | PARM_DATA (spec §10.6). */
@@ -89,7 +91,7 @@ export function procedureCall(procedure: number, procSeq: number, params: Uint8A
   }
   const body = new ByteWriter(3 + params.length).u16le(procedure).u8(procSeq).bytes(params).toBytes();
   const write = fullWrite(BT07, body);
-  return { kind: 'procedure', table: BT07, procedure, procSeq, apdu: write.apdu };
+  return { kind: 'procedure', table: BT07, procedure, procSeq, data: body, apdu: write.apdu };
 }
 
 /** Next procedure sequence number: 5,6,7,8,9,5,… */

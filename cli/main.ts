@@ -1,0 +1,44 @@
+// `mep`: the command-line tool for bringing up hardware and for scripts. Every failure is one clear line on stderr
+// and a non-zero exit: 2 for a usage error, 1 for anything else.
+import { UsageError } from './usage';
+import { frameCommand } from './commands/frame';
+import { decodeCommand } from './commands/decode';
+import { readCommand } from './commands/read';
+import { simCommand } from './commands/sim';
+import { demoCommand } from './commands/demo';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  frame: frameCommand,
+  decode: decodeCommand,
+  read: readCommand,
+  sim: simCommand,
+  demo: demoCommand,
+};
+
+const HELP = `mep — MEP (OSGP meter expansion port) tool
+
+  mep frame  --key <MBK> --seq <n> (--read <table> | --partial <table> <offset> <count> | --apdu <hex>)
+  mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data] <reply-hex>
+  mep read   --port <serial path | tcp://host:port> --key <MBK> [--table <table>… | --all] [--watch]
+  mep sim    [--tcp <port> | --stdio | --serial <path>] [--key <MBK>] [--profile three-phase|one-phase] [--faults …]
+  mep demo   a simulated meter and a live read of it, in one process
+
+Tables: BT28, ET13, 28, 0x080d. Keys: 16–20 ASCII characters, or 32–40 hex digits.
+Run "mep <command> --help" for the options of one command.`;
+
+async function main(argv: string[]): Promise<void> {
+  const name = argv[0];
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP + '\n');
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  await command(argv.slice(1));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`mep: ${message}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,31 @@
+// Decodes the tables the session reads, keeping the context later tables need (BT21 dimensions for BT23/BT28,
+// ET11 entry size for ET13), so decoders never read global state (architecture C1).
+import { MepRequest } from './requests';
+import { BT21, BT23, ET11, tableName } from './table-ids';
+import { decodeTable, TableContext } from './tables/index';
+import { Bt21 } from './tables/bt21-actual-registers';
+import { SessionCommand } from './session-types';
+
+export type TableOutcome = { ok: true; command: SessionCommand } | { ok: false; message: string };
+
+export class SessionTables {
+  private ctx: TableContext = {};
+
+  /** True when BT23 starts with the NBR_DEMAND_RESETS byte (BT21 flag bit 2, spec §10.3). */
+  demandResetByte(): boolean {
+    const bt21 = this.ctx.bt21 as Bt21 | undefined;
+    return !!bt21 && bt21.demandResetCounter;
+  }
+
+  accept(request: MepRequest, data: Uint8Array, now: number): TableOutcome {
+    const partial = request.kind === 'partial-read';
+    if (partial && !(request.table === BT23 && request.offset === 0)) {
+      return { ok: false, message: `no decoder for a partial read of ${tableName(request.table)}` };
+    }
+    const decoded = decodeTable(request.table, data, this.ctx);
+    if (!decoded.ok) return { ok: false, message: decoded.message };
+    if (request.table === BT21) this.ctx.bt21 = decoded.value as Bt21;
+    if (request.table === ET11) this.ctx.et11 = decoded.value as TableContext['et11'];
+    return { ok: true, command: { type: 'table', table: request.table, value: decoded.value, partial, at: now } };
+  }
+}

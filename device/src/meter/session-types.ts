@@ -1,0 +1,102 @@
+// Types shared by the meter session (session.ts), its driver (poller.ts) and the app: options, the commands the
+// session asks its driver to carry out, and the user-facing link status.
+import { PayloadCipher } from './cipher';
+import { ReplyDigestCandidate, ReplyDigestMode } from './reply-digest';
+
+/** What a user is told about the link (spec §14 "Diagnostics to surface to the user"). */
+export type LinkState =
+  | 'starting' // powering up the MEP link / first requests
+  | 'online' // readings are flowing
+  | 'no-reply' // not a single byte from the meter: MEP port disabled by the utility, ENABLE line or cabling
+  | 'garbled' // bytes arrive but never a valid frame: wiring, baud rate, noise
+  | 'auth-failed' // 0x0B persists: wrong MBK key; the session stops hammering the meter
+  | 'busy' // the meter answers busy (0x06–0x09) or keeps moving its sequence number (uplink traffic)
+  | 'sequence-error' // 0x0C loop that adopting the meter's number does not end
+  | 'loopback'; // our request came back byte for byte: TX wired to RX
+
+export interface LinkStatus {
+  state: LinkState;
+  /** One sentence for the user. */
+  message: string;
+  /** Time (clock ms) the state was entered. */
+  since: number;
+}
+
+/** Alert acknowledgement (spec §13, §12 EP39): what EP39 should post is UNKNOWN, hence a switch.
+ *  'none' reads the alert flags only; 'ep39-empty' posts type 4 / status 1 with no data (default);
+ *  'ep39-reference' posts the reference firmware's dummy bytes 01..06 (known to be accepted, but fake data). */
+export type AlertAcknowledge = 'none' | 'ep39-empty' | 'ep39-reference';
+
+export interface SessionOptions {
+  /** 16-byte digest key from parseMbk (key.ts). */
+  digestKey: Uint8Array;
+  /** First sequence number to use, e.g. the last one persisted (spec §5 recommends persisting it). Default 0. */
+  initialSeq?: number;
+  /** Period of the BT23 + BT28 poll, ms. Default 5000. */
+  pollIntervalMs?: number;
+  /** Reply timeout after the request has left the UART, ms. Default 1000 (spec §14 recommended). */
+  replyTimeoutMs?: number;
+  /** Identical retransmissions before a link reset. Default 3 (spec §14). */
+  retransmissions?: number;
+  /** Consecutive 0x0C replies tolerated for one request. Default 3 (spec §5). */
+  maxSequenceResyncs?: number;
+  /** Consecutive 0x0B replies before the session declares the key wrong. Default 3. */
+  authFailureLimit?: number;
+  /** While the key is reported wrong, probe the meter this often, ms. Default 300000 (5 min). */
+  authRetryMs?: number;
+  /** Back-off after a failed link reset: first and largest delay, ms. Defaults 2000 and 60000. */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** Delay before retrying a request answered busy (0x06–0x09), ms. Default 1000. Attempts bounded by retransmissions. */
+  busyRetryMs?: number;
+  /** Re-read the meter clock (BT52) this often, ms. Default 60000. */
+  clockIntervalMs?: number;
+  /** Reply digest policy (spec §4.6). Default 'log'. */
+  replyDigest?: ReplyDigestMode;
+  /** Periodic BT23 read: 'partial' (offset 0, A+16 bytes; default, works on Gen-3 and Gen-4) or 'full'. */
+  bt23Read?: 'partial' | 'full';
+  /** Max reply length argument of full reads; null sends the 3-byte form (spec §3.3). Default 512. */
+  maxReplyLength?: number | null;
+  alertAcknowledge?: AlertAcknowledge;
+  cipher?: PayloadCipher;
+  /** UART speed for the transmit-time part of the reply deadline. Default 9600. */
+  baudRate?: number;
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** What the session asks its driver to do; the session itself does no I/O. */
+export type SessionCommand =
+  | { type: 'send'; bytes: Uint8Array }
+  /** Cycle ENABLE and the transceiver, drop received bytes, then call session.linkReady() (spec §2). */
+  | { type: 'reset-link' }
+  /** A decoded table; `partial` for partial reads (e.g. BT23 total block only). */
+  | { type: 'table'; table: number; value: unknown; partial: boolean; at: number }
+  | { type: 'status'; status: LinkStatus }
+  /** Persist this sequence number so the next boot starts there (spec §5). */
+  | { type: 'sequence'; next: number }
+  | { type: 'alert-handled'; ok: boolean; detail: string; resultCode?: number }
+  | { type: 'log'; level: LogLevel; message: string };
+
+/** Counters for the diagnostics message. */
+export interface SessionStats {
+  requests: number;
+  replies: number;
+  timeouts: number;
+  retransmissions: number;
+  linkResets: number;
+  sequenceResyncs: number;
+  authFailures: number;
+  busyReplies: number;
+  errorReplies: number;
+  discardedBytes: number;
+  unexpectedFrames: number;
+  staleReplies: number;
+  decodeErrors: number;
+  alerts: number;
+  alertChainsCompleted: number;
+  alertChainsFailed: number;
+  pollCycles: number;
+  /** Reply digest construction seen most often (log/enforce modes), null if none matched yet. */
+  replyDigest: ReplyDigestCandidate | null;
+}
