@@ -14,6 +14,25 @@ function shortRead(offset: number, need: number, have: number): ShortReadError {
   return e;
 }
 
+export function readU32be(b: Uint8Array, i: number): number {
+  return (
+    (((b[i] as number) << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0
+  );
+}
+
+export function readI32le(b: Uint8Array, i: number): number {
+  return (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24);
+}
+
+export function asciiOf(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i] as number;
+    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : c === 0 ? ' ' : '?';
+  }
+  return s;
+}
+
 export class ByteReader {
   readonly bytes: Uint8Array;
   pos: number;
@@ -79,25 +98,6 @@ export class ByteReader {
   ascii(n: number): string {
     return asciiOf(this.bytesOf(n));
   }
-}
-
-export function readU32be(b: Uint8Array, i: number): number {
-  return (
-    (((b[i] as number) << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0
-  );
-}
-
-export function readI32le(b: Uint8Array, i: number): number {
-  return (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24);
-}
-
-export function asciiOf(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i] as number;
-    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : c === 0 ? ' ' : '?';
-  }
-  return s;
 }
 
 /** Growable big/little-endian writer used by request builders and the simulator. */

@@ -27,6 +27,10 @@ const VALID = 1;
 const INVALID = 2;
 const INCOMPLETE = 3;
 
+function isRequestCommand(code: number): boolean {
+  return code === CMD_FULL_READ || code === CMD_PARTIAL_READ || code === CMD_FULL_WRITE || code === CMD_PARTIAL_WRITE;
+}
+
 export class FrameDecoder {
   private readonly kind: 'reply' | 'request';
   private readonly maxFrame: number;
@@ -166,8 +170,4 @@ export class FrameDecoder {
     // Unknown commands still reach the meter, which answers 0x01 (spec §15.4); a client never expects them.
     return this.kind === 'request' ? VALID : INVALID;
   }
-}
-
-function isRequestCommand(code: number): boolean {
-  return code === CMD_FULL_READ || code === CMD_PARTIAL_READ || code === CMD_FULL_WRITE || code === CMD_PARTIAL_WRITE;
 }

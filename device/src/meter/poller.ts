@@ -38,10 +38,7 @@ export class MeterPoller {
 
   constructor(deps: PollerDeps) {
     this.deps = deps;
-    const self = this;
-    deps.link.onData(function (chunk: Uint8Array) {
-      self.onBytes(chunk);
-    });
+    deps.link.onData((chunk: Uint8Array) => this.onBytes(chunk));
   }
 
   start(): void {
@@ -71,10 +68,9 @@ export class MeterPoller {
     if (this.idleTimer !== null) t.clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (this.decoder.buffered() > 0) {
-      const self = this;
-      this.idleTimer = t.setTimeout(function () {
-        self.idleTimer = null;
-        self.handleFrames(self.decoder.idle());
+      this.idleTimer = t.setTimeout(() => {
+        this.idleTimer = null;
+        this.handleFrames(this.decoder.idle());
       }, this.deps.interByteTimeoutMs || 200);
     }
     this.reschedule();
@@ -103,11 +99,10 @@ export class MeterPoller {
 
   private resetLink(): void {
     this.decoder.reset();
-    const self = this;
-    this.deps.link.reset(function () {
-      if (!self.running) return;
-      self.decoder.reset(); // bytes seen while the link came up are noise (spec §2)
-      self.run(self.deps.session.linkReady(self.deps.timers.now()));
+    this.deps.link.reset(() => {
+      if (!this.running) return;
+      this.decoder.reset(); // bytes seen while the link came up are noise (spec §2)
+      this.run(this.deps.session.linkReady(this.deps.timers.now()));
     });
   }
 
@@ -118,10 +113,9 @@ export class MeterPoller {
     this.sessionTimer = null;
     const at = this.deps.session.nextDeadline();
     if (at < 0) return;
-    const self = this;
-    this.sessionTimer = t.setTimeout(function () {
-      self.sessionTimer = null;
-      self.run(self.deps.session.tick(self.deps.timers.now()));
+    this.sessionTimer = t.setTimeout(() => {
+      this.sessionTimer = null;
+      this.run(this.deps.session.tick(this.deps.timers.now()));
     }, Math.max(0, at - t.now()));
   }
 }

@@ -131,7 +131,7 @@ export class MeterSession {
     if (first) {
       this.queue.unshift(first);
     } else {
-      this.log('debug', 'alert while an alert chain is running: no second chain (spec §13 step 6)');
+      this.log('debug', 'alert while an alert chain is running: no second chain (spec 13, step 6)');
     }
     if (this.phase === 'ready') this.pump(now);
     return this.flush();
@@ -171,7 +171,7 @@ export class MeterSession {
     const job = this.current;
     if (this.phase !== 'awaiting' || !job) {
       this.stats.unexpectedFrames++;
-      this.log('debug', `reply while no request is outstanding (${bytes.length} bytes): dropped (spec §3.5 rule 5)`);
+      this.log('debug', `reply while no request is outstanding (${bytes.length} bytes): dropped (spec 3.5, rule 5)`);
       return this.flush();
     }
     if (job.frame && bytesEqual(bytes, job.frame)) {

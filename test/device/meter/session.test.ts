@@ -321,7 +321,7 @@ describe('[MEP §4.6] reply digests', () => {
     h.start();
     const req = h.sent[0]!;
     const bad = replyFrame(req.seq, 0, readPayload(TABLE_IMAGES[BT52]!));
-    bad[bad.length - 1] ^= 0xff;
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
     h.deliver(bad);
     expect(h.tables(BT52).length).toBe(0);
     h.deliver(replyFrame(req.seq, 0, readPayload(TABLE_IMAGES[BT52]!)));

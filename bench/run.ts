@@ -1,0 +1,17 @@
+// npm run bench: prints the figures the issues ask for. A benchmark, not a timed test: it never fails on a number.
+import { microBenchmarks, Figure } from './micro';
+
+function print(title: string, figures: Figure[]): void {
+  process.stdout.write(`\n${title}\n`);
+  for (const f of figures) process.stdout.write(`  ${f.name.padEnd(72)} ${f.value.toFixed(2).padStart(10)} ${f.unit}\n`);
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`MEP Bridge benchmark — Node ${process.version}, ${new Date().toISOString()}\n`);
+  print('Protocol core (Node):', microBenchmarks());
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
