@@ -1,0 +1,112 @@
+// mep sim: the meter simulator on a TCP port, on stdin/stdout, or on a serial device (a USB-serial adapter, or one
+// end of a pseudo-terminal pair, so real hardware or another interpreter can talk to it).
+import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { serveTcp } from '../../device/sim/meter-sim/transport-tcp';
+import { attachStdio } from '../../device/sim/meter-sim/transport-stdio';
+import { attachSerial } from '../../device/sim/meter-sim/transport-serial';
+import type { ProfileName } from '../../device/sim/meter-sim/profiles';
+import { parseMbk } from '../../device/src/meter/key';
+import { FAULT_HELP, parseFaults } from '../fault-spec';
+import { integerArg, parseCommandLine, UsageError } from '../usage';
+
+/** The key of the synthetic vectors in ../shared/vectors: fine for a simulator, never a real meter's key. */
+export const DEMO_KEY = 'ABCDEFGHIJKLMNOPQRST';
+
+const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key <MBK>] [--profile three-phase|one-phase]
+        [--faults <list>] [--pacing realtime|instant] [--speed <factor>] [--alert-every <ms>] [--seq <n>] [--seed <n>]
+
+A simulated meter (default: tcp port 7000 on 127.0.0.1, key ${DEMO_KEY}, real 9600-baud pacing).
+--speed: simulated seconds per real second for the load model (energy registers grow faster).
+--faults: comma-separated, e.g. garbage=0.1,chunking=1-8,seqbump=0.05
+${FAULT_HELP}`;
+
+export interface SimSettings {
+  key: string;
+  profile: ProfileName;
+  pacing: 'realtime' | 'instant';
+  timeScale: number;
+  alertIntervalMs?: number;
+  initialSeq?: number;
+  seed?: number;
+  faults: ReturnType<typeof parseFaults>;
+}
+
+export function createSim(s: SimSettings): MeterSimulator {
+  return new MeterSimulator({
+    key: s.key,
+    profile: s.profile,
+    pacing: s.pacing,
+    timeScale: s.timeScale,
+    alertIntervalMs: s.alertIntervalMs,
+    initialSeq: s.initialSeq,
+    seed: s.seed,
+    faults: s.faults,
+  });
+}
+
+export async function simCommand(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine(
+    argv,
+    {
+      tcp: { type: 'string' },
+      host: { type: 'string' },
+      stdio: { type: 'boolean' },
+      serial: { type: 'string' },
+      key: { type: 'string' },
+      profile: { type: 'string' },
+      faults: { type: 'string' },
+      pacing: { type: 'string' },
+      speed: { type: 'string' },
+      'alert-every': { type: 'string' },
+      seq: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    HELP,
+  );
+  const transports = [values.tcp !== undefined, !!values.stdio, values.serial !== undefined].filter(Boolean).length;
+  if (transports > 1) throw new UsageError('choose one of --tcp, --stdio, --serial');
+  const key = values.key ?? DEMO_KEY;
+  const parsed = parseMbk(key);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  const profile = (values.profile ?? 'three-phase') as ProfileName;
+  if (profile !== 'three-phase' && profile !== 'one-phase') throw new UsageError('--profile must be three-phase or one-phase');
+  const pacing = (values.pacing ?? 'realtime') as 'realtime' | 'instant';
+  if (pacing !== 'realtime' && pacing !== 'instant') throw new UsageError('--pacing must be realtime or instant');
+  const speed = values.speed === undefined ? 1 : Number(values.speed);
+  if (!(speed > 0 && speed <= 100000)) throw new UsageError('--speed must be a number above 0');
+  const sim = createSim({
+    key,
+    profile,
+    pacing,
+    timeScale: speed,
+    alertIntervalMs: values['alert-every'] === undefined ? undefined : integerArg(values['alert-every'], '--alert-every', 86400000),
+    initialSeq: values.seq === undefined ? undefined : integerArg(values.seq, '--seq', 0xffffffff),
+    seed: values.seed === undefined ? undefined : integerArg(values.seed, '--seed', 0xffffffff),
+    faults: parseFaults(values.faults),
+  });
+  let close: () => Promise<void> | void;
+  if (values.stdio) {
+    close = attachStdio(sim).close;
+    process.stderr.write('mep sim: meter on stdin/stdout\n');
+  } else if (values.serial !== undefined) {
+    const handle = await attachSerial(sim, values.serial).catch((err: Error) => {
+      throw new Error(`cannot open serial port ${values.serial}: ${err.message}`);
+    });
+    close = handle.close;
+    process.stderr.write(`mep sim: meter on serial port ${values.serial} (9600 8N1)\n`);
+  } else {
+    const port = values.tcp === undefined ? 7000 : integerArg(values.tcp, '--tcp', 65535);
+    const handle = await serveTcp(sim, port, values.host ?? '127.0.0.1').catch((err: Error) => {
+      throw new Error(`cannot listen on port ${port}: ${err.message}`);
+    });
+    close = handle.close;
+    process.stderr.write(`mep sim: ${profile} meter on tcp://${handle.host}:${handle.port}${values.key ? '' : ` (demo key ${DEMO_KEY})`}\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await close();
+  sim.close();
+}
