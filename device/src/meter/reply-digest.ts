@@ -64,13 +64,18 @@ export interface ReplyDigestVerdict {
   matched?: ReplyDigestCandidate | null;
 }
 
-/** Per-session reply digest policy. In 'log' mode it checks only the first `sampleLimit` replies (each check costs up
- *  to five digests, ~5 ms each on the device: espruino.md §3), then keeps reporting what it found. */
+/** Per-session reply digest policy.
+ *  'log': checks the first `sampleLimit` replies against every candidate (each check costs up to five digests,
+ *  ~5 ms each on the device: espruino.md §3). If one construction matched all but at most two of them, this meter has
+ *  confirmed it: from then on every reply is checked against that construction alone (one digest per reply) and a
+ *  mismatch is treated as line corruption. Otherwise checking stops and every reply is accepted, as the reference does.
+ *  'enforce': every reply must match some candidate. 'off': nothing is checked. */
 export class ReplyDigestPolicy {
   readonly mode: ReplyDigestMode;
   private readonly key: Uint8Array;
   private readonly sampleLimit: number;
   private sampled: number;
+  private locked: ReplyDigestCandidate | null;
   /** Tally per candidate (and 'none') over the sampled replies. */
   readonly tally: { [name: string]: number };
 
@@ -79,6 +84,7 @@ export class ReplyDigestPolicy {
     this.key = key;
     this.sampleLimit = sampleLimit === undefined ? 8 : sampleLimit;
     this.sampled = 0;
+    this.locked = null;
     this.tally = {};
   }
 
@@ -97,13 +103,26 @@ export class ReplyDigestPolicy {
     return best;
   }
 
+  /** The construction this meter confirmed in 'log' mode, once it has. */
+  confirmed(): ReplyDigestCandidate | null {
+    return this.locked;
+  }
+
   check(frame: Uint8Array, seq: number): ReplyDigestVerdict {
     if (this.mode === 'off') return { accept: true };
+    if (this.locked) {
+      const ok = bytesEqual(replyDigestFor(this.locked, this.key, frame, seq), frame.subarray(frame.length - 8));
+      return { accept: ok, matched: ok ? this.locked : null };
+    }
     if (this.mode === 'log' && this.sampled >= this.sampleLimit) return { accept: true };
     const matched = matchReplyDigest(this.key, frame, seq);
     this.sampled++;
     const name = matched || 'none';
     this.tally[name] = (this.tally[name] || 0) + 1;
+    if (this.mode === 'log' && this.sampled === this.sampleLimit) {
+      const best = this.best();
+      if (best && (this.tally[best] as number) >= this.sampleLimit - 2) this.locked = best;
+    }
     return { accept: this.mode !== 'enforce' || matched !== null, matched };
   }
 }

@@ -187,7 +187,7 @@ export class MeterSession {
     const verdict = this.digestPolicy.check(bytes, job.seq);
     if (verdict.matched !== undefined) this.stats.replyDigest = this.digestPolicy.best();
     if (!verdict.accept) {
-      this.log('warn', 'reply digest matches no known construction: dropped (reply digest mode enforce)');
+      this.log('warn', 'reply digest does not verify: dropped as corrupted');
       return this.flush();
     }
     this.onReply(job, parsed.reply, now);
