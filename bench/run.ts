@@ -1,5 +1,6 @@
 // npm run bench: prints the figures the issues ask for. A benchmark, not a timed test: it never fails on a number.
 import { microBenchmarks, Figure } from './micro';
+import { pollingBenchmark } from './polling';
 
 function print(title: string, figures: Figure[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -9,6 +10,8 @@ function print(title: string, figures: Figure[]): void {
 async function main(): Promise<void> {
   process.stdout.write(`MEP Bridge benchmark — Node ${process.version}, ${new Date().toISOString()}\n`);
   print('Protocol core (Node):', microBenchmarks());
+  const seconds = Number(process.env.BENCH_POLL_SECONDS ?? 20);
+  print(`Continuous polling at real 9600-baud pacing (${seconds} s, simulator turnaround 0 ms):`, await pollingBenchmark(seconds));
 }
 
 main().catch((err) => {

@@ -4,6 +4,7 @@ import { parseReply } from '../../device/src/meter/frame';
 import { responseCodeInfo } from '../../device/src/meter/result-codes';
 import { BT21, ET11, tableName } from '../../device/src/meter/table-ids';
 import { decodeTable, TableContext } from '../../device/src/meter/tables/index';
+import { KNOWN_METER_BT21 } from '../../device/src/meter/known-layouts';
 import { hexArg, parseCommandLine, requireString, tableArg, toJson, UsageError } from '../usage';
 
 const HELP = `mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data] <reply-hex | @file>
@@ -12,7 +13,7 @@ Decodes a reply frame as JSON. --data: the hex is bare table data, not a whole f
 --bt21/--et11: the BT21/ET11 table data that BT23, BT28 and ET13 need (default: the layouts of the known meters).`;
 
 function context(values: { bt21?: string; et11?: string }): TableContext {
-  const ctx: TableContext = {};
+  const ctx: TableContext = { bt21: KNOWN_METER_BT21 };
   if (values.bt21) {
     const r = decodeTable(BT21, hexArg(values.bt21, '--bt21'), {});
     if (!r.ok) throw new UsageError(`--bt21: ${r.message}`);

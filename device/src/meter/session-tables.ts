@@ -1,9 +1,10 @@
 // Decodes the tables the session reads, keeping the context later tables need (BT21 dimensions for BT23/BT28,
 // ET11 entry size for ET13), so decoders never read global state (architecture C1).
 import { MepRequest } from './requests';
-import { BT21, BT23, ET11, tableName } from './table-ids';
+import { BT21, BT23, BT28, ET11, tableName } from './table-ids';
 import { decodeTable, TableContext } from './tables/index';
 import { Bt21 } from './tables/bt21-actual-registers';
+import { KNOWN_METER_BT21 } from './known-layouts';
 import { SessionCommand } from './session-types';
 
 export type TableOutcome = { ok: true; command: SessionCommand } | { ok: false; message: string };
@@ -21,6 +22,9 @@ export class SessionTables {
     const partial = request.kind === 'partial-read';
     if (partial && !(request.table === BT23 && request.offset === 0)) {
       return { ok: false, message: `no decoder for a partial read of ${tableName(request.table)}` };
+    }
+    if ((request.table === BT23 || request.table === BT28) && !this.ctx.bt21) {
+      this.ctx.bt21 = KNOWN_METER_BT21; // BT21 unreadable: assume the layout of the known meters (spec §10.2)
     }
     const decoded = decodeTable(request.table, data, this.ctx);
     if (!decoded.ok) return { ok: false, message: decoded.message };
