@@ -188,6 +188,19 @@ describe('[MEP §7] response codes', () => {
     expect(h.statuses()[h.statuses().length - 1]).toBe('online');
   });
 
+  test.each([0x01, 0x02, 0x03, 0x05, 0x0a, 0x42])('refusal code 0x%s fails that request only: logged, no retry storm, polling goes on', (code) => {
+    const h = new SessionHarness({ pollIntervalMs: 1000 });
+    h.respond = (req) => (req.table === BT28 ? { status: code } : tableAnswer(req));
+    h.start();
+    h.advance(5000);
+    const bt28 = h.sent.filter((r) => r.table === BT28).length;
+    expect(bt28).toBe(6); // once per poll cycle, never retried within one
+    expect(h.tables(BT23).length).toBe(6);
+    expect(h.session.stats.errorReplies).toBe(6);
+    expect(h.of('log').some((l) => l.level === 'warn' && l.message.startsWith('BT28: '))).toBe(true);
+    expect(h.statuses()).toEqual(['starting', 'online']);
+  });
+
   test('a stale reply that does not fit the request is dropped (spec §17 #2)', () => {
     const h = new SessionHarness();
     h.auto = false;

@@ -1,0 +1,80 @@
+// BT08 PROC_RESPONSE_TBL (spec §10.6) and the tables the meter answers the same way: ET58 (where EP39 results go
+// when ET50 flag bit 1 is set, spec §10.10/§13), ET59 and ET85 (spec §10.11).
+//   PROC (UINT16 LE: bits 0–10 number, bit 11 manufacturer, bits 12–15 selector) | SEQ_NBR | RESULT_CODE | RESP_DATA
+import { ByteReader } from '../bytes';
+import { BT08, ET58, ET59 } from '../table-ids';
+import { Decoded, decodeWith } from './decode';
+
+/** ET85 (tid 0x0855), decoded like BT08 by the reference (spec §10.6); not in table-ids.ts. */
+export const ET85 = 0x0855;
+
+export interface ProcedureResponse {
+  /** PROC as read (LE16), e.g. 0x0827 for EP39. */
+  proc: number;
+  /** Bits 0–10: procedure number. */
+  procNumber: number;
+  /** Bit 11: manufacturer procedure (EPnn). */
+  manufacturer: boolean;
+  /** Bits 12–15: SELECTOR (response handling). */
+  selector: number;
+  /** SEQ_NBR of the procedure call this answers (5..9 on MEP). */
+  procSeq: number;
+  /** RESULT_CODE (C12.19: 0..6). */
+  resultCode: number;
+  resultText: string;
+  /** RESP_DATA: every byte after RESULT_CODE (a copy; its length is not known from the table itself). */
+  respData: Uint8Array;
+}
+
+/** C12.19 procedure result codes (spec §10.6). */
+export const PROCEDURE_RESULT_TEXTS = [
+  'procedure completed',
+  'procedure accepted but not fully completed',
+  'invalid parameter',
+  'procedure conflicts with current device setup',
+  'timing constraint',
+  'no authorization for requested procedure',
+  'unrecognized procedure',
+];
+
+export function procedureResultText(code: number): string {
+  const text = code >= 0 && code < PROCEDURE_RESULT_TEXTS.length ? PROCEDURE_RESULT_TEXTS[code] : undefined;
+  return text === undefined ? `unknown result code ${code}` : text;
+}
+
+function readResponse(r: ByteReader): ProcedureResponse {
+  const proc = r.u16le();
+  const procSeq = r.u8();
+  const resultCode = r.u8();
+  return {
+    proc,
+    procNumber: proc & 0x07ff,
+    manufacturer: (proc & 0x0800) !== 0,
+    selector: (proc >> 12) & 0x0f,
+    procSeq,
+    resultCode,
+    resultText: procedureResultText(resultCode),
+    respData: r.bytes.slice(r.pos),
+  };
+}
+
+/** Needs the 4 header bytes. `table` only labels errors (BT08, ET58, ET59 or ET85). */
+export function decodeProcedureResponse(data: Uint8Array, table: number): Decoded<ProcedureResponse> {
+  return decodeWith(table, data, readResponse);
+}
+
+export function decodeBt08(data: Uint8Array): Decoded<ProcedureResponse> {
+  return decodeProcedureResponse(data, BT08);
+}
+
+export function decodeEt58(data: Uint8Array): Decoded<ProcedureResponse> {
+  return decodeProcedureResponse(data, ET58);
+}
+
+export function decodeEt59(data: Uint8Array): Decoded<ProcedureResponse> {
+  return decodeProcedureResponse(data, ET59);
+}
+
+export function decodeEt85(data: Uint8Array): Decoded<ProcedureResponse> {
+  return decodeProcedureResponse(data, ET85);
+}
