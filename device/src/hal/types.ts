@@ -1,0 +1,129 @@
+// The hardware-abstraction layer the firmware sees (architecture C2). device/src/hal/espruino/ implements it over
+// Espruino's built-ins; the Node host runs the same bundle against an Espruino-like environment. Application code
+// imports only these interfaces. Bytes are Uint8Array everywhere; callbacks, not promises (cheap on Espruino).
+import { MeterLink, Timers } from '../meter/poller';
+
+export type TimerHandle = unknown;
+
+/** Time: monotonic-enough ms clock plus timers. `wallClock` is UTC ms (0-based until set from SNTP or the meter). */
+export interface Clock extends Timers {
+  setInterval(fn: () => void, ms: number): TimerHandle;
+  clearInterval(handle: TimerHandle): void;
+  wallClock(): number;
+  setWallClock(utcMs: number): void;
+}
+
+/** The MEP UART (9600 8N1 on the board's pins) with the ENABLE and transceiver lines (spec §2). */
+export type MeterUart = MeterLink;
+
+export interface TcpSocket {
+  /** Queues bytes; false when the socket is closed. */
+  write(data: Uint8Array): boolean;
+  end(): void;
+  /** Exactly one of these ends the socket's life: onClose after connect, or onError before/after. */
+  onData(listener: (chunk: Uint8Array) => void): void;
+  onClose(listener: () => void): void;
+  onError(listener: (message: string) => void): void;
+}
+
+export interface Tcp {
+  /** Opens a connection; `onConnect` runs once it is up. Failures arrive through socket.onError then onClose. */
+  connect(host: string, port: number, onConnect: () => void): TcpSocket;
+}
+
+/** Flash storage with Espruino semantics (espruino.md §2.2): names ≤ 28 characters, files written once per byte
+ *  (create with the total size, then fill at offsets), whole-file erase. */
+export interface Storage {
+  read(name: string): Uint8Array | null;
+  readText(name: string): string | null;
+  /** Whole file at once (replaces it). */
+  write(name: string, data: Uint8Array | string): boolean;
+  /** Pre-sized file for chunked writes: create with the first chunk and the total size, then chunks at offsets. */
+  writeAt(name: string, data: Uint8Array, offset: number, totalSize?: number): boolean;
+  erase(name: string): void;
+  list(prefix?: string): string[];
+  /** Bytes free for new files. */
+  free(): number;
+}
+
+export type WifiEvent = 'connected' | 'disconnected' | 'ap-started' | 'ap-stopped';
+
+export interface WifiNetwork {
+  ssid: string;
+  rssi: number;
+  secure: boolean;
+}
+
+export interface Wifi {
+  connect(ssid: string, password: string, done: (error: string | null) => void): void;
+  disconnect(): void;
+  startAccessPoint(ssid: string, password: string, done: (error: string | null) => void): void;
+  stopAccessPoint(): void;
+  scan(done: (networks: WifiNetwork[]) => void): void;
+  /** Station IP, or null when not connected. */
+  stationIp(): string | null;
+  /** Station signal strength in dBm, or null. */
+  rssi(): number | null;
+  /** Hardware address of the station interface, lower-case hex with colons. */
+  mac(): string;
+  setHostname(name: string): void;
+  on(event: WifiEvent, listener: (detail: string) => void): void;
+}
+
+export interface HttpRequest {
+  method: string;
+  /** Path and query, as received. */
+  url: string;
+  /** Header lookup, case-insensitive. */
+  header(name: string): string | undefined;
+  onData(listener: (chunk: Uint8Array) => void): void;
+  onEnd(listener: () => void): void;
+}
+
+export interface HttpResponse {
+  writeHead(status: number, headers: { [name: string]: string }): void;
+  write(chunk: Uint8Array | string): void;
+  end(chunk?: Uint8Array | string): void;
+  onDrain(listener: () => void): void;
+}
+
+export interface HttpServer {
+  listen(port: number, handler: (req: HttpRequest, res: HttpResponse) => void): void;
+  close(): void;
+}
+
+export interface Crypto {
+  sha256(data: Uint8Array | string): Uint8Array;
+  /** Random bytes from the best source the platform has (ESP32: hardware RNG). */
+  randomBytes(n: number): Uint8Array;
+}
+
+export interface System {
+  /** Restart the device. Only the OTA installer and the user's "restart" command call this; never error handling. */
+  reboot(): void;
+  /** Free interpreter memory in bytes (Espruino: free JsVars × block size). */
+  freeMemory(): number;
+  /** Milliseconds since boot. */
+  uptimeMs(): number;
+  enableWatchdog(seconds: number): void;
+  kickWatchdog(): void;
+  /** Turn off the unauthenticated telnet console (espruino.md §2.8). */
+  disableConsole(): void;
+  /** Board name, e.g. 'ESP32' or 'ESP32C3'. */
+  board(): string;
+  /** Interpreter version, e.g. '2v29'. */
+  interpreterVersion(): string;
+  onUncaughtError(listener: (message: string) => void): void;
+  log(line: string): void;
+}
+
+export interface Hal {
+  clock: Clock;
+  uart: MeterUart;
+  tcp: Tcp;
+  storage: Storage;
+  wifi: Wifi;
+  http: HttpServer;
+  crypto: Crypto;
+  system: System;
+}
