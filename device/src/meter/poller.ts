@@ -47,6 +47,13 @@ export class MeterPoller {
     this.run(this.deps.session.start(this.deps.timers.now()));
   }
 
+  /** Asks the session for an immediate poll. */
+  pollNow(): boolean {
+    if (!this.running) return false;
+    this.run(this.deps.session.pollNow(this.deps.timers.now()));
+    return true;
+  }
+
   stop(): void {
     this.running = false;
     this.clear();

@@ -18,7 +18,7 @@ type Phase = 'stopped' | 'link-reset' | 'ready' | 'awaiting' | 'waiting';
 type WaitReason = 'backoff' | 'retry' | 'auth';
 
 /** Sequence numbers are persisted in blocks so flash is not written for every request (espruino.md §2.2). */
-const SEQUENCE_RESERVE = 64;
+const SEQUENCE_RESERVE = 256;
 /** How long a reply that has started arriving may take: a 525-byte frame needs ~550 ms at 9600 baud. */
 const RECEIVING_GRACE_MS = 700;
 const MAX_PROCEDURE_RETRIES = 5;
@@ -134,6 +134,15 @@ export class MeterSession {
       this.log('debug', 'alert while an alert chain is running: no second chain (spec 13, step 6)');
     }
     if (this.phase === 'ready') this.pump(now);
+    return this.flush();
+  }
+
+  /** Poll at once instead of at the next poll time (a user's "poll now"); false while the meter is not identified. */
+  pollNow(now: number): SessionCommand[] {
+    if (this.configured) {
+      this.nextPollAt = now;
+      if (this.phase === 'ready') this.pump(now);
+    }
     return this.flush();
   }
 

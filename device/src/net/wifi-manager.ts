@@ -27,13 +27,18 @@ export class WifiManager {
   private fallbackTimer: TimerHandle = null;
   private retryTimer: TimerHandle = null;
   private listeners: ((state: WifiState) => void)[] = [];
+  private disposed = false;
 
   constructor(deps: { wifi: Wifi; clock: Clock }, options: WifiManagerOptions) {
     this.wifi = deps.wifi;
     this.clock = deps.clock;
     this.o = options;
-    this.wifi.on('connected', () => this.onStationUp());
-    this.wifi.on('disconnected', () => this.onStationDown());
+    this.wifi.on('connected', () => {
+      if (!this.disposed) this.onStationUp();
+    });
+    this.wifi.on('disconnected', () => {
+      if (!this.disposed) this.onStationDown();
+    });
   }
 
   onChange(listener: (state: WifiState) => void): void {
@@ -42,6 +47,16 @@ export class WifiManager {
 
   current(): WifiState {
     return this.state;
+  }
+
+  /** Stops acting on radio events and timers (before a new manager takes over with new settings). */
+  dispose(): void {
+    this.disposed = true;
+    if (this.fallbackTimer !== null) this.clock.clearTimeout(this.fallbackTimer);
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.fallbackTimer = null;
+    this.retryTimer = null;
+    this.listeners = [];
   }
 
   start(): void {
@@ -55,6 +70,7 @@ export class WifiManager {
 
   private connect(): void {
     this.wifi.connect(this.o.ssid, this.o.password, (error) => {
+      if (this.disposed) return;
       if (error === null) this.onStationUp();
       else this.scheduleRetry();
     });
@@ -64,7 +80,7 @@ export class WifiManager {
     if (this.retryTimer !== null || this.stationUp) return;
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
-      if (!this.stationUp) this.connect();
+      if (!this.stationUp && !this.disposed) this.connect();
     }, this.o.retryMs || 30000);
   }
 

@@ -48,7 +48,7 @@ describe('[MEP §14] start-up and polling', () => {
     h.advance(61000);
     expect(clockReads()).toBe(2);
     const reserved = h.of('sequence').map((e) => e.next);
-    expect(reserved[0]).toBe(100 + 1 + 64);
+    expect(reserved[0]).toBe(100 + 1 + 256);
     expect(Math.max(...reserved)).toBeGreaterThanOrEqual(h.session.nextSequence());
   });
 

@@ -1,0 +1,75 @@
+// Applies a configuration command from the add-on (discovery/contract.ts ConfigCommand, snake_case on the wire) to
+// the device settings: absent fields stay as they are, the result is validated as a whole, and the answer names the
+// changed fields (secrets by name only) and which services must restart. Pure.
+import { CommandResult, ConfigCommand } from '../../../discovery/contract';
+import { Settings } from '../settings/schema';
+import { FieldError, validateSettings } from '../settings/validate';
+
+export type Service = 'wifi' | 'mqtt' | 'meter' | 'discovery';
+
+export interface ConfigOutcome {
+  result: CommandResult;
+  /** The new settings when the command was valid. */
+  settings?: Settings;
+  restart: Service[];
+}
+
+type Obj = { [key: string]: unknown };
+
+/** [wire path, settings path, service]: the fields a ConfigCommand may set. */
+const FIELDS: [string, string, Service][] = [
+  ['name', 'name', 'discovery'],
+  ['wifi.ssid', 'wifi.ssid', 'wifi'],
+  ['wifi.password', 'wifi.password', 'wifi'],
+  ['mqtt.host', 'mqtt.host', 'mqtt'],
+  ['mqtt.port', 'mqtt.port', 'mqtt'],
+  ['mqtt.username', 'mqtt.username', 'mqtt'],
+  ['mqtt.password', 'mqtt.password', 'mqtt'],
+  ['mqtt.base_topic', 'mqtt.baseTopic', 'mqtt'],
+  ['mqtt.discovery_prefix', 'mqtt.discoveryPrefix', 'mqtt'],
+  ['mqtt.compatibility', 'mqtt.compatibility', 'mqtt'],
+  ['meter.key', 'meter.key', 'meter'],
+  ['meter.poll_interval_s', 'meter.pollIntervalS', 'meter'],
+  ['meter.reply_digest', 'meter.replyDigest', 'meter'],
+];
+
+function get(obj: Obj, path: string): unknown {
+  const parts = path.split('.');
+  let cur: unknown = obj;
+  for (let i = 0; i < parts.length; i++) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Obj)[parts[i] as string];
+  }
+  return cur;
+}
+
+function set(obj: Obj, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (let i = 0; i < parts.length - 1; i++) cur = cur[parts[i] as string] as Obj;
+  cur[parts[parts.length - 1] as string] = value;
+}
+
+function describe(errors: FieldError[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < errors.length; i++) out.push(`${(errors[i] as FieldError).path}: ${(errors[i] as FieldError).message}`);
+  return out.join('; ');
+}
+
+export function applyConfigCommand(current: Settings, command: ConfigCommand): ConfigOutcome {
+  const id = typeof command.id === 'string' ? command.id : null;
+  const next = JSON.parse(JSON.stringify(current)) as Obj;
+  const applied: string[] = [];
+  const restart: Service[] = [];
+  for (let i = 0; i < FIELDS.length; i++) {
+    const f = FIELDS[i] as [string, string, Service];
+    const value = get(command as unknown as Obj, f[0]);
+    if (value === undefined || value === get(next, f[1])) continue;
+    set(next, f[1], value);
+    applied.push(f[0]);
+    if (restart.indexOf(f[2]) < 0) restart.push(f[2]);
+  }
+  const checked = validateSettings(next);
+  if (!checked.ok) return { result: { id, command: 'config', ok: false, error: describe(checked.errors) }, restart: [] };
+  return { result: { id, command: 'config', ok: true, applied, restart: false }, settings: checked.value, restart };
+}

@@ -1,0 +1,142 @@
+// The meter side of the app: the MEP session and its driver on the HAL UART, decoded tables turned into readings,
+// the last used sequence number kept in Storage (spec §5), the device clock set from the meter's UTC clock (BT52).
+import { Hal } from '../hal/types';
+import { parseMbk } from '../meter/key';
+import { MeterPoller } from '../meter/poller';
+import { MeterSession } from '../meter/session';
+import { LinkStatus, SessionCommand } from '../meter/session-types';
+import { BT01, BT23, BT28, BT52 } from '../meter/table-ids';
+import { Bt01 } from '../meter/tables/bt01-manufacturer-id';
+import { Bt23 } from '../meter/tables/bt23-current-register-data';
+import { Bt28 } from '../meter/tables/bt28-present-values';
+import { Bt52 } from '../meter/tables/bt52-clock';
+import { ReadingsTracker } from '../readings/snapshot';
+import { Settings } from '../settings/schema';
+import { Logger } from '../log';
+
+export const SEQUENCE_FILE = 'mep.seq';
+/** Before this the device clock has not been set (it starts at 1970 on boot, espruino.md §2.4). */
+const CLOCK_VALID_AFTER = 1577836800000; // 2020-01-01
+
+export interface MeterIdentityInfo {
+  manufacturer: string;
+  model: string;
+  serial: string;
+  firmware: string;
+  hardware: string;
+}
+
+export interface MeterServiceEvents {
+  /** End of a poll cycle (BT28 decoded). */
+  onCycle(): void;
+  onIdentity(identity: MeterIdentityInfo): void;
+  onStatus(status: LinkStatus): void;
+  onProblem(message: string): void;
+}
+
+export class MeterService {
+  readonly readings = new ReadingsTracker();
+  lastBt23: Bt23 | null = null;
+  lastBt28: Bt28 | null = null;
+  phases: 1 | 3 = 3;
+  private session: MeterSession | null = null;
+  private poller: MeterPoller | null = null;
+  private readonly hal: Hal;
+  private readonly log: Logger;
+  private readonly events: MeterServiceEvents;
+
+  constructor(deps: { hal: Hal; log: Logger; events: MeterServiceEvents }) {
+    this.hal = deps.hal;
+    this.log = deps.log;
+    this.events = deps.events;
+  }
+
+  /** Starts reading with these settings; false when no usable key is configured (the link stays off). */
+  start(settings: Settings): boolean {
+    this.stop();
+    const key = parseMbk(settings.meter.key);
+    if (!key.ok) {
+      this.log.warn(`meter not read: ${key.message}`);
+      return false;
+    }
+    const stored = this.hal.storage.readText(SEQUENCE_FILE);
+    const initialSeq = stored === null ? 0 : parseInt(stored, 10) >>> 0;
+    this.session = new MeterSession({
+      digestKey: key.digestKey,
+      initialSeq,
+      pollIntervalMs: settings.meter.pollIntervalS * 1000,
+      replyDigest: settings.meter.replyDigest,
+    });
+    this.poller = new MeterPoller({
+      link: this.hal.uart,
+      timers: this.hal.clock,
+      session: this.session,
+      onEvent: (c: SessionCommand) => this.onEvent(c),
+    });
+    this.poller.start();
+    return true;
+  }
+
+  stop(): void {
+    if (this.poller) this.poller.stop();
+    this.poller = null;
+    this.session = null;
+  }
+
+  /** Reads now instead of at the next poll time (the "poll now" button). */
+  pollNow(): boolean {
+    return !!this.session && !!this.poller && this.poller.pollNow();
+  }
+
+  linkStatus(): LinkStatus | null {
+    return this.session ? this.session.status() : null;
+  }
+
+  stats(): { polls: number; errors: number } {
+    const s = this.session ? this.session.stats : null;
+    if (!s) return { polls: 0, errors: 0 };
+    return { polls: s.pollCycles, errors: s.timeouts + s.errorReplies + s.decodeErrors + this.readings.energyRejections() };
+  }
+
+  private onEvent(c: SessionCommand): void {
+    if (c.type === 'table') this.onTable(c.table, c.value, c.at);
+    else if (c.type === 'status') this.events.onStatus(c.status);
+    else if (c.type === 'sequence') this.hal.storage.write(SEQUENCE_FILE, String(c.next));
+    else if (c.type === 'alert-handled') {
+      if (c.ok) this.log.info(`meter alert handled: ${c.detail}`);
+      else this.events.onProblem(`meter alert not handled: ${c.detail}`);
+    } else if (c.type === 'log') {
+      if (c.level === 'error' || c.level === 'warn') this.events.onProblem(c.message);
+      else if (c.level === 'info') this.log.info(c.message);
+      else this.log.debug(() => c.message);
+    }
+  }
+
+  private onTable(table: number, value: unknown, at: number): void {
+    if (table === BT23) {
+      this.lastBt23 = value as Bt23;
+      this.readings.applyBt23(value as Bt23, at);
+    } else if (table === BT28) {
+      const bt28 = value as Bt28;
+      const v = bt28.voltageMv;
+      // A 1-phase meter reports 0 V on L2 and L3 (spec §10.4 has no phase-count field).
+      if (v && v[1] === 0 && v[2] === 0) this.phases = 1;
+      this.lastBt28 = bt28;
+      this.readings.applyBt28(bt28, this.phases);
+      this.events.onCycle();
+    } else if (table === BT52) {
+      this.readings.applyBt52(value as Bt52);
+      const utc = this.readings.current.meterClockMs;
+      if (utc !== null && this.hal.clock.wallClock() < CLOCK_VALID_AFTER) this.hal.clock.setWallClock(utc);
+    } else if (table === BT01) {
+      const id = value as Bt01;
+      this.events.onIdentity({
+        manufacturer: id.manufacturer.trim(),
+        model: id.model,
+        serial: id.mfgSerial || '',
+        firmware: `${id.fwVersion}.${id.fwRevision}`,
+        hardware: `${id.hwVersion}.${id.hwRevision}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,184 @@
+// The MQTT side of the app: our MQTT client with the availability topic as Last Will, Home Assistant device-based
+// discovery (republished when HA announces itself online), state and diagnostics messages, the optional
+// compatibility topics, and the command topics (restart, poll now, configuration from the add-on).
+import { buildCompatMessages, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE, CompatValues } from '../../../discovery/compat';
+import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, PUBLISH } from '../../../discovery/contract';
+import { discoveryChunks, DiscoveryContext } from '../../../discovery/discovery-payload';
+import { buildDiagnosticsPayload, buildStatePayload, PayloadValues } from '../../../discovery/payloads';
+import { buildTopics, commandOf, Topics } from '../../../discovery/topics';
+import { Hal } from '../hal/types';
+import { Logger } from '../log';
+import { MqttClient } from '../mqtt/client';
+import { Settings } from '../settings/schema';
+import { asciiFromBytes } from './text';
+
+/** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
+const REANNOUNCE_MAX_DELAY_MS = 5000;
+
+export interface MqttCommandHandlers {
+  restart(): void;
+  pollNow(): boolean;
+  applyConfig(command: ConfigCommand): CommandResult;
+}
+
+export class MqttService {
+  private readonly hal: Hal;
+  private readonly log: Logger;
+  private readonly handlers: MqttCommandHandlers;
+  private client: MqttClient | null = null;
+  private topics: Topics | null = null;
+  private compatTopic = '';
+  private discovery: DiscoveryContext | null = null;
+  private lastState = '';
+
+  constructor(deps: { hal: Hal; log: Logger; handlers: MqttCommandHandlers }) {
+    this.hal = deps.hal;
+    this.log = deps.log;
+    this.handlers = deps.handlers;
+  }
+
+  /** false when no broker is configured. */
+  start(settings: Settings, discovery: DiscoveryContext): boolean {
+    this.stop();
+    if (!settings.mqtt.host) {
+      this.log.info('no MQTT broker configured');
+      return false;
+    }
+    const topics = buildTopics(discovery.deviceId, settings.mqtt.baseTopic, settings.mqtt.discoveryPrefix);
+    this.topics = topics;
+    this.discovery = discovery;
+    this.compatTopic = settings.mqtt.compatibility ? settings.mqtt.baseTopic || topics.base : '';
+    const random = () => {
+      const b = this.hal.crypto.randomBytes(2);
+      return (((b[0] as number) << 8) | (b[1] as number)) / 65536;
+    };
+    const client = new MqttClient(
+      { tcp: this.hal.tcp, clock: this.hal.clock, random, log: (line: string) => this.log.debug(() => line) },
+      {
+        host: settings.mqtt.host,
+        port: settings.mqtt.port,
+        clientId: discovery.deviceId,
+        username: settings.mqtt.username || undefined,
+        password: settings.mqtt.password || undefined,
+        will: { topic: topics.availability, payload: AVAILABILITY_OFFLINE, qos: 1, retain: true },
+      },
+    );
+    client.on('connected', () => this.onConnected());
+    client.on('message', (topic: string, payload: Uint8Array) => this.onMessage(topic, payload));
+    client.on('error', (e) => this.log.warn(`MQTT: ${e.message}`));
+    this.client = client;
+    this.log.info(client.describe());
+    client.start();
+    return true;
+  }
+
+  stop(): void {
+    if (this.client) {
+      this.client.publish((this.topics as Topics).availability, AVAILABILITY_OFFLINE, PUBLISH.availability);
+      this.client.stop();
+    }
+    this.client = null;
+  }
+
+  connected(): boolean {
+    return !!this.client && this.client.status().state === 'connected';
+  }
+
+  /** Meter identity or phase count changed: the discovery message changes with it. */
+  updateDiscovery(discovery: DiscoveryContext): void {
+    this.discovery = discovery;
+    if (this.connected()) this.publishDiscovery();
+  }
+
+  publishState(values: PayloadValues): void {
+    if (!this.client || !this.topics) return;
+    this.lastState = buildStatePayload(values);
+    this.client.publish(this.topics.state, this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
+  }
+
+  publishDiagnostics(values: PayloadValues): void {
+    if (!this.client || !this.topics) return;
+    const payload = buildDiagnosticsPayload(values);
+    this.client.publish(this.topics.diagnostics, payload, { qos: 0, retain: true, replaceKey: 'diagnostics' });
+  }
+
+  publishCompat(values: CompatValues): void {
+    if (!this.client || !this.compatTopic) return;
+    const messages = buildCompatMessages(this.compatTopic, values);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i] as { topic: string; payload: string };
+      this.client.publish(m.topic, m.payload, { qos: 0, retain: false, replaceKey: m.topic });
+    }
+  }
+
+  private publishDiscovery(): void {
+    if (!this.client || !this.topics || !this.discovery) return;
+    this.client.publish(this.topics.discovery, discoveryChunks(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
+  }
+
+  private onConnected(): void {
+    const client = this.client as MqttClient;
+    const topics = this.topics as Topics;
+    client.publish(topics.availability, AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
+    if (this.compatTopic) client.publish(compatLwtTopic(this.compatTopic), COMPAT_LWT_ONLINE, { qos: 0, retain: true });
+    this.publishDiscovery();
+    client.subscribe(topics.cmdFilter, 1);
+    client.subscribe(topics.haStatus, 0);
+  }
+
+  private onMessage(topic: string, payload: Uint8Array): void {
+    const topics = this.topics;
+    if (!topics) return;
+    if (topic === topics.haStatus) {
+      if (asciiFromBytes(payload) === 'online') this.reannounce();
+      return;
+    }
+    const command = commandOf(topics, topic);
+    if (!command) return;
+    const text = asciiFromBytes(payload);
+    let id: string | null = null;
+    let body: { [key: string]: unknown } | null = null;
+    if (text !== PAYLOAD_PRESS) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = null;
+      }
+      if (!body || typeof body !== 'object' || typeof body.id !== 'string') {
+        this.result({ id: null, command, ok: false, error: 'payload must be PRESS or a JSON object with an "id"' });
+        return;
+      }
+      id = body.id as string;
+    }
+    if (command === 'restart') {
+      this.result({ id, command, ok: true });
+      this.handlers.restart();
+    } else if (command === 'poll') {
+      const ok = this.handlers.pollNow();
+      this.result(ok ? { id, command, ok } : { id, command, ok, error: 'the meter is not being read yet' });
+    } else if (body) {
+      this.result(this.handlers.applyConfig(body as unknown as ConfigCommand));
+    } else {
+      this.result({ id, command, ok: false, error: 'a configuration must be a JSON object' });
+    }
+  }
+
+  private reannounce(): void {
+    const delay = Math.floor(this.hal.crypto.randomBytes(1)[0] as number) * (REANNOUNCE_MAX_DELAY_MS / 256);
+    this.hal.clock.setTimeout(() => {
+      if (!this.client || !this.topics) return;
+      this.publishDiscovery();
+      this.client.publish(this.topics.availability, AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
+      if (this.lastState) this.client.publish(this.topics.state, this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
+    }, delay);
+  }
+
+  private result(r: CommandResult): void {
+    if (this.client && this.topics) this.client.publish(this.topics.cmdResult, JSON.stringify(r), PUBLISH.cmdResult);
+  }
+
+  /** The compatibility LWT cannot be a second Will (one per connection): published on a clean stop only. */
+  compatOffline(): void {
+    if (this.client && this.compatTopic) this.client.publish(compatLwtTopic(this.compatTopic), COMPAT_LWT_OFFLINE, { qos: 0, retain: true });
+  }
+}

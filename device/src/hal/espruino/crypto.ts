@@ -1,0 +1,24 @@
+// Crypto over require("crypto") (espruino.md §2.5). randomBytes uses E.hwRand(), which on the ESP32 port is libc
+// rand() (espruino.md §2.4, checklist "no secure RNG"): good for nonces and salts, not for long-term secrets.
+import { Crypto } from '../types';
+import { EspruinoE, native } from './natives';
+
+declare const E: EspruinoE;
+
+export function createCrypto(): Crypto {
+  const crypto = native('crypto');
+  return {
+    sha256(data: Uint8Array | string): Uint8Array {
+      return new Uint8Array(crypto.SHA256(typeof data === 'string' ? data : E.toString(data)));
+    },
+    randomBytes(n: number): Uint8Array {
+      const out = new Uint8Array(n);
+      let word = 0;
+      for (let i = 0; i < n; i++) {
+        if ((i & 3) === 0) word = E.hwRand();
+        out[i] = (word >>> ((i & 3) * 8)) & 0xff;
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// Builds the Hal over Espruino's built-ins (architecture C2). Only device/src/main.ts calls this.
+import { Hal } from '../types';
+import { BoardPins, selectBoard } from './board';
+import { createClock } from './clock';
+import { createCrypto } from './crypto';
+import { createHttpServer } from './http';
+import { EspruinoProcess } from './natives';
+import { createStorage } from './storage';
+import { createSystem } from './system';
+import { createTcp } from './tcp';
+import { createUart } from './uart';
+import { createWifi } from './wifi';
+
+declare const process: EspruinoProcess;
+/** Replaced by the build (device/build/build.ts): package.json version, a build id, and the board ('auto' = detect). */
+declare const MEP_FIRMWARE_VERSION: string;
+declare const MEP_BUILD_ID: string;
+declare const MEP_BOARD: string;
+
+export function boardFromBuild(): BoardPins {
+  return selectBoard(typeof MEP_BOARD === 'string' ? MEP_BOARD : 'auto', process.env.BOARD);
+}
+
+export function createEspruinoHal(): Hal {
+  const clock = createClock();
+  return {
+    clock: clock,
+    uart: createUart(boardFromBuild()),
+    tcp: createTcp(),
+    storage: createStorage(),
+    wifi: createWifi(),
+    http: createHttpServer(),
+    crypto: createCrypto(),
+    system: createSystem(clock, {
+      version: typeof MEP_FIRMWARE_VERSION === 'string' ? MEP_FIRMWARE_VERSION : 'dev',
+      buildId: typeof MEP_BUILD_ID === 'string' ? MEP_BUILD_ID : 'dev',
+    }),
+  };
+}

@@ -1,0 +1,73 @@
+// Tcp over require("net") (espruino.md §2.8). On the ESP32 connect (and DNS) block and may throw; a throw becomes
+// onError then onClose, delivered on a timer so the caller has attached its listeners.
+import { Tcp, TcpSocket } from '../types';
+import { EspruinoE, EspruinoSocket, native } from './natives';
+
+declare const E: EspruinoE;
+declare function setTimeout(fn: () => void, ms: number): number;
+
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  const message = error && (error as { message?: unknown }).message;
+  return typeof message === 'string' ? message : 'socket error';
+}
+
+export function createTcp(): Tcp {
+  const net = native('net');
+  return {
+    connect(host: string, port: number, onConnect: () => void): TcpSocket {
+      const dataListeners: ((chunk: Uint8Array) => void)[] = [];
+      const closeListeners: (() => void)[] = [];
+      const errorListeners: ((message: string) => void)[] = [];
+      let open = true;
+
+      function fail(message: string): void {
+        for (let i = 0; i < errorListeners.length; i++) errorListeners[i]!(message);
+      }
+      function closed(): void {
+        if (!open) return;
+        open = false;
+        for (let i = 0; i < closeListeners.length; i++) closeListeners[i]!();
+      }
+
+      let socket: EspruinoSocket | null = null;
+      try {
+        socket = net.connect({ host: host, port: port }, onConnect);
+      } catch (e) {
+        const message = errorText(e);
+        setTimeout(() => {
+          fail(message);
+          closed();
+        }, 0);
+      }
+      if (socket) {
+        socket.on('data', (data: string) => {
+          const chunk = E.toUint8Array(data);
+          for (let i = 0; i < dataListeners.length; i++) dataListeners[i]!(chunk);
+        });
+        socket.on('error', (error) => fail(errorText(error)));
+        socket.on('close', closed);
+      }
+      const live = socket;
+      return {
+        write(data: Uint8Array): boolean {
+          if (!open || !live) return false;
+          live.write(E.toString(data));
+          return true;
+        },
+        end(): void {
+          if (open && live) live.end();
+        },
+        onData(listener: (chunk: Uint8Array) => void): void {
+          dataListeners.push(listener);
+        },
+        onClose(listener: () => void): void {
+          closeListeners.push(listener);
+        },
+        onError(listener: (message: string) => void): void {
+          errorListeners.push(listener);
+        },
+      };
+    },
+  };
+}
