@@ -1,0 +1,293 @@
+// The meter simulator (spec §15): a MEP server that parses requests by LEN, checks the digest (0x0B) and the
+// sequence window (0x0C), executes table reads/writes and procedures, and answers with exactly one reply frame
+// (spec §3.2) carrying the configured reply digest. Alerts (00 00, spec §3.4/§13) can be raised at any time.
+// Output goes to onSend / the 'data' event; transports (TCP, stdio, serial) only move bytes.
+import { EventEmitter } from 'events';
+import { bytesEqual } from '../../src/meter/bytes';
+import { omaDigest } from '../../src/meter/digest';
+import { FrameDecoder, type FrameEvent } from '../../src/meter/frame-decoder';
+import { parseRequestFrame } from '../../src/meter/frame';
+import { parseMbk } from '../../src/meter/key';
+import { CMD_FULL_READ } from '../../src/meter/requests';
+import { RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE } from '../../src/meter/result-codes';
+import { BT23 } from '../../src/meter/table-ids';
+import { IDENTITY_CIPHER } from './cipher-types';
+import { DEFAULT_COMMAND_OPTIONS, executeApdu, type CommandContext } from './commands';
+import { FaultEngine, type FaultOptions, type OneShotFault } from './faults';
+import type { AlertPosition, MeterSimulatorOptions, RequestOutcome, RequestRecord } from './options';
+import { LoadModel, MeterPhysics } from './physics';
+import { Rng } from './prng';
+import { ProcedureEngine } from './procedures';
+import { profileByName, type MeterProfile } from './profiles';
+import { buildReply, invalidSequencePayload, statusPayload, type ReplyDigestMode } from './reply';
+import { SequenceWindow } from './sequence';
+import { TableStore } from './table-store';
+import { REAL_TIMERS, Transmitter, type SimTimers } from './transmitter';
+
+const ALERT = new Uint8Array([0, 0]);
+
+export class MeterSimulator extends EventEmitter {
+  readonly profile: MeterProfile;
+  readonly tables: TableStore;
+  readonly physics: MeterPhysics;
+  readonly procedures: ProcedureEngine;
+  readonly faults: FaultEngine;
+  readonly transmitter: Transmitter;
+  private readonly key: Uint8Array;
+  private readonly rng: Rng;
+  private readonly window: SequenceWindow;
+  private readonly decoder = new FrameDecoder({ kind: 'request' });
+  private readonly timers: SimTimers;
+  private readonly clock: () => number;
+  private readonly clock0: number;
+  private readonly start: number;
+  private readonly timeScale: number;
+  private readonly replyDigest: ReplyDigestMode;
+  private readonly ctx: CommandContext;
+  private readonly turnaroundMs: number;
+  private readonly interByteMs: number;
+  private enabledLine: boolean;
+  private portDisabled: boolean;
+  private idleTimer: unknown = null;
+  private alertTimer: unknown = null;
+  private pendingReply = 0;
+  private armed = { before: 0, after: 0 };
+  private closed = false;
+
+  constructor(options: MeterSimulatorOptions) {
+    super();
+    const parsed = parseMbk(options.key);
+    if (!parsed.ok) throw new Error(`meter key rejected: ${parsed.message}`);
+    this.key = parsed.digestKey;
+    const seed = options.seed ?? 0x5eed;
+    this.rng = new Rng(seed);
+    const seqRng = this.rng.fork(1);
+    this.faults = new FaultEngine(this.rng.fork(2), options.faults);
+    this.profile = profileByName(options.profile ?? 'three-phase');
+    this.clock = options.clock ?? Date.now;
+    this.clock0 = this.clock();
+    this.start = options.startTime ?? this.clock0;
+    this.timeScale = options.timeScale ?? 1;
+    if (!(this.timeScale > 0)) throw new Error('timeScale must be > 0');
+    const model = new LoadModel({ seed, ...this.profile.physics, ...options.physics });
+    this.physics = new MeterPhysics(model, this.start, this.profile.initial);
+    this.tables = new TableStore(this.profile, options.bt21Variant ?? 'A', options.values ?? 'live', this.physics, () =>
+      this.simTime(),
+    );
+    this.procedures = new ProcedureEngine(this.tables, options.procedures);
+    this.ctx = {
+      store: this.tables,
+      procedures: this.procedures,
+      cipher: options.cipher ?? IDENTITY_CIPHER,
+      options: { ...DEFAULT_COMMAND_OPTIONS, ...options.commands },
+    };
+    this.window = new SequenceWindow(options.initialSeq ?? seqRng.u32(), options.seqMode ?? 'at-least');
+    this.replyDigest = options.replyDigest ?? 'H1';
+    this.timers = options.timers ?? REAL_TIMERS;
+    const pacing = options.pacing ?? 'instant';
+    this.turnaroundMs = options.turnaroundMs ?? (pacing === 'realtime' ? 20 : 0);
+    this.interByteMs = options.interByteTimeoutMs ?? 200;
+    this.transmitter = new Transmitter({
+      pacing,
+      baudRate: options.baudRate ?? 9600,
+      bitsPerByte: 10,
+      uartChunkMs: options.uartChunkMs ?? 10,
+      timers: this.timers,
+      emit: (bytes) => this.emitBytes(bytes),
+    });
+    this.enabledLine = options.enabled ?? true;
+    this.portDisabled = options.mepPortDisabled ?? false;
+    if (options.onSend) this.on('data', options.onSend);
+    if (options.alertIntervalMs) this.startAlertTimer(options.alertIntervalMs);
+  }
+
+  /** Simulated time, ms since the epoch (accelerated by timeScale). */
+  simTime(): number {
+    return this.start + (this.clock() - this.clock0) * this.timeScale;
+  }
+
+  get expectedSeq(): number {
+    return this.window.expected;
+  }
+  set expectedSeq(v: number) {
+    this.window.expected = v;
+  }
+
+  get enabled(): boolean {
+    return this.enabledLine;
+  }
+
+  /** ENABLE line (spec §2): without it the meter's TXD driver is unpowered, so nothing reaches the client and
+   *  whatever was queued is lost. The meter still hears and executes requests [INFERRED]. */
+  setEnabled(on: boolean): void {
+    this.enabledLine = on;
+    if (!on) this.transmitter.clear();
+  }
+
+  /** Utility-side MEP port disable (spec §14): no bytes at all, requests ignored. */
+  setMepPortDisabled(disabled: boolean): void {
+    this.portDisabled = disabled;
+    if (disabled) this.transmitter.clear();
+  }
+
+  setFaults(partial: Partial<FaultOptions>): void {
+    this.faults.update(partial);
+  }
+
+  /** The next `count` authenticated requests get `code` instead of being executed (0x0C carries expectedSeq). */
+  injectReplyCode(code: number, count = 1): void {
+    this.faults.injectReplyCode(code, count);
+  }
+
+  injectFault(kind: OneShotFault, count = 1): void {
+    this.faults.inject(kind, count);
+  }
+
+  /** Uplink activity: the expected sequence number moves on by `increment` (spec §5). */
+  bumpSequence(increment = 1): void {
+    this.window.bump(increment);
+  }
+
+  /** Bytes from the client, in any chunking. */
+  receive(bytes: Uint8Array): void {
+    if (this.closed) return;
+    this.handleEvents(this.decoder.push(bytes));
+    if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.decoder.buffered() > 0) {
+      this.idleTimer = this.timers.setTimeout(() => {
+        this.idleTimer = null;
+        this.flushInput();
+      }, this.interByteMs);
+    }
+  }
+
+  /** The line went quiet: an incomplete request is noise (what the inter-byte timer does). */
+  flushInput(): void {
+    this.handleEvents(this.decoder.idle());
+  }
+
+  /** Drops any partial request (e.g. when a new TCP client connects). */
+  resetInput(): void {
+    this.decoder.reset();
+  }
+
+  /** Raises an alert: 'now', or glued before/after the pending (else the next) reply frame (spec §15.7). */
+  alert(position: AlertPosition = 'now'): boolean {
+    if (!this.canTransmit()) return false;
+    this.emit('alert', position);
+    const pending = this.pendingReply && this.transmitter.isPending(this.pendingReply) ? this.pendingReply : 0;
+    if (position === 'now') this.transmitter.enqueue(ALERT, { urgent: true });
+    else if (position === 'before-reply') {
+      if (!pending || !this.transmitter.insertBefore(pending, ALERT)) this.armed.before++;
+    } else if (!pending || !this.transmitter.insertAfter(pending, ALERT)) this.armed.after++;
+    return true;
+  }
+
+  /** Resolves when everything queued for transmission has been sent. */
+  drain(): Promise<void> {
+    return this.transmitter.drain();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
+    if (this.alertTimer !== null) this.timers.clearTimeout(this.alertTimer);
+    this.idleTimer = this.alertTimer = null;
+    this.transmitter.clear();
+    this.emit('close');
+  }
+
+  private startAlertTimer(ms: number): void {
+    const tick = (): void => {
+      this.alert('now');
+      this.alertTimer = this.timers.setTimeout(tick, ms);
+    };
+    this.alertTimer = this.timers.setTimeout(tick, ms);
+  }
+
+  private canTransmit(): boolean {
+    return this.enabledLine && !this.portDisabled && !this.faults.options.silence && !this.closed;
+  }
+
+  private emitBytes(bytes: Uint8Array): void {
+    if (this.canTransmit()) this.emit('data', bytes);
+  }
+
+  private handleEvents(events: FrameEvent[]): void {
+    for (const e of events) if (e.type === 'frame') this.handleFrame(e.bytes);
+  }
+
+  private handleFrame(frame: Uint8Array): void {
+    const req = parseRequestFrame(frame);
+    if (!req) return; // LEN < 13 or inconsistent (spec §15.2)
+    const rec: RequestRecord = {
+      seq: req.seq, apdu: req.apdu.slice(), outcome: 'ignored', status: null, reply: null, sent: false, expectedAfter: 0,
+    };
+    const done = (outcome: RequestOutcome, body?: Uint8Array): void => {
+      rec.outcome = outcome;
+      if (body) {
+        rec.status = body[0] as number;
+        rec.reply = buildReply(body, req.seq, this.key, this.replyDigest, this.rng);
+        if (outcome === 'executed' && this.faults.replyLostAfterExecute()) this.emit('fault', 'dropExecute');
+        else rec.sent = this.send(rec.reply);
+      }
+      rec.expectedAfter = this.window.expected;
+      this.emit('request', rec);
+    };
+    if (this.portDisabled || this.faults.options.silence) return done('ignored');
+    if (this.faults.requestLost()) {
+      this.emit('fault', 'drop');
+      return done('lost');
+    }
+    // Digest over APDU || SEQ with first16(MBK) (spec §4.4); a mismatch leaves `expected` unchanged (spec §5).
+    if (!bytesEqual(omaDigest(this.key, req.signed), req.digest)) return done('auth-failure', statusPayload(RESPONSE_AUTH_FAILURE));
+    const bump = this.faults.seqBump();
+    if (bump) {
+      this.window.bump(bump);
+      this.emit('fault', 'seqBump');
+    }
+    const override = this.faults.replyCodeOverride();
+    if (override !== null) {
+      this.emit('fault', 'replyCode');
+      return done('reply-code-override', this.codePayload(override));
+    }
+    const apdu = req.apdu;
+    if (this.faults.options.fullBt23Unsupported && apdu[0] === CMD_FULL_READ && ((apdu[1]! << 8) | apdu[2]!) === BT23) {
+      this.emit('fault', 'fullBt23');
+      return done('bt23-refused', this.codePayload(this.faults.options.fullBt23Code));
+    }
+    if (!this.window.accepts(req.seq)) return done('bad-sequence', invalidSequencePayload(this.window.expected));
+    this.window.accept(req.seq);
+    const result = executeApdu(apdu, req.seq, this.ctx);
+    if (result.procedure) {
+      rec.procedure = result.procedure;
+      this.emit('procedure', result.procedure);
+    }
+    done('executed', statusPayload(result.status, result.status === 0 ? result.data : undefined));
+  }
+
+  private codePayload(code: number): Uint8Array {
+    return code === RESPONSE_INVALID_SEQUENCE ? invalidSequencePayload(this.window.expected) : statusPayload(code);
+  }
+
+  /** Hands a reply to the transmitter with the byte-level faults, delays and any armed alerts. */
+  private send(frame: Uint8Array): boolean {
+    if (!this.canTransmit()) return false;
+    const { bytes, applied } = this.faults.mangle(frame);
+    for (const name of applied) this.emit('fault', name);
+    const delay = this.faults.extraDelay();
+    if (delay.late) this.emit('fault', 'late');
+    const extra = this.faults.alertWithReply();
+    const before = this.armed.before + (extra === 'before' ? 1 : 0);
+    const after = this.armed.after + (extra === 'after' ? 1 : 0);
+    this.armed = { before: 0, after: 0 };
+    const out = new Uint8Array((before + after) * 2 + bytes.length);
+    out.set(bytes, before * 2); // alerts are zero bytes already
+    this.pendingReply = this.transmitter.enqueue(out, {
+      delayMs: this.turnaroundMs + delay.ms,
+      chunks: this.faults.chunkSizes(out.length),
+    });
+    return true;
+  }
+}

@@ -1,0 +1,85 @@
+// MeterSimulator options and the records it reports. Defaults follow spec §15; everything the spec marks UNKNOWN
+// is configurable.
+import type { PayloadCipher } from './cipher-types';
+import type { CommandOptions } from './commands';
+import type { FaultOptions } from './faults';
+import type { PhysicsParams } from './physics';
+import type { ProcedureOptions, ProcedureRecord } from './procedures';
+import type { Bt21Variant, ProfileName } from './profiles';
+import type { ReplyDigestMode } from './reply';
+import type { SeqMode } from './sequence';
+import type { ValuesMode } from './table-store';
+import type { Pacing, SimTimers } from './transmitter';
+
+export interface MeterSimulatorOptions {
+  /** The meter's MBK (16–20 ASCII characters or 32–40 hex digits, spec §4.1). Required; never logged. */
+  key: string;
+  profile?: ProfileName;
+  /** BT21 layout variant (spec §10.2): 'A' (default) or 'B'. */
+  bt21Variant?: Bt21Variant;
+  /** 'live' (default): BT23/BT28/BT52 follow the load model; 'frozen': the synthetic snapshot of frames.json. */
+  values?: ValuesMode;
+  /** Seed for everything random (faults, initial sequence number, load model unless physics.seed is given). */
+  seed?: number;
+  /** Wall clock driving the simulated time, ms since the epoch (default Date.now). */
+  clock?: () => number;
+  /** Simulated time at construction (default clock()). */
+  startTime?: number;
+  /** Accelerated time: simulated ms per clock ms (default 1). */
+  timeScale?: number;
+  physics?: Partial<PhysicsParams>;
+  /** Expected sequence number at power-up (default random 32-bit, spec §5). */
+  initialSeq?: number;
+  seqMode?: SeqMode;
+  /** Reply digest construction (spec §4.6), default 'H1'. */
+  replyDigest?: ReplyDigestMode;
+  commands?: Partial<CommandOptions>;
+  procedures?: Partial<ProcedureOptions>;
+  faults?: Partial<FaultOptions>;
+  /** Payload cipher hook (spec §9), identity by default. */
+  cipher?: PayloadCipher;
+  /** 'instant' (default) or 'realtime' (9600 baud line rate). */
+  pacing?: Pacing;
+  baudRate?: number;
+  /** Meter turnaround, request received → first reply byte, ms (default 0 instant, 20 realtime; real value UNKNOWN). */
+  turnaroundMs?: number;
+  /** Realtime pacing: chunk size in ms of line time (default 10). */
+  uartChunkMs?: number;
+  /** An incomplete request older than this is dropped as noise (default 200 ms). */
+  interByteTimeoutMs?: number;
+  /** Raise an alert (00 00) every this many ms (default off). */
+  alertIntervalMs?: number;
+  /** State of the ENABLE line (spec §2, §15.1); default true. */
+  enabled?: boolean;
+  /** The utility has disabled the MEP port: total silence, requests ignored (spec §14). */
+  mepPortDisabled?: boolean;
+  timers?: SimTimers;
+  /** Called with every chunk of bytes the meter puts on the wire (also emitted as 'data'). */
+  onSend?: (bytes: Uint8Array) => void;
+}
+
+export type RequestOutcome =
+  | 'executed'
+  | 'auth-failure'
+  | 'bad-sequence'
+  | 'reply-code-override'
+  | 'bt23-refused'
+  | 'lost'
+  | 'ignored';
+
+/** Reported with the 'request' event for every request frame the meter cut from the line. */
+export interface RequestRecord {
+  seq: number;
+  apdu: Uint8Array;
+  outcome: RequestOutcome;
+  /** STATUS of the reply built (even if a fault then dropped it); null when none was built. */
+  status: number | null;
+  /** The reply frame as built, before byte-level faults; null when none. */
+  reply: Uint8Array | null;
+  /** Whether the reply was handed to the transmitter. */
+  sent: boolean;
+  expectedAfter: number;
+  procedure?: ProcedureRecord;
+}
+
+export type AlertPosition = 'now' | 'before-reply' | 'after-reply';
