@@ -36,6 +36,7 @@ export class App {
   private identity: MeterIdentityInfo | null = null;
   private link: LinkStatus | null = null;
   private lastError = '';
+  private intervals: unknown[] = [];
 
   constructor(hal: Hal) {
     this.hal = hal;
@@ -69,14 +70,24 @@ export class App {
     const sys = this.hal.system;
     sys.disableConsole();
     sys.enableWatchdog(WATCHDOG_S);
-    this.hal.clock.setInterval(() => sys.kickWatchdog(), 5000);
+    this.intervals.push(this.hal.clock.setInterval(() => sys.kickWatchdog(), 5000));
     sys.onUncaughtError((m) => this.problem(`uncaught: ${m}`));
     this.log.info(`MEP Bridge ${VERSION} on ${sys.board()} (Espruino ${sys.interpreterVersion()}), device ${this.deviceId}`);
     this.log.info(`settings: ${JSON.stringify(redactSettings(this.settings))}`);
     this.startWifi();
     this.meter.start(this.settings);
     this.mqtt.start(this.settings, this.discoveryContext());
-    this.hal.clock.setInterval(() => this.publishDiagnostics(), DIAGNOSTICS_EVERY_MS);
+    this.intervals.push(this.hal.clock.setInterval(() => this.publishDiagnostics(), DIAGNOSTICS_EVERY_MS));
+  }
+
+  /** Stops every service (the Node host and tests; the device itself never stops). */
+  stop(): void {
+    for (let i = 0; i < this.intervals.length; i++) this.hal.clock.clearInterval(this.intervals[i]);
+    this.intervals = [];
+    this.meter.stop();
+    this.mqtt.compatOffline();
+    this.mqtt.stop();
+    if (this.wifi) this.wifi.dispose();
   }
 
   private startWifi(): void {

@@ -1,0 +1,195 @@
+// The firmware's App (in-process, Node HAL) + meter simulator + a real broker (aedes, then Mosquitto), watched by a
+// real mqtt.js subscriber: what Home Assistant would see.
+import mqtt, { MqttClient } from 'mqtt';
+import { startApp } from '../../device/src/app';
+import { SETTINGS_FILE } from '../../device/src/settings/schema';
+import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { Broker, startAedes, startMosquitto } from '../helpers/brokers';
+import { createAppHal } from '../helpers/app-hal';
+
+const KEY = 'ABCDEFGHIJKLMNOPQRST';
+const DEVICE = 'mep_240ac4123456';
+const BASE = `mep/${DEVICE}`;
+
+interface Seen {
+  topic: string;
+  text: string;
+  retain: boolean;
+}
+
+interface Watcher {
+  client: MqttClient;
+  seen: Seen[];
+  /** The first message on `topic` (matching) from position `after` on (default: any seen so far or later). */
+  next: (topic: string, match?: (t: string) => boolean, options?: { ms?: number; after?: number }) => Promise<Seen>;
+  /** Position to pass as `after` to wait for what follows an action. */
+  mark: () => number;
+}
+
+async function watcher(url: string): Promise<Watcher> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 200 });
+  const seen: Seen[] = [];
+  const waiters: (() => void)[] = [];
+  client.on('message', (topic, payload, packet) => {
+    seen.push({ topic, text: payload.toString(), retain: packet.retain });
+    waiters.splice(0).forEach((w) => w());
+  });
+  await client.subscribeAsync(['#'], { qos: 1 });
+  const next = (topic: string, match: (t: string) => boolean = () => true, options: { ms?: number; after?: number } = {}) =>
+    new Promise<Seen>((resolve, reject) => {
+      const start = options.after ?? 0;
+      const ms = options.ms ?? 15000;
+      const timer = setTimeout(() => reject(new Error(`nothing on ${topic} within ${ms} ms; saw ${[...new Set(seen.map((s) => s.topic))].join(', ')}`)), ms);
+      const check = () => {
+        const hit = seen.slice(start).find((s) => s.topic === topic && match(s.text));
+        if (hit) {
+          clearTimeout(timer);
+          resolve(hit);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return { client, seen, next, mark: () => seen.length };
+}
+
+/** What a late subscriber (Home Assistant after a restart) gets for `topic`: the retained message, or null. */
+async function retained(url: string, topic: string): Promise<string | null> {
+  const c = await mqtt.connectAsync(url);
+  try {
+    const got = new Promise<string | null>((resolve) => {
+      c.on('message', (t, p, packet) => (t === topic && packet.retain ? resolve(p.toString()) : undefined));
+      setTimeout(() => resolve(null), 1500);
+    });
+    await c.subscribeAsync(topic, { qos: 1 });
+    return await got;
+  } finally {
+    await c.endAsync();
+  }
+}
+
+function settings(port: number, key = KEY) {
+  return JSON.stringify({
+    name: 'Hall meter',
+    mqtt: { host: '127.0.0.1', port, baseTopic: '', discoveryPrefix: 'homeassistant', compatibility: true, password: 'mqtt-secret-xyz' },
+    meter: { key, pollIntervalS: 1 },
+    wifi: { ssid: 'home', password: 'wifi-secret-xyz' },
+  });
+}
+
+const brokers: [string, () => Promise<Broker>][] = [
+  ['aedes', () => startAedes()],
+  ['mosquitto', () => startMosquitto()],
+];
+
+describe.each(brokers)('[firmware ↔ %s] device publishes for Home Assistant', (_name, startBroker) => {
+  let broker: Broker;
+  let sim: MeterSimulator;
+  let hal: ReturnType<typeof createAppHal>;
+  let app: ReturnType<typeof startApp>;
+  let w: Awaited<ReturnType<typeof watcher>>;
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    w = await watcher(broker.url);
+    sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 3, timeScale: 60 });
+    hal = createAppHal(sim, new Map([[SETTINGS_FILE, new Uint8Array(Buffer.from(settings(broker.port)))]]));
+    app = startApp(hal);
+  }, 30000);
+
+  afterAll(async () => {
+    app.stop();
+    sim.close();
+    await w.client.endAsync();
+    await broker.stop();
+  });
+
+  test('discovery, availability, state and diagnostics arrive; secrets never do', async () => {
+    await w.next(`homeassistant/device/${DEVICE}/config`);
+    const config = JSON.parse((await retained(broker.url, `homeassistant/device/${DEVICE}/config`))!);
+    expect(config.dev.ids).toEqual([DEVICE]);
+    expect(Object.keys(config.cmps)).toContain('energy_import');
+    await w.next(`${BASE}/availability`, (t) => t === 'online');
+    expect(await retained(broker.url, `${BASE}/availability`)).toBe('online');
+    const state = JSON.parse((await w.next(`${BASE}/state`, (t) => t.includes('energy_import'))).text);
+    expect(state.energy_import).toBeGreaterThan(60000);
+    expect(state.voltage_l1).toBeGreaterThan(200);
+    const diag = JSON.parse((await w.next(`${BASE}/diagnostics`, (t) => t.includes('"online"'))).text);
+    expect(diag.link_state).toBe('online');
+    const withModel = await w.next(`homeassistant/device/${DEVICE}/config`, (t) => JSON.parse(t).dev.mdl !== undefined);
+    expect(JSON.parse(withModel.text).dev.mdl).toBeTruthy();
+    await w.next(`${BASE}/meterConsumptionTotal/mydatajson`).catch(() => w.next(`${BASE}/sensors/mydatajson`));
+    const all = w.seen.map((s) => s.topic + ' ' + s.text).join('\n') + hal.logs.join('\n');
+    for (const secret of [KEY, 'mqtt-secret-xyz', 'wifi-secret-xyz']) expect(all).not.toContain(secret);
+  });
+
+  test('the Last Will marks the device offline when its connection dies, and it comes back by itself', async () => {
+    const at = w.mark();
+    hal.tcp.destroyAll();
+    await w.next(`${BASE}/availability`, (t) => t === 'offline', { after: at });
+    await w.next(`${BASE}/availability`, (t) => t === 'online', { after: at });
+    await w.next(`${BASE}/state`, undefined, { after: w.mark() });
+  });
+
+  test('discovery is published again when Home Assistant comes online', async () => {
+    const at = w.mark();
+    await w.client.publishAsync('homeassistant/status', 'online');
+    await w.next(`homeassistant/device/${DEVICE}/config`, undefined, { after: at });
+  });
+
+  test('commands: poll now, and a configuration change with a per-field error that never echoes the key', async () => {
+    const polled = w.next(`${BASE}/cmd/result`, (t) => t.includes('"p1"'));
+    await w.client.publishAsync(`${BASE}/cmd/poll`, JSON.stringify({ id: 'p1' }), { qos: 1 });
+    expect(JSON.parse((await polled).text)).toEqual({ id: 'p1', command: 'poll', ok: true });
+    const bad = w.next(`${BASE}/cmd/result`, (t) => t.includes('"c1"'));
+    await w.client.publishAsync(`${BASE}/cmd/config`, JSON.stringify({ id: 'c1', meter: { key: 'SHORT-SECRETX' } }), { qos: 1 });
+    const badResult = JSON.parse((await bad).text);
+    expect(badResult).toMatchObject({ id: 'c1', ok: false });
+    expect(badResult.error).toMatch(/^meter\.key: /);
+    expect((await bad).text).not.toContain('SECRETX');
+    const good = w.next(`${BASE}/cmd/result`, (t) => t.includes('"c2"'));
+    await w.client.publishAsync(`${BASE}/cmd/config`, JSON.stringify({ id: 'c2', meter: { poll_interval_s: 2 } }), { qos: 1 });
+    expect(JSON.parse((await good).text)).toMatchObject({ id: 'c2', ok: true, applied: ['meter.poll_interval_s'] });
+    const at = w.mark();
+    await new Promise((r) => setTimeout(r, 1000)); // the meter session restarts with the new interval
+    await w.next(`${BASE}/state`, undefined, { after: at });
+  });
+
+  test('a silent meter is reported as "no reply" and readings resume when it answers again', async () => {
+    const at = w.mark();
+    sim.setMepPortDisabled(true);
+    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"no-reply"'), { after: at, ms: 20000 });
+    const back = w.mark();
+    sim.setMepPortDisabled(false);
+    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 20000 });
+  }, 45000);
+
+  test('a broker restart is survived: the device reconnects and publishes again', async () => {
+    const port = broker.port;
+    await w.client.endAsync();
+    await broker.stop();
+    await new Promise((r) => setTimeout(r, 1500)); // the device notices and backs off
+    broker = _name === 'aedes' ? await startAedes({ port }) : await startMosquitto({ port });
+    w = await watcher(broker.url);
+    await w.next(`${BASE}/state`, undefined, { ms: 30000 });
+  }, 60000);
+});
+
+describe('[firmware ↔ aedes] wrong MBK key', () => {
+  test('the device reports "wrong MBK key" (auth-failed) and stops polling', async () => {
+    const broker = await startAedes();
+    const w = await watcher(broker.url);
+    const sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 4 });
+    const hal = createAppHal(sim, new Map([[SETTINGS_FILE, new Uint8Array(Buffer.from(settings(broker.port, 'ZYXWVUTSRQPONMLKJIHG')))]]));
+    const app = startApp(hal);
+    try {
+      const diag = await w.next(`${BASE}/diagnostics`, (t) => t.includes('auth-failed'));
+      expect(JSON.parse(diag.text).last_error).toMatch(/MBK key is wrong/);
+      expect(w.seen.some((s) => s.topic === `${BASE}/state` && s.text.includes('energy_import'))).toBe(false);
+    } finally {
+      app.stop();
+      sim.close();
+      await w.client.endAsync();
+      await broker.stop();
+    }
+  });
+});
