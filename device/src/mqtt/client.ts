@@ -1,12 +1,13 @@
 // The device's MQTT 3.1.1 client over the HAL's Tcp and Clock (architecture C2): CONNECT with Last Will, QoS 0/1
 // publish from a bounded queue, subscriptions renewed on every connection, keep-alive, and reconnects with jittered
 // exponential backoff. publish() never waits and never throws; problems are values reported via 'error' and status().
-import { TcpSocket, TimerHandle } from '../hal/types';
+import { TimerHandle } from '../hal/types';
 import { backoffDelay } from './backoff';
 import {
   Payload, QoS, connackMessage, encodeConnect, encodeDisconnect, encodePingreq, encodePuback, payloadLength,
 } from './codec';
-import { Incoming, MqttDecoder, PublishIn } from './decoder';
+import { Connection, ConnectionHandlers, connectSocket, endSocket, newConnection, writeQuietly } from './connection';
+import { Incoming, PublishIn } from './decoder';
 import { Emitter } from './emitter';
 import { Keepalive } from './keepalive';
 import {
@@ -15,14 +16,6 @@ import {
 } from './options';
 import { Outbox } from './outbox';
 import { checkTopicFilter, checkTopicName } from './topics';
-
-/** One TCP connection attempt; callbacks of a connection that is no longer `client.conn` are ignored. */
-interface Connection {
-  socket: TcpSocket | null;
-  /** TCP is up and CONNECT was (or is about to be) written. */
-  open: boolean;
-  decoder: MqttDecoder;
-}
 
 type Phase = 'idle' | 'connecting' | 'connected' | 'waiting';
 
@@ -40,6 +33,11 @@ export class MqttClient {
   private connections = 0;
   private timer: TimerHandle | null = null;
   private lastError: { code: MqttError['code']; message: string } | null = null;
+  private readonly handlers: ConnectionHandlers = {
+    up: (conn) => this.sendConnect(conn),
+    data: (conn, chunk) => this.data(conn, chunk),
+    lost: (conn, error) => this.lost(conn, error),
+  };
 
   constructor(deps: MqttClientDeps, options: MqttClientOptions) {
     this.deps = deps;
@@ -91,16 +89,13 @@ export class MqttClient {
     const conn = this.conn;
     const wasConnected = this.phase === 'connected';
     this.conn = null;
-    if (conn && conn.open && conn.socket) {
-      try {
-        conn.socket.write(encodeDisconnect());
-      } catch (e) {
-        this.log(`DISCONNECT not sent: ${String(e)}`);
-      }
-    }
     this.phase = 'idle';
     this.outbox.disconnected();
-    if (conn && conn.socket) this.endSocket(conn.socket);
+    if (conn) {
+      conn.closed = true;
+      if (conn.open && conn.socket) writeQuietly(conn.socket, encodeDisconnect());
+      if (conn.socket) endSocket(conn.socket);
+    }
     if (wasConnected) this.emit('disconnected', 'stopped');
   }
 
@@ -150,32 +145,13 @@ export class MqttClient {
 
   private open(): void {
     this.phase = 'connecting';
-    const conn: Connection = { socket: null, open: false, decoder: new MqttDecoder({ maxPacketSize: this.opts.maxPacketSize }) };
+    const conn = newConnection(this.opts.maxPacketSize);
     this.conn = conn;
     this.timer = this.deps.clock.setTimeout(() => {
       this.timer = null;
       this.lost(conn, mqttError('connect-timeout', `no CONNACK within ${this.opts.connectTimeoutMs} ms`));
     }, this.opts.connectTimeoutMs);
-    let socket: TcpSocket;
-    try {
-      socket = this.deps.tcp.connect(this.opts.host, this.opts.port, () => this.tcpUp(conn));
-    } catch (e) {
-      this.lost(conn, mqttError('connect-failed', String(e)));
-      return;
-    }
-    conn.socket = socket;
-    if (this.conn !== conn) return this.endSocket(socket);
-    socket.onData((chunk) => this.data(conn, chunk));
-    socket.onError((message) => this.lost(conn, mqttError(conn.open ? 'connection-lost' : 'connect-failed', message)));
-    socket.onClose(() => this.lost(conn, mqttError(conn.open ? 'connection-lost' : 'connect-failed', 'socket closed')));
-    if (conn.open) this.sendConnect(conn);
-  }
-
-  /** TCP is up; CONNECT goes out once the socket object is known (connect may call back before it returns). */
-  private tcpUp(conn: Connection): void {
-    if (this.conn !== conn || conn.open) return;
-    conn.open = true;
-    if (conn.socket) this.sendConnect(conn);
+    connectSocket(this.deps.tcp, this.opts, conn, this.handlers);
   }
 
   private sendConnect(conn: Connection): void {
@@ -195,12 +171,13 @@ export class MqttClient {
   private lost(conn: Connection | null, error: MqttError, maxBackoff?: boolean): void {
     if (!conn || this.conn !== conn) return;
     this.conn = null;
+    conn.closed = true;
     this.clearTimer();
     this.keepalive.stop();
     this.outbox.disconnected();
     const wasConnected = this.phase === 'connected';
     this.phase = 'waiting';
-    if (conn.socket) this.endSocket(conn.socket);
+    if (conn.socket) endSocket(conn.socket);
     this.report(error);
     if (wasConnected) this.emit('disconnected', error.message);
     if (!this.stopped && this.conn === null) this.scheduleReconnect(maxBackoff === true);
@@ -278,26 +255,13 @@ export class MqttClient {
   /** A failed write means the connection is gone. */
   private write(conn: Connection | null, bytes: Uint8Array): boolean {
     if (!conn || this.conn !== conn || !conn.socket) return false;
-    let ok = false;
-    try {
-      ok = conn.socket.write(bytes);
-    } catch {
-      ok = false;
-    }
+    const ok = writeQuietly(conn.socket, bytes);
     if (ok) this.keepalive.sent();
     else this.lost(conn, mqttError('connection-lost', 'write failed'));
     return ok;
   }
 
   // ------------------------------------------------------------------ helpers
-
-  private endSocket(socket: TcpSocket): void {
-    try {
-      socket.end();
-    } catch (e) {
-      this.log(`closing the socket failed: ${String(e)}`);
-    }
-  }
 
   private clearTimer(): void {
     if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);

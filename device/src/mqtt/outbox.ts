@@ -41,17 +41,22 @@ export class Outbox {
     return { queued: this.queue.length, queuedBytes: this.queue.bytes, inflight: this.inflight.length, dropped: this.dropped };
   }
 
-  /** Sends at once when possible, else queues (dropping older messages if full). False: refused as too large. */
+  /**
+   * Sends at once when possible, else queues (dropping older messages if full). A payload bigger than the queue's
+   * byte bound is refused while offline (false), but queued while online: it only waits for a QoS 1 slot, and its
+   * payload is held by reference either way (e.g. the chunked discovery message, re-published on every connect).
+   */
   publish(m: OutgoingMessage): boolean {
     if (this.online && this.queue.length === 0 && this.hasSlot(m)) {
       this.send(m);
       return true;
     }
-    if (m.bytes > this.queue.maxBytes) {
-      this.deps.report(mqttError('message-too-large', `${m.bytes} bytes for '${m.topic}' exceed the queue`));
+    const oversized = m.bytes > this.queue.maxBytes;
+    if (oversized && !this.online) {
+      this.deps.report(mqttError('message-too-large', `${m.bytes} bytes for '${m.topic}' exceed the offline queue`));
       return false;
     }
-    const dropped = this.queue.push(m);
+    const dropped = this.queue.push(m, oversized);
     if (dropped > 0) {
       this.dropped += dropped;
       this.deps.log(`queue full: dropped ${dropped} older message(s)`);

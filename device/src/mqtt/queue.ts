@@ -66,10 +66,11 @@ export class OutgoingQueue {
   }
 
   /**
-   * Appends `m` (the caller has checked m.bytes <= maxBytes), first removing a queued message with the same
-   * replaceKey, then dropping the oldest messages (state first) until the bounds hold. Returns the number dropped.
+   * Appends `m`, first removing a queued message with the same replaceKey, then dropping the oldest messages (state
+   * first) until the bounds hold. With `countOnly`, the byte bound is not applied (see Outbox.publish).
+   * Returns the number dropped.
    */
-  push(m: OutgoingMessage): number {
+  push(m: OutgoingMessage, countOnly?: boolean): number {
     if (m.replaceKey !== undefined) {
       for (let i = 0; i < this.items.length; i++) {
         if ((this.items[i] as OutgoingMessage).replaceKey === m.replaceKey) {
@@ -79,7 +80,8 @@ export class OutgoingQueue {
       }
     }
     let dropped = 0;
-    while (this.items.length > 0 && (this.items.length + 1 > this.maxCount || this.total + m.bytes > this.maxBytes)) {
+    const bytesBound = countOnly ? Infinity : this.maxBytes;
+    while (this.items.length > 0 && (this.items.length + 1 > this.maxCount || this.total + m.bytes > bytesBound)) {
       let victim = 0;
       while (victim < this.items.length && !isState(this.items[victim] as OutgoingMessage)) victim++;
       this.removeAt(victim < this.items.length ? victim : 0);

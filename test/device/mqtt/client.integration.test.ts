@@ -23,6 +23,10 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs = 3000)
   }
 }
 
+test('startMosquitto() throws when the broker binary is missing (the suite fails, never skips)', async () => {
+  await expect(startMosquitto({ bin: '/nonexistent/mosquitto' })).rejects.toThrow('/nonexistent/mosquitto not found');
+});
+
 const BROKERS: [string, (o?: BrokerOptions) => Promise<Broker>][] = [
   ['aedes', startAedes],
   ['mosquitto', startMosquitto],

@@ -281,6 +281,20 @@ describe('MqttClient: publishing', () => {
     expect(r.broker.last.of('publish')).toHaveLength(1);
   });
 
+  test('while connected a large QoS 1 message waiting for a slot is queued, not refused', () => {
+    const r = rig({ queueLimit: { count: 4, bytes: 100 }, maxInflight: 1 });
+    r.broker.autoPuback = false;
+    r.client.start();
+    r.clock.advance(10);
+    r.client.publish('mep/a', 'a', { qos: 1 });
+    expect(r.client.publish('homeassistant/device/mep/config', ['x'.repeat(3000), 'y'.repeat(3000)], { qos: 1, retain: true })).toBe(true);
+    expect(r.client.status()).toMatchObject({ inflight: 1, queued: 1, queuedBytes: 6000 });
+    const conn = r.broker.last;
+    conn.send({ cmd: 'puback', messageId: conn.of('publish')[0].messageId });
+    expect(conn.of('publish').map((p) => p.payload.length)).toEqual([1, 6000]);
+    expect(r.errors).toEqual([]);
+  });
+
   test('[§4.4] unacknowledged QoS 1 messages are resent with DUP and the same packet id after a reconnect', () => {
     const r = rig();
     r.broker.autoPuback = false;
