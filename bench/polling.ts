@@ -2,6 +2,7 @@
 // simulator, both directions paced at the line rate, in real time. Compares readings per second with the line's
 // limit: (bytes on the wire × 10 bits) / 9600 per poll cycle. The simulated meter answers with no turnaround delay
 // (the real one is UNKNOWN), so the gap to the limit is our own overhead: timers, decoding, digests.
+import { TABLE_DECODERS } from '../device/src/meter/tables/index';
 import { performance } from 'perf_hooks';
 import { MeterSimulator } from '../device/sim/meter-sim/meter';
 import { MeterPoller, MeterLink } from '../device/src/meter/poller';
@@ -35,7 +36,7 @@ export async function pollingBenchmark(seconds: number): Promise<Figure[]> {
     reset: (done) => setTimeout(done, 0),
     onData: (l) => listeners.push(l),
   };
-  const session = new MeterSession({ digestKey: (parseMbk(KEY) as { digestKey: Uint8Array }).digestKey, pollIntervalMs: 1, clockIntervalMs: 3600000 });
+  const session = new MeterSession({ digestKey: (parseMbk(KEY) as { digestKey: Uint8Array }).digestKey, decoders: TABLE_DECODERS, pollIntervalMs: 1, clockIntervalMs: 3600000 });
   let cycles = 0;
   let measuring = false;
   let startBytes = 0;

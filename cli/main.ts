@@ -6,6 +6,8 @@ import { decodeCommand } from './commands/decode';
 import { readCommand } from './commands/read';
 import { simCommand } from './commands/sim';
 import { demoCommand } from './commands/demo';
+import { deviceCommand } from './commands/device';
+import { uploadCommand } from './commands/upload';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   frame: frameCommand,
@@ -13,6 +15,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   read: readCommand,
   sim: simCommand,
   demo: demoCommand,
+  device: deviceCommand,
+  upload: uploadCommand,
 };
 
 const HELP = `mep — MEP (OSGP meter expansion port) tool
@@ -22,6 +26,9 @@ const HELP = `mep — MEP (OSGP meter expansion port) tool
   mep read   --port <serial path | tcp://host:port> --key <MBK> [--table <table>… | --all] [--watch]
   mep sim    [--tcp <port> | --stdio | --serial <path>] [--key <MBK>] [--profile three-phase|one-phase] [--faults …]
   mep demo   a simulated meter and a live read of it, in one process
+  mep device --broker <mqtt url> --meter <sim | tcp://host:port | serial path> [--key <MBK>] [--storage <dir>] [--http <port>]
+             the production firmware bundle on the Node host
+  mep upload --port <serial path | tcp://host:port> [--file <js>] [--exec]   the firmware to a real board
 
 Tables: BT28, ET13, 28, 0x080d. Keys: 16–20 ASCII characters, or 32–40 hex digits.
 Run "mep <command> --help" for the options of one command.`;

@@ -1,5 +1,6 @@
 // mep demo (npm start): a simulated 3-phase meter on a local TCP port and the device's meter session reading it,
 // one readable line per poll. What the firmware will publish to Home Assistant, without hardware.
+import { TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { MeterPoller } from '../../device/src/meter/poller';
 import { MeterSession } from '../../device/src/meter/session';
 import { parseMbk } from '../../device/src/meter/key';
@@ -8,8 +9,7 @@ import type { Bt01, Bt23, Bt28 } from '../../device/src/meter/tables/index';
 import { serveTcp } from '../../device/sim/meter-sim/transport-tcp';
 import { openMeterPort } from '../port';
 import { integerArg, parseCommandLine } from '../usage';
-import { createSim, DEMO_KEY } from './sim';
-import { parseFaults } from '../fault-spec';
+import { createSim, DEMO_KEY, parseFaults } from './sim';
 
 const HELP = `mep demo [--interval <ms>] [--speed <factor>] [--faults <list>] [--json]
 
@@ -38,7 +38,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const tcp = await serveTcp(sim, 0);
   const port = await openMeterPort(`tcp://127.0.0.1:${tcp.port}`);
   process.stderr.write(`mep demo: simulated meter on tcp://127.0.0.1:${tcp.port} (key ${DEMO_KEY}, time x${speed}); Ctrl-C stops\n`);
-  const session = new MeterSession({ digestKey: (parseMbk(DEMO_KEY) as { digestKey: Uint8Array }).digestKey, pollIntervalMs: interval });
+  const session = new MeterSession({ digestKey: (parseMbk(DEMO_KEY) as { digestKey: Uint8Array }).digestKey, decoders: TABLE_DECODERS, pollIntervalMs: interval });
   let bt23: Bt23 | null = null;
   const poller = new MeterPoller({
     link: port,

@@ -2,7 +2,7 @@
 // device's own MeterSession, printing one JSON line per decoded table until interrupted.
 import { fullRead, partialRead } from '../../device/src/meter/requests';
 import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, tableName } from '../../device/src/meter/table-ids';
-import { decodeTable, TableContext } from '../../device/src/meter/tables/index';
+import { decodeTable, TableContext, TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { MeterPoller } from '../../device/src/meter/poller';
 import { MeterSession } from '../../device/src/meter/session';
 import { ReplyDigestMode } from '../../device/src/meter/reply-digest';
@@ -65,7 +65,7 @@ async function readOnce(port: MeterPort, key: Uint8Array, tables: number[], seq:
 }
 
 function watch(port: MeterPort, key: Uint8Array, options: { interval: number; seq: number; replyDigest: ReplyDigestMode }): Promise<void> {
-  const session = new MeterSession({ digestKey: key, initialSeq: options.seq, pollIntervalMs: options.interval, replyDigest: options.replyDigest });
+  const session = new MeterSession({ digestKey: key, decoders: TABLE_DECODERS, initialSeq: options.seq, pollIntervalMs: options.interval, replyDigest: options.replyDigest });
   const poller = new MeterPoller({
     link: port,
     session,

@@ -6,7 +6,8 @@ import { attachStdio } from '../../device/sim/meter-sim/transport-stdio';
 import { attachSerial } from '../../device/sim/meter-sim/transport-serial';
 import type { ProfileName } from '../../device/sim/meter-sim/profiles';
 import { parseMbk } from '../../device/src/meter/key';
-import { FAULT_HELP, parseFaults } from '../fault-spec';
+import { FAULT_NAMES, parseFaultSpec } from '../../device/sim/meter-sim/fault-spec';
+import type { FaultOptions } from '../../device/sim/meter-sim/faults';
 import { integerArg, parseCommandLine, UsageError } from '../usage';
 
 /** The key of the synthetic vectors in ../shared/vectors: fine for a simulator, never a real meter's key. */
@@ -14,11 +15,24 @@ export const DEMO_KEY = 'ABCDEFGHIJKLMNOPQRST';
 
 const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key <MBK>] [--profile three-phase|one-phase]
         [--faults <list>] [--pacing realtime|instant] [--speed <factor>] [--alert-every <ms>] [--seq <n>] [--seed <n>]
+        [--seq-mode at-least|strict] [--reply-digest H1|H2|H3|H4a|H4b|zeros|random] [--solar <peak W>] [--bt21 A|B]
+        [--verbose]
 
 A simulated meter (default: tcp port 7000 on 127.0.0.1, key ${DEMO_KEY}, real 9600-baud pacing).
 --speed: simulated seconds per real second for the load model (energy registers grow faster).
---faults: comma-separated, e.g. garbage=0.1,chunking=1-8,seqbump=0.05
-${FAULT_HELP}`;
+--faults: name=value items separated by commas, e.g. garbageProbability=0.1,chunking=1-8,replyCodes=6/11,silence
+  names: ${FAULT_NAMES.join(', ')}
+--verbose: one line per request on stderr. Signals: SIGUSR1 raises an alert (00 00), SIGUSR2 toggles ENABLE.`;
+
+/** --faults text → fault options; mistakes are usage errors. */
+export function parseFaults(spec: string | undefined): Partial<FaultOptions> {
+  if (!spec) return {};
+  try {
+    return parseFaultSpec(spec);
+  } catch (err) {
+    throw new UsageError(`--faults: ${(err as Error).message}`);
+  }
+}
 
 export interface SimSettings {
   key: string;
@@ -28,7 +42,11 @@ export interface SimSettings {
   alertIntervalMs?: number;
   initialSeq?: number;
   seed?: number;
-  faults: ReturnType<typeof parseFaults>;
+  faults: Partial<FaultOptions>;
+  seqMode?: 'at-least' | 'strict';
+  replyDigest?: 'H1' | 'H2' | 'H3' | 'H4a' | 'H4b' | 'zeros' | 'random';
+  solarPeakW?: number;
+  bt21Variant?: 'A' | 'B';
 }
 
 export function createSim(s: SimSettings): MeterSimulator {
@@ -41,7 +59,17 @@ export function createSim(s: SimSettings): MeterSimulator {
     initialSeq: s.initialSeq,
     seed: s.seed,
     faults: s.faults,
+    seqMode: s.seqMode,
+    replyDigest: s.replyDigest,
+    bt21Variant: s.bt21Variant,
+    physics: s.solarPeakW === undefined ? undefined : { solarPeakW: s.solarPeakW },
   });
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
 }
 
 export async function simCommand(argv: string[]): Promise<void> {
@@ -60,6 +88,11 @@ export async function simCommand(argv: string[]): Promise<void> {
       'alert-every': { type: 'string' },
       seq: { type: 'string' },
       seed: { type: 'string' },
+      'seq-mode': { type: 'string' },
+      'reply-digest': { type: 'string' },
+      solar: { type: 'string' },
+      bt21: { type: 'string' },
+      verbose: { type: 'boolean' },
     },
     HELP,
   );
@@ -83,6 +116,20 @@ export async function simCommand(argv: string[]): Promise<void> {
     initialSeq: values.seq === undefined ? undefined : integerArg(values.seq, '--seq', 0xffffffff),
     seed: values.seed === undefined ? undefined : integerArg(values.seed, '--seed', 0xffffffff),
     faults: parseFaults(values.faults),
+    seqMode: oneOf(values['seq-mode'], ['at-least', 'strict'] as const, '--seq-mode'),
+    replyDigest: oneOf(values['reply-digest'], ['H1', 'H2', 'H3', 'H4a', 'H4b', 'zeros', 'random'] as const, '--reply-digest'),
+    solarPeakW: values.solar === undefined ? undefined : integerArg(values.solar, '--solar', 100000),
+    bt21Variant: oneOf(values.bt21, ['A', 'B'] as const, '--bt21'),
+  });
+  if (values.verbose) {
+    sim.on('request', (r: { seq: number; apdu: Uint8Array; outcome: string; status: number | null }) =>
+      process.stderr.write(`mep sim: seq ${r.seq} cmd 0x${(r.apdu[0] ?? 0).toString(16)} -> ${r.outcome}${r.status === null ? '' : ` status 0x${r.status.toString(16).padStart(2, '0')}`}\n`),
+    );
+  }
+  process.on('SIGUSR1', () => sim.alert('now'));
+  process.on('SIGUSR2', () => {
+    sim.setEnabled(!sim.enabled);
+    process.stderr.write(`mep sim: ENABLE ${sim.enabled ? 'on' : 'off'}\n`);
   });
   let close: () => Promise<void> | void;
   if (values.stdio) {

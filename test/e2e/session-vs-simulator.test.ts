@@ -1,4 +1,5 @@
 // The device's meter session (poller + session + decoders) against the meter simulator, in virtual time.
+import { TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
 import { createTestOnlyXorCipher } from '../../device/sim/meter-sim/testCipher';
 import { MeterPoller, MeterLink } from '../../device/src/meter/poller';
@@ -29,7 +30,7 @@ function rig(options: { simOptions?: Partial<ConstructorParameters<typeof MeterS
     onData: (l) => listeners.push(l),
   };
   const events: SessionCommand[] = [];
-  const session = new MeterSession({ digestKey: digestKey(options.key ?? KEY), pollIntervalMs: 2000, ...options.session });
+  const session = new MeterSession({ digestKey: digestKey(options.key ?? KEY), decoders: TABLE_DECODERS, pollIntervalMs: 2000, ...options.session });
   const poller = new MeterPoller({ link, session, timers: time, onEvent: (c) => events.push(c) });
   poller.start();
   const tables = <T>(id: number) => events.filter((e) => e.type === 'table' && e.table === id).map((e) => (e as { value: T }).value);

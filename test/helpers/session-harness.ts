@@ -1,5 +1,6 @@
 // Drives a MeterSession by hand with a fake clock and a scripted meter: each request the session sends is answered
 // by `respond` (default: the synthetic table images of shared/vectors/frames.json, with H1 reply digests).
+import { TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { parseRequestFrame } from '../../device/src/meter/frame';
 import { ByteReader, ByteWriter } from '../../device/src/meter/bytes';
 import { replyDigestFor } from '../../device/src/meter/reply-digest';
@@ -87,7 +88,7 @@ export class SessionHarness {
   private pendingReset = false;
 
   constructor(options: Partial<SessionOptions> = {}) {
-    this.session = new MeterSession({ digestKey: KEY, ...options });
+    this.session = new MeterSession({ digestKey: KEY, decoders: TABLE_DECODERS, ...options });
   }
 
   start(): this {

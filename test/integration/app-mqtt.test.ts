@@ -157,11 +157,14 @@ describe.each(brokers)('[firmware ↔ %s] device publishes for Home Assistant', 
   test('a silent meter is reported as "no reply" and readings resume when it answers again', async () => {
     const at = w.mark();
     sim.setMepPortDisabled(true);
-    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"no-reply"'), { after: at, ms: 20000 });
+    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"no-reply"'), { after: at, ms: 20000 }).catch((e) => {
+      throw new Error(`${e.message}\nlast device log lines:\n${hal.logs.slice(-15).join('\n')}`);
+    });
     const back = w.mark();
     sim.setMepPortDisabled(false);
-    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 20000 });
-  }, 45000);
+    // The session probes a silent link with exponential back-off (2 s, 4 s, 8 s ...), so recovery takes a while.
+    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 45000 });
+  }, 75000);
 
   test('a broker restart is survived: the device reconnects and publishes again', async () => {
     const port = broker.port;

@@ -2,7 +2,6 @@
 // The serial test needs `socat` (apt-get install socat): it FAILS, not skips, when socat is missing.
 import { spawn, type ChildProcess } from 'child_process';
 import * as net from 'net';
-import { join } from 'path';
 import { PassThrough } from 'stream';
 import { FrameDecoder, type FrameEvent } from '../../device/src/meter/frame-decoder';
 import { parseReply, type ParsedReply } from '../../device/src/meter/frame';
@@ -12,7 +11,6 @@ import { SerialPort } from 'serialport';
 import { attachSerial, attachStdio, MeterSimulator, serveTcp, type SerialHandle } from '../../device/sim/meter-sim';
 import { Harness, KEY } from './harness';
 
-const ROOT = join(__dirname, '..', '..');
 
 /** Collects replies/alerts from a byte stream. */
 class Client {
@@ -94,29 +92,6 @@ describe('transports', () => {
     expect(c.replies[0]!.status).toBe(0);
     io.close();
   });
-
-  test('stdio (a spawned CLI): stdout carries only meter bytes, logs go to stderr', async () => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [
-      join(ROOT, 'device', 'sim', 'meter-sim', 'cli.ts'), '--stdio', '--key', KEY, '--seq', '77',
-    ]);
-    const c = new Client();
-    let stderr = '';
-    child.stdout.on('data', c.feed);
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const t = setInterval(() => stderr.includes('expecting seq') && (clearInterval(t), resolve()), 20);
-        child.once('exit', () => reject(new Error(`cli exited: ${stderr}`)));
-      });
-      child.stdin.write(Buffer.from(new Harness().frame(fullRead(BT52), 77)));
-      await c.waitFor(() => c.replies.length === 1, 10_000);
-      expect(c.replies[0]!.status).toBe(0);
-      await c.waitFor(() => stderr.includes('seq 77 cmd 0x30 -> executed status 0x00'));
-      expect(stderr).not.toContain(KEY);
-    } finally {
-      child.kill();
-    }
-  }, 20_000);
 
   test('serial: a socat pseudo-terminal pair, the simulator on one end, a SerialPort client on the other', async () => {
     const socat = await startSocat();

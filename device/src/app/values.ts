@@ -39,46 +39,42 @@ export function stateValues(r: Readings): PayloadValues {
   return v;
 }
 
-function at(p: Phases | null, i: number): number | null {
-  return p ? (p[i] as number) : null;
-}
+/** Reference key → BT28 field; per-phase keys get L1_/L2_/L3_ in front (spec §11). */
+const COMPAT_SINGLE: [string, keyof Bt28][] = [
+  ['ImportReactive_VAr', 'importReactiveVar'],
+  ['ExportReactive_VAr', 'exportReactiveVar'],
+  ['Fwd_W', 'fwdActiveW'],
+  ['Rev_W', 'revActiveW'],
+  ['Fwd_Avg_W', 'fwdAvgActiveW'],
+  ['Rev_Avg_W', 'revAvgActiveW'],
+  ['Freq_mHz', 'frequencyMilliHz'],
+];
+const COMPAT_PHASED: [string, keyof Bt28][] = [
+  ['_RMS_A', 'currentMa'],
+  ['_RMS_V', 'voltageMv'],
+  ['_PF_Fac', 'powerFactorMilli'],
+  ['_Fwd_W', 'fwdActivePhaseW'],
+  ['_Rev_W', 'revActivePhaseW'],
+  ['_Fwd_Avg_W', 'fwdAvgActivePhaseW'],
+  ['_Rev_Avg_W', 'revAvgActivePhaseW'],
+];
 
 /** The reference's keys carry raw meter integers (mA, mV, 1/1000); compat.ts formats them. */
 export function compatValues(bt23: Bt23 | null, bt28: Bt28 | null): CompatValues {
-  const out: CompatValues = {};
+  const out: { [key: string]: number | null | undefined } = {};
   if (bt23) {
     out.Fwd_Act_Wh = bt23.total.summations[0];
     out.Rev_Act_Wh = bt23.total.summations[1];
   }
-  if (!bt28) return out;
-  const b = bt28;
-  out.L1_RMS_A = at(b.currentMa, 0);
-  out.L2_RMS_A = at(b.currentMa, 1);
-  out.L3_RMS_A = at(b.currentMa, 2);
-  out.L1_RMS_V = at(b.voltageMv, 0);
-  out.L2_RMS_V = at(b.voltageMv, 1);
-  out.L3_RMS_V = at(b.voltageMv, 2);
-  out.L1_PF_Fac = at(b.powerFactorMilli, 0);
-  out.L2_PF_Fac = at(b.powerFactorMilli, 1);
-  out.L3_PF_Fac = at(b.powerFactorMilli, 2);
-  out.ImportReactive_VAr = b.importReactiveVar;
-  out.ExportReactive_VAr = b.exportReactiveVar;
-  out.Fwd_W = b.fwdActiveW;
-  out.Rev_W = b.revActiveW;
-  out.Fwd_Avg_W = b.fwdAvgActiveW;
-  out.Rev_Avg_W = b.revAvgActiveW;
-  out.L1_Fwd_W = at(b.fwdActivePhaseW, 0);
-  out.L2_Fwd_W = at(b.fwdActivePhaseW, 1);
-  out.L3_Fwd_W = at(b.fwdActivePhaseW, 2);
-  out.L1_Rev_W = at(b.revActivePhaseW, 0);
-  out.L2_Rev_W = at(b.revActivePhaseW, 1);
-  out.L3_Rev_W = at(b.revActivePhaseW, 2);
-  out.L1_Fwd_Avg_W = at(b.fwdAvgActivePhaseW, 0);
-  out.L2_Fwd_Avg_W = at(b.fwdAvgActivePhaseW, 1);
-  out.L3_Fwd_Avg_W = at(b.fwdAvgActivePhaseW, 2);
-  out.L1_Rev_Avg_W = at(b.revAvgActivePhaseW, 0);
-  out.L2_Rev_Avg_W = at(b.revAvgActivePhaseW, 1);
-  out.L3_Rev_Avg_W = at(b.revAvgActivePhaseW, 2);
-  out.Freq_mHz = b.frequencyMilliHz;
-  return out;
+  if (!bt28) return out as CompatValues;
+  for (let i = 0; i < COMPAT_SINGLE.length; i++) {
+    const row = COMPAT_SINGLE[i] as [string, keyof Bt28];
+    out[row[0]] = bt28[row[1]] as number | null;
+  }
+  for (let i = 0; i < COMPAT_PHASED.length; i++) {
+    const row = COMPAT_PHASED[i] as [string, keyof Bt28];
+    const phases = bt28[row[1]] as Phases | null;
+    for (let p = 0; p < 3; p++) out['L' + (p + 1) + row[0]] = phases ? (phases[p] as number) : null;
+  }
+  return out as CompatValues;
 }

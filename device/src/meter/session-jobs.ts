@@ -31,8 +31,9 @@ export function probeJob(maxReplyLength: number | null): Job {
 
 /** Identity and dimensions, read once per link start (spec §14 "Recommended client sequence"). BT21 comes before
  *  anything that needs its dimensions. */
-export function configJobs(maxReplyLength: number | null): Job[] {
-  const tables = [BT01, BT21, ET03, ET11, ET13, ET50];
+export const REFERENCE_IDENTITY_TABLES = [BT01, BT21, ET03, ET11, ET13, ET50];
+
+export function configJobs(maxReplyLength: number | null, tables: number[]): Job[] {
   const jobs: Job[] = [];
   for (let i = 0; i < tables.length; i++) jobs.push(job('config', fullRead(tables[i] as number, maxReplyLength)));
   return jobs;

@@ -2,6 +2,7 @@
 // session asks its driver to carry out, and the user-facing link status.
 import { PayloadCipher } from './cipher';
 import { ReplyDigestCandidate, ReplyDigestMode } from './reply-digest';
+import type { TableDecoder } from './tables/index';
 
 /** What a user is told about the link (spec §14 "Diagnostics to surface to the user"). */
 export type LinkState =
@@ -30,6 +31,11 @@ export type AlertAcknowledge = 'none' | 'ep39-empty' | 'ep39-reference';
 export interface SessionOptions {
   /** 16-byte digest key from parseMbk (key.ts). */
   digestKey: Uint8Array;
+  /** Decoders of the tables the session reads: TABLE_DECODERS (tables/index.ts) for all, or the firmware's small set
+   *  (tables/device-set.ts). A table without a decoder is read but not reported. */
+  decoders: TableDecoder[];
+  /** Tables read once per link start after BT52 (default: the reference's BT01, BT21, ET03, ET11, ET13, ET50). */
+  identityTables?: number[];
   /** First sequence number to use, e.g. the last one persisted (spec §5 recommends persisting it). Default 0. */
   initialSeq?: number;
   /** Period of the BT23 + BT28 poll, ms. Default 5000. */

@@ -9,7 +9,7 @@ import { ReplyDigestPolicy } from './reply-digest';
 import { fullWrite, MepRequest, nextProcSeq, partialWrite, procedureCall, PROC_SEQ_FIRST } from './requests';
 import { isTransientCode, responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE, RESPONSE_OK, RESPONSE_OPERATION_NOT_POSSIBLE } from './result-codes';
 import { AlertHandler } from './session-alert';
-import { clockJob, configJobs, Job, pollJobs, probeJob } from './session-jobs';
+import { clockJob, configJobs, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES } from './session-jobs';
 import { LinkState, LinkStatus, SessionCommand, SessionOptions, SessionStats } from './session-types';
 import { SessionTables } from './session-tables';
 import { BT23, BT28, tableName } from './table-ids';
@@ -36,7 +36,7 @@ const MESSAGES: { [state: string]: string } = {
 };
 
 export class MeterSession {
-  private readonly o: Required<Omit<SessionOptions, 'cipher' | 'maxReplyLength'>>;
+  private readonly o: Required<Omit<SessionOptions, 'cipher' | 'maxReplyLength' | 'decoders'>>;
   private readonly maxReplyLength: number | null;
   private readonly cipher: PayloadCipher;
   private readonly digestPolicy: ReplyDigestPolicy;
@@ -64,6 +64,7 @@ export class MeterSession {
   constructor(options: SessionOptions) {
     this.o = {
       digestKey: options.digestKey,
+      identityTables: options.identityTables || REFERENCE_IDENTITY_TABLES,
       initialSeq: (options.initialSeq || 0) >>> 0,
       pollIntervalMs: options.pollIntervalMs || 5000,
       replyTimeoutMs: options.replyTimeoutMs || 1000,
@@ -83,7 +84,7 @@ export class MeterSession {
     this.maxReplyLength = options.maxReplyLength === undefined ? 512 : options.maxReplyLength;
     this.cipher = options.cipher || IDENTITY_CIPHER;
     this.digestPolicy = new ReplyDigestPolicy(this.o.replyDigest, this.o.digestKey);
-    this.tables = new SessionTables();
+    this.tables = new SessionTables(options.decoders);
     this.alerts = new AlertHandler({ acknowledge: this.o.alertAcknowledge, maxReplyLength: this.maxReplyLength });
     this.bt23Full = this.o.bt23Read === 'full';
     this.seq = this.o.initialSeq;
@@ -485,7 +486,7 @@ export class MeterSession {
     const kept: Job[] = [];
     for (let i = 0; i < this.queue.length; i++) if ((this.queue[i] as Job).purpose === 'alert') kept.push(this.queue[i] as Job);
     kept.push(probeJob(this.maxReplyLength));
-    this.queue = kept.concat(configJobs(this.maxReplyLength));
+    this.queue = kept.concat(configJobs(this.maxReplyLength, this.o.identityTables));
   }
 
   private abortAll(reason: string): void {

@@ -1,7 +1,7 @@
-// Pure validation of device settings (architecture C8): every field checked, every problem reported with its path.
-// Messages never contain the value of a secret field.
+// Pure validation of device settings (architecture C8): every field checked against one table, every problem
+// reported with its path; missing fields take their defaults. Messages never contain the value of a field.
 import { parseMbk } from '../meter/key';
-import { Settings } from './schema';
+import { SECRET_FIELDS, Settings } from './schema';
 
 export interface FieldError {
   path: string;
@@ -10,143 +10,118 @@ export interface FieldError {
 
 export type SettingsResult = { ok: true; value: Settings; warnings: string[] } | { ok: false; errors: FieldError[] };
 
-type Raw = { [key: string]: unknown };
+type Obj = { [key: string]: unknown };
+/** [path, kind (s text, n whole number, b boolean), min, max (length or value), default] */
+type Field = [string, 's' | 'n' | 'b', number, number, string | number | boolean];
 
-function section(raw: Raw, name: string): Raw {
-  const v = raw[name];
-  return v && typeof v === 'object' ? (v as Raw) : {};
+const FIELDS: Field[] = [
+  ['name', 's', 1, 32, 'MEP meter'],
+  ['wifi.ssid', 's', 0, 32, ''],
+  ['wifi.password', 's', 0, 63, ''],
+  ['mqtt.host', 's', 0, 253, ''],
+  ['mqtt.port', 'n', 1, 65535, 1883],
+  ['mqtt.username', 's', 0, 64, ''],
+  ['mqtt.password', 's', 0, 128, ''],
+  ['mqtt.baseTopic', 's', 0, 64, ''],
+  ['mqtt.discoveryPrefix', 's', 1, 64, 'homeassistant'],
+  ['mqtt.compatibility', 'b', 0, 0, false],
+  ['meter.key', 's', 0, 40, ''],
+  ['meter.pollIntervalS', 'n', 1, 3600, 10],
+  ['meter.replyDigest', 's', 0, 7, 'log'],
+  ['login.user', 's', 0, 32, ''],
+  ['login.passwordHash', 's', 0, 200, ''],
+];
+
+function get(obj: unknown, path: string): unknown {
+  const parts = path.split('.');
+  let cur = obj;
+  for (let i = 0; i < parts.length; i++) cur = cur && typeof cur === 'object' ? (cur as Obj)[parts[i] as string] : undefined;
+  return cur;
 }
 
-function text(obj: Raw, key: string, path: string, opts: { min: number; max: number; fallback?: string }, errors: FieldError[]): string {
-  const v = obj[key];
-  if (v === undefined && opts.fallback !== undefined) return opts.fallback;
-  if (typeof v !== 'string') {
-    errors.push({ path, message: 'must be text' });
-    return '';
+function put(obj: Obj, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const k = parts[i] as string;
+    cur = (cur[k] || (cur[k] = {})) as Obj;
   }
-  if (v.length < opts.min || v.length > opts.max) {
-    errors.push({ path, message: opts.min === opts.max ? `must be ${opts.min} characters` : `must be ${opts.min} to ${opts.max} characters` });
-  }
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) {
-      errors.push({ path, message: 'must not contain control characters' });
-      break;
-    }
-  }
-  return v;
+  cur[parts[parts.length - 1] as string] = value;
 }
 
-function integer(obj: Raw, key: string, path: string, opts: { min: number; max: number; fallback: number }, errors: FieldError[]): number {
-  const v = obj[key];
-  if (v === undefined) return opts.fallback;
-  if (typeof v !== 'number' || Math.floor(v) !== v || v < opts.min || v > opts.max) {
-    errors.push({ path, message: `must be a whole number from ${opts.min} to ${opts.max}` });
-    return opts.fallback;
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
   }
-  return v;
+  return false;
 }
 
-/** Host names: letters, digits, '-', '.', or an IPv4/IPv6 literal; no scheme, no port. */
+/** Why `v` does not fit `f`, or '' when it does. */
+function fieldProblem(f: Field, v: unknown): string {
+  if (f[1] === 'b') return typeof v === 'boolean' ? '' : 'must be true or false';
+  if (f[1] === 'n') {
+    return typeof v === 'number' && Math.floor(v) === v && v >= f[2] && v <= f[3] ? '' : `must be a whole number from ${f[2]} to ${f[3]}`;
+  }
+  if (typeof v !== 'string') return 'must be text';
+  if (v.length < f[2] || v.length > f[3]) return `must be ${f[2]} to ${f[3]} characters`;
+  return hasControl(v) ? 'must not contain control characters' : '';
+}
+
+/** Host names: letters, digits, '-', '.', ':' (IPv6); no scheme, path or port. */
 function validHost(host: string): boolean {
-  if (host.length === 0 || host.length > 253) return false;
   for (let i = 0; i < host.length; i++) {
-    const c = host.charAt(i);
-    const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '-' || c === '.' || c === ':';
-    if (!ok) return false;
+    const c = host.charAt(i).toLowerCase();
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '-' || c === '.' || c === ':')) return false;
   }
   return true;
 }
 
-/** MQTT topic level path without wildcards, leading/trailing slash or empty levels. */
+/** MQTT topic without wildcards, leading/trailing slash or empty levels. */
 function validTopic(topic: string): boolean {
-  if (topic.length === 0 || topic.charAt(0) === '/' || topic.charAt(topic.length - 1) === '/') return false;
-  if (topic.indexOf('//') >= 0 || topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) return false;
-  return true;
+  return topic.charAt(0) !== '/' && topic.charAt(topic.length - 1) !== '/' && topic.indexOf('//') < 0 && topic.indexOf('+') < 0 && topic.indexOf('#') < 0;
 }
 
-function validateMqtt(raw: Raw, errors: FieldError[]): Settings['mqtt'] {
-  const m = section(raw, 'mqtt');
-  const host = text(m, 'host', 'mqtt.host', { min: 0, max: 253, fallback: '' }, errors);
-  if (host !== '' && !validHost(host)) errors.push({ path: 'mqtt.host', message: 'must be a host name or IP address (no scheme or port)' });
-  const baseTopic = text(m, 'baseTopic', 'mqtt.baseTopic', { min: 0, max: 64, fallback: '' }, errors);
-  if (baseTopic !== '' && !validTopic(baseTopic)) errors.push({ path: 'mqtt.baseTopic', message: 'must be a topic without wildcards or empty levels' });
-  const prefix = text(m, 'discoveryPrefix', 'mqtt.discoveryPrefix', { min: 1, max: 64, fallback: 'homeassistant' }, errors);
-  if (!validTopic(prefix)) errors.push({ path: 'mqtt.discoveryPrefix', message: 'must be a topic without wildcards or empty levels' });
-  const compat = m.compatibility;
-  if (compat !== undefined && typeof compat !== 'boolean') errors.push({ path: 'mqtt.compatibility', message: 'must be true or false' });
-  return {
-    host,
-    port: integer(m, 'port', 'mqtt.port', { min: 1, max: 65535, fallback: 1883 }, errors),
-    username: text(m, 'username', 'mqtt.username', { min: 0, max: 64, fallback: '' }, errors),
-    password: text(m, 'password', 'mqtt.password', { min: 0, max: 128, fallback: '' }, errors),
-    baseTopic,
-    discoveryPrefix: prefix,
-    compatibility: compat === true,
-  };
-}
-
-function validateMeter(raw: Raw, errors: FieldError[], warnings: string[]): Settings['meter'] {
-  const m = section(raw, 'meter');
-  let key = '';
-  if (m.key !== undefined && m.key !== '') {
-    if (typeof m.key !== 'string') errors.push({ path: 'meter.key', message: 'must be text' });
-    else {
-      const parsed = parseMbk(m.key);
-      if (parsed.ok) {
-        key = m.key;
-        for (let i = 0; i < parsed.warnings.length; i++) warnings.push(parsed.warnings[i] as string);
-      } else errors.push({ path: 'meter.key', message: parsed.message });
-    }
+/** Checks beyond type and length, on values that passed those. */
+function extraProblem(path: string, v: unknown, warnings: string[]): string {
+  const s = v as string;
+  if (path === 'mqtt.host' && !validHost(s)) return 'must be a host name or IP address (no scheme or port)';
+  if ((path === 'mqtt.baseTopic' || path === 'mqtt.discoveryPrefix') && s !== '' && !validTopic(s)) {
+    return 'must be a topic without wildcards or empty levels';
   }
-  const digest = m.replyDigest === undefined ? 'log' : m.replyDigest;
-  if (digest !== 'off' && digest !== 'log' && digest !== 'enforce') {
-    errors.push({ path: 'meter.replyDigest', message: 'must be off, log or enforce' });
+  if (path === 'wifi.password' && s.length > 0 && s.length < 8) return 'a WPA2 password has 8 to 63 characters';
+  if (path === 'meter.replyDigest' && s !== 'off' && s !== 'log' && s !== 'enforce') return 'must be off, log or enforce';
+  if (path === 'meter.key' && s !== '') {
+    const key = parseMbk(s);
+    if (!key.ok) return key.message;
+    for (let i = 0; i < key.warnings.length; i++) warnings.push(key.warnings[i] as string);
   }
-  return {
-    key,
-    pollIntervalS: integer(m, 'pollIntervalS', 'meter.pollIntervalS', { min: 1, max: 3600, fallback: 10 }, errors),
-    replyDigest: digest === 'off' || digest === 'enforce' ? digest : 'log',
-  };
+  return '';
 }
 
 /** Validates settings as loaded from Storage or received from the add-on; missing fields take their defaults. */
 export function validateSettings(input: unknown): SettingsResult {
+  if (!input || typeof input !== 'object') return { ok: false, errors: [{ path: '', message: 'settings must be an object' }] };
   const errors: FieldError[] = [];
   const warnings: string[] = [];
-  if (!input || typeof input !== 'object') return { ok: false, errors: [{ path: '', message: 'settings must be an object' }] };
-  const raw = input as Raw;
-  const wifi = section(raw, 'wifi');
-  const login = section(raw, 'login');
-  const value: Settings = {
-    name: text(raw, 'name', 'name', { min: 1, max: 32, fallback: 'MEP meter' }, errors),
-    wifi: {
-      ssid: text(wifi, 'ssid', 'wifi.ssid', { min: 0, max: 32, fallback: '' }, errors),
-      password: text(wifi, 'password', 'wifi.password', { min: 0, max: 63, fallback: '' }, errors),
-    },
-    mqtt: validateMqtt(raw, errors),
-    meter: validateMeter(raw, errors, warnings),
-    login: {
-      user: text(login, 'user', 'login.user', { min: 0, max: 32, fallback: '' }, errors),
-      passwordHash: text(login, 'passwordHash', 'login.passwordHash', { min: 0, max: 200, fallback: '' }, errors),
-    },
-  };
-  const wpa = value.wifi.password.length;
-  if (wpa > 0 && wpa < 8) errors.push({ path: 'wifi.password', message: 'a WPA2 password has 8 to 63 characters' });
-  return errors.length ? { ok: false, errors } : { ok: true, value, warnings };
+  const value: Obj = {};
+  for (let i = 0; i < FIELDS.length; i++) {
+    const f = FIELDS[i] as Field;
+    const raw = get(input, f[0]);
+    const v = raw === undefined ? f[4] : raw;
+    const problem = fieldProblem(f, v) || extraProblem(f[0], v, warnings);
+    if (problem) errors.push({ path: f[0], message: problem });
+    put(value, f[0], problem ? f[4] : v);
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, value: value as unknown as Settings, warnings };
 }
 
 /** A copy safe to log or publish: every secret replaced by "set" or "not set". */
-export function redactSettings(s: Settings): { [key: string]: unknown } {
-  const mark = (v: string) => (v ? 'set' : 'not set');
-  return {
-    name: s.name,
-    wifi: { ssid: s.wifi.ssid, password: mark(s.wifi.password) },
-    mqtt: {
-      host: s.mqtt.host, port: s.mqtt.port, username: s.mqtt.username, password: mark(s.mqtt.password),
-      baseTopic: s.mqtt.baseTopic, discoveryPrefix: s.mqtt.discoveryPrefix, compatibility: s.mqtt.compatibility,
-    },
-    meter: { key: mark(s.meter.key), pollIntervalS: s.meter.pollIntervalS, replyDigest: s.meter.replyDigest },
-    login: { user: s.login.user, password: mark(s.login.passwordHash) },
-  };
+export function redactSettings(s: Settings): Obj {
+  const copy = JSON.parse(JSON.stringify(s)) as Obj;
+  for (let i = 0; i < SECRET_FIELDS.length; i++) {
+    const path = SECRET_FIELDS[i] as string;
+    put(copy, path, get(s, path) ? 'set' : 'not set');
+  }
+  return copy;
 }

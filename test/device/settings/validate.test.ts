@@ -47,7 +47,7 @@ describe('device settings', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const paths = r.errors.map((e) => e.path).sort();
-    expect(paths).toEqual(['login.user', 'meter.key', 'meter.pollIntervalS', 'meter.replyDigest', 'mqtt.baseTopic', 'mqtt.compatibility', 'mqtt.discoveryPrefix', 'mqtt.discoveryPrefix', 'mqtt.host', 'mqtt.password', 'mqtt.port', 'name', 'wifi.password', 'wifi.ssid'].sort());
+    expect(paths).toEqual(['login.user', 'meter.key', 'meter.pollIntervalS', 'meter.replyDigest', 'mqtt.baseTopic', 'mqtt.compatibility', 'mqtt.discoveryPrefix', 'mqtt.host', 'mqtt.password', 'mqtt.port', 'name', 'wifi.password', 'wifi.ssid'].sort());
     expect(JSON.stringify(r.errors)).not.toContain('SECRETKEY');
   });
 

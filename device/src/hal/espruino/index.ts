@@ -12,8 +12,9 @@ import { createUart } from './uart';
 import { createWifi } from './wifi';
 
 declare const process: EspruinoProcess;
-/** Replaced by the build (device/build/build.ts): package.json version, a build id, and the board ('auto' = detect). */
-declare const MEP_FIRMWARE_VERSION: string;
+/** Replaced by the build (device/build/build.ts): package.json version (also read by app.ts), a build id, and the
+ *  board ('auto' = detect). */
+declare const FIRMWARE_VERSION: string;
 declare const MEP_BUILD_ID: string;
 declare const MEP_BOARD: string;
 
@@ -32,7 +33,7 @@ export function createEspruinoHal(): Hal {
     http: createHttpServer(),
     crypto: createCrypto(),
     system: createSystem(clock, {
-      version: typeof MEP_FIRMWARE_VERSION === 'string' ? MEP_FIRMWARE_VERSION : 'dev',
+      version: typeof FIRMWARE_VERSION === 'string' ? FIRMWARE_VERSION : 'dev',
       buildId: typeof MEP_BUILD_ID === 'string' ? MEP_BUILD_ID : 'dev',
     }),
   };
