@@ -63,7 +63,11 @@ export class MqttService {
         will: { topic: topics.availability, payload: AVAILABILITY_OFFLINE, qos: 1, retain: true },
       },
     );
-    client.on('connected', () => this.onConnected());
+    client.on('connected', () => {
+      this.log.info('connected to the broker');
+      this.onConnected();
+    });
+    client.on('disconnected', (reason: string) => this.log.info(`disconnected: ${reason}`));
     client.on('message', (topic: string, payload: Uint8Array) => this.onMessage(topic, payload));
     client.on('error', (e) => this.log.warn(`MQTT: ${e.message}`));
     this.client = client;
