@@ -7,4 +7,7 @@ module.exports = {
   transform: { '^.+\\.ts$': '<rootDir>/test/helpers/esbuild-transform.cjs' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
+  // Safety net for CI: a stray socket or timer in one test must not keep the run from ending. Tests close what they
+  // open (brokers, hosts, simulators); this only guards against a regression hanging CI until its time limit.
+  forceExit: true,
 };

@@ -12,6 +12,11 @@ import { SETTINGS_FILE } from '../device/src/settings/schema';
 import { MeterSimulator } from '../device/sim/meter-sim/meter';
 import { createAppHal } from '../test/helpers/app-hal';
 import type { Figure } from './micro';
+import { startHost } from '../device/sim/host';
+import { buildFirmware } from '../device/build/build';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 
 const KEY = 'ABCDEFGHIJKLMNOPQRST';
 
@@ -75,6 +80,36 @@ async function run(options: { factor: number; cycles: number; onCycle?: (n: numb
   app.stop();
   sim.close();
   await broker.stop();
+}
+
+/** The same latency with the PRODUCTION bundle on the Node host (Espruino-like vm context), one poll a second. */
+export async function hostLatency(polls: number): Promise<Figure[]> {
+  const out = join(mkdtempSync(join(tmpdir(), 'mep-bench-')), 'firmware.js');
+  await buildFirmware({ out });
+  const latency: number[] = [];
+  let replyAt = -1;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (done = r));
+  const broker = await startBroker((topic) => {
+    if (!topic.endsWith('/state') || replyAt < 0) return;
+    latency.push(performance.now() - replyAt);
+    replyAt = -1;
+    if (latency.length >= polls) done();
+  });
+  const sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 9 });
+  sim.on('data', (b: Uint8Array) => {
+    if (b.length > 200) replyAt = performance.now();
+  });
+  const host = await startHost({ bundlePath: out, meter: sim, settings: JSON.parse(Buffer.from(settings(broker.port)).toString()) });
+  await finished;
+  await host.stop();
+  sim.close();
+  await broker.stop();
+  latency.sort((a, b) => a - b);
+  return [
+    { name: `meter reply → state at broker, median (${latency.length} polls; target < 20 ms)`, value: percentile(latency, 50), unit: 'ms' },
+    { name: 'meter reply → state at broker, p99', value: percentile(latency, 99), unit: 'ms' },
+  ];
 }
 
 export async function firmwareBenchmarks(cycles: number): Promise<Figure[]> {

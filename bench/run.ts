@@ -1,7 +1,7 @@
 // npm run bench: prints the figures the issues ask for. A benchmark, not a timed test: it never fails on a number.
 import { microBenchmarks, Figure } from './micro';
 import { pollingBenchmark } from './polling';
-import { firmwareBenchmarks } from './firmware';
+import { firmwareBenchmarks, hostLatency } from './firmware';
 
 function print(title: string, figures: Figure[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_POLL_SECONDS ?? 20);
   print(`Continuous polling at real 9600-baud pacing (${seconds} s, simulator turnaround 0 ms):`, await pollingBenchmark(seconds));
   const cycles = Number(process.env.BENCH_CYCLES ?? 10000);
-  print('Firmware App on the Node HAL + simulator + aedes:', await firmwareBenchmarks(cycles));
+  const polls = Number(process.env.BENCH_HOST_POLLS ?? 60);
+  print('Production bundle on the Node host + simulator + aedes (1 poll/s):', await hostLatency(polls));
+  print('Firmware App on a Node HAL + simulator + aedes (App clock 20x/1000x fast):', await firmwareBenchmarks(cycles));
 }
 
 main().catch((err) => {
