@@ -80,6 +80,11 @@ function watch(port: MeterPort, key: Uint8Array, options: { interval: number; se
   return new Promise((resolve) => {
     const stop = () => {
       poller.stop();
+      const st = session.stats;
+      process.stderr.write(
+        `mep: ${st.pollCycles} poll cycles, ${st.requests} requests, ${st.timeouts} timeouts, ${st.sequenceResyncs} sequence resyncs, ` +
+          `${st.errorReplies} error replies; reply digest: ${st.replyDigest ?? 'no known construction matched'}\n`,
+      );
       resolve();
     };
     process.once('SIGINT', stop);
