@@ -3,6 +3,7 @@
 import { connect, Socket } from 'net';
 import { SerialPort } from 'serialport';
 import { MeterLink } from '../device/src/meter/poller';
+import { UsageError } from './usage';
 
 export interface MeterPort extends MeterLink {
   /** Human-readable name for messages. */
@@ -17,7 +18,7 @@ export function parseTcpUrl(text: string): { host: string; port: number } | null
   const colon = rest.lastIndexOf(':');
   const port = Number(rest.slice(colon + 1));
   if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`bad TCP address "${text}": expected tcp://host:port`);
+    throw new UsageError(`bad TCP address "${text}": expected tcp://host:port`);
   }
   return { host: rest.slice(0, colon).replace(/^\[|\]$/g, ''), port };
 }

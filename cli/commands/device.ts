@@ -35,17 +35,22 @@ export function parseBrokerUrl(text: string): BrokerAddress {
   try {
     url = new URL(text.includes('://') ? text : `mqtt://${text}`);
   } catch {
-    throw new UsageError(`--broker "${text}" is not a URL like mqtt://user:password@host:1883`);
+    // Never echo the argument: it may carry the broker password.
+    throw new UsageError('--broker is not a URL like mqtt://user:password@host:1883 (percent-encode special characters in the password)');
   }
   if (url.protocol !== 'mqtt:' && url.protocol !== 'tcp:') throw new UsageError('--broker must be an mqtt:// URL (no TLS on the device)');
   if (!url.hostname) throw new UsageError('--broker needs a host');
   const port = url.port === '' ? 1883 : Number(url.port);
-  return {
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port,
-    username: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-  };
+  try {
+    return {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port,
+      username: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+    };
+  } catch {
+    throw new UsageError('--broker: the user name or password has a bad percent-escape');
+  }
 }
 
 /** The settings the device boots with: stored ones (if any) with broker and key replaced. */

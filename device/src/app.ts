@@ -36,6 +36,10 @@ export class App {
   private identity: MeterIdentityInfo | null = null;
   private link: LinkStatus | null = null;
   private lastError = '';
+  /** Phase count the published discovery message was built for. */
+  private discoveryPhases: 1 | 3 = 3;
+  /** WiFi events go to the current WifiManager only (one native listener, whatever restarts happen). */
+  private wifiListeners: { [event: string]: ((detail: string) => void)[] } = {};
   private intervals: unknown[] = [];
 
   constructor(hal: Hal) {
@@ -74,6 +78,8 @@ export class App {
     sys.onUncaughtError((m) => this.problem(`uncaught: ${m}`));
     this.log.info(`MEP Bridge ${VERSION} on ${sys.board()} (Espruino ${sys.interpreterVersion()}), device ${this.deviceId}`);
     this.log.info(`settings: ${JSON.stringify(redactSettings(this.settings))}`);
+    this.hal.wifi.on('connected', (d) => this.forwardWifi('connected', d));
+    this.hal.wifi.on('disconnected', (d) => this.forwardWifi('disconnected', d));
     this.startWifi();
     this.meter.start(this.settings);
     this.mqtt.start(this.settings, this.discoveryContext());
@@ -93,13 +99,28 @@ export class App {
   private startWifi(): void {
     const s = this.settings;
     if (this.wifi) this.wifi.dispose();
+    this.wifiListeners = {};
     this.hal.wifi.setHostname(this.deviceId.replace('_', '-'));
+    const hw = this.hal.wifi;
+    const wifi = {
+      connect: (ssid: string, pw: string, done: (e: string | null) => void) => hw.connect(ssid, pw, done),
+      startAccessPoint: (ssid: string, pw: string, done: (e: string | null) => void) => hw.startAccessPoint(ssid, pw, done),
+      stopAccessPoint: () => hw.stopAccessPoint(),
+      on: (event: string, listener: (detail: string) => void) => {
+        (this.wifiListeners[event] || (this.wifiListeners[event] = [])).push(listener);
+      },
+    } as unknown as Hal['wifi'];
     this.wifi = new WifiManager(
-      { wifi: this.hal.wifi, clock: this.hal.clock },
+      { wifi, clock: this.hal.clock },
       { ssid: s.wifi.ssid, password: s.wifi.password, apSsid: AP_SSID, apPassword: this.apPassword() },
     );
     this.wifi.onChange((state) => this.log.info(`WiFi: ${state}`));
     this.wifi.start();
+  }
+
+  private forwardWifi(event: string, detail: string): void {
+    const list = this.wifiListeners[event] || [];
+    for (let i = 0; i < list.length; i++) (list[i] as (d: string) => void)(detail);
   }
 
   /** WPA2 needs 8+ characters. Until the web pages let the user choose one (recovery issue), the AP password is
@@ -123,7 +144,7 @@ export class App {
       discoveryPrefix: this.settings.mqtt.discoveryPrefix,
       deviceName: this.settings.name,
       firmwareVersion: VERSION,
-      phases: this.meter.phases,
+      phases: (this.discoveryPhases = this.meter.phases),
       expireAfterS: Math.max(3 * this.settings.meter.pollIntervalS, 60),
     };
     const ip = this.hal.wifi.stationIp();
@@ -133,10 +154,9 @@ export class App {
   }
 
   private onCycle(): void {
-    const phases = this.meter.phases;
     this.mqtt.publishState(stateValues(this.meter.readings.current));
     this.mqtt.publishCompat(compatValues(this.meter.lastBt23, this.meter.lastBt28));
-    if (phases !== 3 && this.identity) this.mqtt.updateDiscovery(this.discoveryContext());
+    if (this.meter.phases !== this.discoveryPhases) this.mqtt.updateDiscovery(this.discoveryContext());
   }
 
   private onIdentity(id: MeterIdentityInfo): void {

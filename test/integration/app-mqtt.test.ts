@@ -196,3 +196,80 @@ describe('[firmware ↔ aedes] wrong MBK key', () => {
     }
   });
 });
+
+describe('[firmware ↔ aedes] review findings', () => {
+  let broker: Broker;
+  beforeEach(async () => (broker = await startAedes()));
+  afterEach(async () => broker.stop());
+
+  async function device(options: { profile?: 'one-phase' | 'three-phase'; retainedBefore?: [string, string] } = {}) {
+    if (options.retainedBefore) {
+      const c = await mqtt.connectAsync(broker.url);
+      await c.publishAsync(options.retainedBefore[0], options.retainedBefore[1], { retain: true, qos: 1 });
+      await c.endAsync();
+    }
+    const w = await watcher(broker.url);
+    const sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 8, profile: options.profile ?? 'three-phase' });
+    const hal = createAppHal(sim, new Map([[SETTINGS_FILE, new Uint8Array(Buffer.from(settings(broker.port)))]]));
+    const app = startApp(hal);
+    const stop = async () => {
+      app.stop();
+      sim.close();
+      await w.client.endAsync();
+    };
+    return { w, hal, stop };
+  }
+
+  test('a retained restart command does not reboot the device at every connect, and is cleared', async () => {
+    const d = await device({ retainedBefore: [`${BASE}/cmd/restart`, 'PRESS'] });
+    try {
+      await d.w.next(`${BASE}/state`);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(d.hal.reboots).toBe(0);
+      expect(await retained(broker.url, `${BASE}/cmd/restart`)).toBeNull();
+    } finally {
+      await d.stop();
+    }
+  });
+
+  test('a 1-phase meter gets a 1-phase discovery message once, not on every poll', async () => {
+    const d = await device({ profile: 'one-phase' });
+    try {
+      await d.w.next(`${BASE}/state`);
+      await new Promise((r) => setTimeout(r, 4000));
+      const configs = d.w.seen.filter((s) => s.topic === `homeassistant/device/${DEVICE}/config`);
+      expect(configs.length).toBeLessThanOrEqual(3); // at connect, with the meter identity, with one phase
+      const last = JSON.parse(configs[configs.length - 1]!.text);
+      expect(Object.keys(last.cmps)).toContain('voltage_l1');
+      expect(Object.keys(last.cmps)).not.toContain('voltage_l2');
+    } finally {
+      await d.stop();
+    }
+  });
+
+  test('changing the poll interval updates expire_after in the discovery message', async () => {
+    const d = await device();
+    try {
+      await d.w.next(`${BASE}/state`);
+      const at = d.w.mark();
+      await d.w.client.publishAsync(`${BASE}/cmd/config`, JSON.stringify({ id: 'x', meter: { poll_interval_s: 40 } }), { qos: 1 });
+      const config = await d.w.next(`homeassistant/device/${DEVICE}/config`, (t) => t.includes('"exp_aft":120'), { after: at });
+      expect(JSON.parse(config.text).cmps.energy_import.exp_aft).toBe(120);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  test('a configuration with non-ASCII text is refused with a clear error, nothing stored', async () => {
+    const d = await device();
+    try {
+      await d.w.next(`${BASE}/state`);
+      const at = d.w.mark();
+      await d.w.client.publishAsync(`${BASE}/cmd/config`, JSON.stringify({ id: 'u', name: 'Kælder' }), { qos: 1 });
+      const result = JSON.parse((await d.w.next(`${BASE}/cmd/result`, undefined, { after: at })).text);
+      expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/ASCII/) });
+    } finally {
+      await d.stop();
+    }
+  });
+});

@@ -68,6 +68,8 @@ export function applyConfigCommand(current: Settings, command: ConfigCommand): C
     set(next, f[1], value);
     applied.push(f[0]);
     if (restart.indexOf(f[2]) < 0) restart.push(f[2]);
+    // expire_after in the discovery message follows the poll interval
+    if (f[0] === 'meter.poll_interval_s' && restart.indexOf('discovery') < 0) restart.push('discovery');
   }
   const checked = validateSettings(next);
   if (!checked.ok) return { result: { id, command: 'config', ok: false, error: describe(checked.errors) }, restart: [] };

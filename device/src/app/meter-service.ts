@@ -46,10 +46,17 @@ export class MeterService {
   private readonly log: Logger;
   private readonly events: MeterServiceEvents;
 
+  /** The current poller's data listener: the UART gets one listener for the service's whole life (a restart must
+   *  not leave the old poller reachable through a second one). */
+  private dataListener: ((chunk: Uint8Array) => void) | null = null;
+
   constructor(deps: { hal: Hal; log: Logger; events: MeterServiceEvents }) {
     this.hal = deps.hal;
     this.log = deps.log;
     this.events = deps.events;
+    deps.hal.uart.onData((chunk: Uint8Array) => {
+      if (this.dataListener) this.dataListener(chunk);
+    });
   }
 
   /** Starts reading with these settings; false when no usable key is configured (the link stays off). */
@@ -70,8 +77,15 @@ export class MeterService {
       pollIntervalMs: settings.meter.pollIntervalS * 1000,
       replyDigest: settings.meter.replyDigest,
     });
+    const uart = this.hal.uart;
     this.poller = new MeterPoller({
-      link: this.hal.uart,
+      link: {
+        write: (bytes: Uint8Array) => uart.write(bytes),
+        reset: (done: () => void) => uart.reset(done),
+        onData: (listener: (chunk: Uint8Array) => void) => {
+          this.dataListener = listener;
+        },
+      },
       timers: this.hal.clock,
       session: this.session,
       onEvent: (c: SessionCommand) => this.onEvent(c),
@@ -82,13 +96,14 @@ export class MeterService {
 
   stop(): void {
     if (this.poller) this.poller.stop();
+    this.dataListener = null;
     this.poller = null;
     this.session = null;
   }
 
   /** Reads now instead of at the next poll time (the "poll now" button). */
   pollNow(): boolean {
-    return !!this.session && !!this.poller && this.poller.pollNow();
+    return !!this.session && !!this.poller && this.session.linkState() === 'online' && this.poller.pollNow();
   }
 
   linkStatus(): LinkStatus | null {

@@ -10,7 +10,7 @@ import { Hal } from '../hal/types';
 import { Logger } from '../log';
 import { MqttClient } from '../mqtt/client';
 import { Settings } from '../settings/schema';
-import { asciiFromBytes } from './text';
+import { asciiFromBytes, isAscii } from './text';
 
 /** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
 const REANNOUNCE_MAX_DELAY_MS = 5000;
@@ -68,10 +68,13 @@ export class MqttService {
       this.onConnected();
     });
     client.on('disconnected', (reason: string) => this.log.info(`disconnected: ${reason}`));
-    client.on('message', (topic: string, payload: Uint8Array) => this.onMessage(topic, payload));
+    client.on('message', (topic: string, payload: Uint8Array, info: { retain: boolean }) => this.onMessage(topic, payload, info.retain));
     client.on('error', (e) => this.log.warn(`MQTT: ${e.message}`));
     this.client = client;
     this.log.info(client.describe());
+    // Subscriptions are renewed by the client after every reconnect.
+    client.subscribe(topics.cmdFilter, 1);
+    client.subscribe(topics.haStatus, 0);
     client.start();
     return true;
   }
@@ -126,11 +129,9 @@ export class MqttService {
     client.publish(topics.availability, AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
     if (this.compatTopic) client.publish(compatLwtTopic(this.compatTopic), COMPAT_LWT_ONLINE, { qos: 0, retain: true });
     this.publishDiscovery();
-    client.subscribe(topics.cmdFilter, 1);
-    client.subscribe(topics.haStatus, 0);
   }
 
-  private onMessage(topic: string, payload: Uint8Array): void {
+  private onMessage(topic: string, payload: Uint8Array, retained: boolean): void {
     const topics = this.topics;
     if (!topics) return;
     if (topic === topics.haStatus) {
@@ -139,6 +140,19 @@ export class MqttService {
     }
     const command = commandOf(topics, topic);
     if (!command) return;
+    if (retained) {
+      // A retained command would run again at every connect (a restart loop; a config with the MBK kept on the
+      // broker): ignore it and clear it.
+      if (payload.length > 0) {
+        this.log.warn(`ignored a retained ${command} command and cleared it`);
+        (this.client as MqttClient).publish(topic, '', { qos: 1, retain: true });
+      }
+      return;
+    }
+    if (!isAscii(payload)) {
+      this.result({ id: null, command, ok: false, error: 'the device accepts ASCII text only (no accented letters)' });
+      return;
+    }
     const text = asciiFromBytes(payload);
     let id: string | null = null;
     let body: { [key: string]: unknown } | null = null;

@@ -8,3 +8,8 @@ export function asciiFromBytes(bytes: Uint8Array): string {
   }
   return s;
 }
+
+export function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
+}

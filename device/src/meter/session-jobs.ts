@@ -6,6 +6,7 @@ import { AlertAcknowledge } from './session-types';
 export type JobPurpose = 'probe' | 'config' | 'poll' | 'clock' | 'alert';
 export type AlertStep = 'et11' | 'et13' | 'et50' | 'ep39' | 'result';
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Job {
   purpose: JobPurpose;
   request: MepRequest;

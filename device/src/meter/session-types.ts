@@ -28,6 +28,7 @@ export interface LinkStatus {
  *  'ep39-reference' posts the reference firmware's dummy bytes 01..06 (known to be accepted, but fake data). */
 export type AlertAcknowledge = 'none' | 'ep39-empty' | 'ep39-reference';
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface SessionOptions {
   /** 16-byte digest key from parseMbk (key.ts). */
   digestKey: Uint8Array;
@@ -84,7 +85,10 @@ export type SessionCommand =
   | { type: 'alert-handled'; ok: boolean; detail: string; resultCode?: number }
   | { type: 'log'; level: LogLevel; message: string };
 
-/** Counters for the diagnostics message. */
+/**
+ * Counters for the diagnostics message.
+ * @mangle (internal to the firmware: see device/build/member-names.ts)
+ */
 export interface SessionStats {
   requests: number;
   replies: number;

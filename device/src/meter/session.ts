@@ -45,6 +45,13 @@ export class MeterSession {
   private phase: Phase = 'stopped';
   private waitReason: WaitReason = 'retry';
   private deadline = -1;
+  /** Latest the deadline of the outstanding request may be pushed to by arriving bytes (line noise must not keep
+   *  a request waiting forever). */
+  private hardDeadline = -1;
+  /** Our own request came back since the last send (TX wired to RX). */
+  private echoed = false;
+  /** Consecutive sequence-error waits, for their exponential back-off (reset by any successful reply). */
+  private sequenceErrors = 0;
   private queue: Job[] = [];
   private current: Job | null = null;
   private seq: number;
@@ -118,7 +125,9 @@ export class MeterSession {
   /** Raw bytes (not alerts) arrived: proves the line is alive and a reply may be on its way. */
   bytesArrived(count: number, now: number): void {
     this.bytesSinceReply += count;
-    if (this.phase === 'awaiting' && this.deadline < now + RECEIVING_GRACE_MS) this.deadline = now + RECEIVING_GRACE_MS;
+    if (this.phase === 'awaiting' && this.deadline < now + RECEIVING_GRACE_MS) {
+      this.deadline = Math.min(now + RECEIVING_GRACE_MS, this.hardDeadline);
+    }
   }
 
   discarded(count: number): void {
@@ -128,6 +137,7 @@ export class MeterSession {
   /** An unsolicited 00 00 from the meter (spec §3.4). */
   alert(now: number): SessionCommand[] {
     this.stats.alerts++;
+    this.bytesSinceReply = Math.max(0, this.bytesSinceReply - 2); // a valid frame, not noise
     const first = this.alerts.begin();
     if (first) {
       this.queue.unshift(first);
@@ -185,6 +195,7 @@ export class MeterSession {
       return this.flush();
     }
     if (job.frame && bytesEqual(bytes, job.frame)) {
+      this.echoed = true;
       this.emitStatus('loopback', now);
       return this.flush();
     }
@@ -194,11 +205,15 @@ export class MeterSession {
       this.log('warn', `malformed reply dropped: ${parsed.message}`);
       return this.flush();
     }
-    const verdict = this.digestPolicy.check(bytes, job.seq);
-    if (verdict.matched !== undefined) this.stats.replyDigest = this.digestPolicy.best();
-    if (!verdict.accept) {
-      this.log('warn', 'reply digest does not verify: dropped as corrupted');
-      return this.flush();
+    // Only replies that carry table data can inject readings; 0x0B/0x0C/error replies pass unchecked, so a wrong
+    // key or a sequence resync is still recognised whatever their (unknown) digest construction is.
+    if (parsed.reply.data) {
+      const verdict = this.digestPolicy.check(bytes, job.seq);
+      if (verdict.matched !== undefined) this.stats.replyDigest = this.digestPolicy.best();
+      if (!verdict.accept) {
+        this.log('warn', 'reply digest does not verify: dropped as corrupted');
+        return this.flush();
+      }
     }
     this.onReply(job, parsed.reply, now);
     return this.flush();
@@ -208,6 +223,11 @@ export class MeterSession {
 
   private onReply(job: Job, reply: ParsedReply, now: number): void {
     const status = reply.status;
+    if (status === RESPONSE_INVALID_SEQUENCE && reply.nextSeq === job.seq) {
+      // Asks for the number this very frame carries: a late 0x0C to an earlier frame, not an answer to this one.
+      this.stats.staleReplies++;
+      return;
+    }
     if (status === RESPONSE_OK && !this.correlates(job, reply)) {
       this.stats.staleReplies++;
       this.log('warn', `reply does not fit the ${tableName(job.request.table)} request (stale or duplicated): dropped`);
@@ -216,6 +236,7 @@ export class MeterSession {
     this.stats.replies++;
     this.bytesSinceReply = 0;
     this.linkFailures = 0;
+    if (status === RESPONSE_OK) this.sequenceErrors = 0;
     if (status !== RESPONSE_AUTH_FAILURE) this.authFailures = 0;
     if (status !== RESPONSE_OK && job.request.table === BT23 && job.request.kind === 'full-read') {
       // Some Gen-3/Gen-4 meters answer a full BT23 read with 0x0B or 0x0C although the key is right (spec §7):
@@ -274,8 +295,9 @@ export class MeterSession {
     }
     if (job.resyncs > this.o.maxSequenceResyncs) {
       job.resyncs = 0;
+      this.sequenceErrors++;
       this.emitStatus('sequence-error', now);
-      this.waitThenRetry(job, this.backoffMs(), now);
+      this.waitThenRetry(job, this.exponential(this.sequenceErrors), now);
       return;
     }
     this.rebuildAndSend(job, now);
@@ -319,7 +341,6 @@ export class MeterSession {
       return;
     }
     this.emitStatus('busy', now);
-    job.frame = null;
     this.waitThenRetry(job, this.o.busyRetryMs, now);
   }
 
@@ -401,6 +422,8 @@ export class MeterSession {
     this.current = job;
     this.phase = 'awaiting';
     this.deadline = now + Math.ceil((job.frame.length * 10000) / this.o.baudRate) + this.o.replyTimeoutMs;
+    this.hardDeadline = this.deadline + RECEIVING_GRACE_MS;
+    this.echoed = false;
     this.out.push({ type: 'send', bytes: job.frame });
   }
 
@@ -434,7 +457,7 @@ export class MeterSession {
       return;
     }
     this.linkFailures++;
-    if (this.state !== 'loopback') this.emitStatus(this.bytesSinceReply > 0 ? 'garbled' : 'no-reply', now);
+    if (!this.echoed) this.emitStatus(this.bytesSinceReply > 0 ? 'garbled' : 'no-reply', now);
     this.log('warn', `no reply to ${tableName(job.request.table)} after ${job.sends} tries: resetting the link`);
     this.bytesSinceReply = 0;
     this.abortAll('link failure');
@@ -449,12 +472,20 @@ export class MeterSession {
   }
 
   private backoffMs(): number {
+    return this.exponential(this.linkFailures - 1);
+  }
+
+  /** backoffInitialMs × 2^(n-1), capped at backoffMaxMs. */
+  private exponential(n: number): number {
     let ms = this.o.backoffInitialMs;
-    for (let i = 2; i < this.linkFailures && ms < this.o.backoffMaxMs; i++) ms *= 2;
+    for (let i = 1; i < n && ms < this.o.backoffMaxMs; i++) ms *= 2;
     return Math.min(ms, this.o.backoffMaxMs);
   }
 
+  /** Retries later with a fresh frame (new sequence number), so `sends` keeps meaning "copies of one frame". */
   private waitThenRetry(job: Job, ms: number, now: number): void {
+    job.frame = null;
+    job.sends = 0;
     this.current = null;
     this.queue.unshift(job);
     this.phase = 'waiting';

@@ -5,6 +5,7 @@ import { Bt28, Phases } from '../meter/tables/bt28-present-values';
 import { Bt52, bt52EpochMs } from '../meter/tables/bt52-clock';
 import { EnergyGuard } from './energy-guard';
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface PhaseReadings {
   powerImportW: number | null;
   powerExportW: number | null;
@@ -14,6 +15,7 @@ export interface PhaseReadings {
   powerFactor: number | null;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Readings {
   energyImportKwh: number | null;
   energyExportKwh: number | null;

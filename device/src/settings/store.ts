@@ -36,7 +36,9 @@ export function loadSettings(storage: Storage): LoadedSettings {
     return { settings: defaults(), problems: ['stored settings are not valid JSON'], warnings: [] };
   }
   const r = validateSettings(raw);
-  if (!r.ok) return { settings: defaults(), problems: describe(r.errors), warnings: [] };
+  // One bad field (say, a stricter rule in a newer firmware) must not wipe the WiFi and MQTT credentials: keep the
+  // valid fields, default the rest.
+  if (!r.ok) return { settings: r.value || defaults(), problems: describe(r.errors), warnings: [] };
   return { settings: r.value, problems: [], warnings: r.warnings };
 }
 

@@ -8,7 +8,10 @@ export interface FieldError {
   message: string;
 }
 
-export type SettingsResult = { ok: true; value: Settings; warnings: string[] } | { ok: false; errors: FieldError[] };
+/** When !ok, `value` still holds every valid field, with defaults for the invalid ones. */
+export type SettingsResult =
+  | { ok: true; value: Settings; warnings: string[] }
+  | { ok: false; errors: FieldError[]; value?: Settings };
 
 type Obj = { [key: string]: unknown };
 /** [path, kind (s text, n whole number, b boolean), min, max (length or value), default] */
@@ -113,7 +116,8 @@ export function validateSettings(input: unknown): SettingsResult {
     if (problem) errors.push({ path: f[0], message: problem });
     put(value, f[0], problem ? f[4] : v);
   }
-  return errors.length ? { ok: false, errors } : { ok: true, value: value as unknown as Settings, warnings };
+  const settings = value as unknown as Settings;
+  return errors.length ? { ok: false, errors, value: settings } : { ok: true, value: settings, warnings };
 }
 
 /** A copy safe to log or publish: every secret replaced by "set" or "not set". */

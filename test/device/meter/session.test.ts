@@ -229,6 +229,49 @@ describe('[MEP §7] response codes', () => {
   });
 });
 
+describe('review findings: no stuck or tight-looping session', () => {
+  test('steady line noise cannot hold a request open: it still times out and the link is reset', () => {
+    const h = new SessionHarness({ replyTimeoutMs: 1000 });
+    h.respond = () => null;
+    h.start();
+    for (let t = 0; t < 60; t++) {
+      h.session.bytesArrived(1, h.now);
+      h.advance(500);
+    }
+    expect(h.session.stats.timeouts).toBeGreaterThan(10);
+    expect(h.statuses()).toContain('garbled');
+  });
+
+  test('a 0x0C loop backs off exponentially instead of polling the meter at a fixed rate', () => {
+    const h = new SessionHarness({ pollIntervalMs: 1000, backoffInitialMs: 2000, backoffMaxMs: 60000 });
+    h.start();
+    h.respond = (req) => {
+      const n = req.seq + 1000;
+      return { status: 0x0c, payload: new Uint8Array([n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255]) };
+    };
+    const before = h.sent.length;
+    h.advance(10 * 60 * 1000);
+    expect(h.sent.length - before).toBeLessThan(100); // ~4 tries per wait, waits of 2, 4, ... 60 s
+  });
+
+  test('enforce mode still recognises a wrong key (0x0B replies carry no readings, so they are not digest-checked)', () => {
+    const h = new SessionHarness({ replyDigest: 'enforce' });
+    h.respond = () => ({ status: 0x0b });
+    h.start();
+    expect(h.statuses()).toEqual(['starting', 'auth-failed']);
+  });
+
+  test('a loopback diagnosis clears once the echo stops', () => {
+    const h = new SessionHarness({ replyTimeoutMs: 1000 });
+    h.auto = false;
+    h.start();
+    h.deliver(h.sent[0]!.bytes);
+    expect(h.statuses()).toContain('loopback');
+    h.advance(60000);
+    expect(h.statuses()[h.statuses().length - 1]).toBe('no-reply');
+  });
+});
+
 describe('[MEP §13] alert chain', () => {
   function lastAlertRequests(h: SessionHarness) {
     return h.sent.slice(-5).map((r) => [r.table, r.cmd, r.offset, r.count]);

@@ -80,6 +80,7 @@ describe('device settings', () => {
     storage.files[SETTINGS_FILE] = JSON.stringify({ ...good, mqtt: { ...good.mqtt, port: -1 } });
     const loaded = loadSettings(storage);
     expect(loaded.problems).toEqual(['mqtt.port: must be a whole number from 1 to 65535']);
+    expect(loaded.settings).toEqual({ ...good, mqtt: { ...good.mqtt, port: 1883 } }); // the other fields survive
     expect(JSON.stringify(loaded.problems)).not.toContain('mqtt-secret-2');
   });
 });
