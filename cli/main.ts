@@ -8,6 +8,8 @@ import { simCommand } from './commands/sim';
 import { demoCommand } from './commands/demo';
 import { deviceCommand } from './commands/device';
 import { uploadCommand } from './commands/upload';
+import { packCommand } from './commands/pack';
+import { inspectCommand } from './commands/inspect';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   frame: frameCommand,
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   demo: demoCommand,
   device: deviceCommand,
   upload: uploadCommand,
+  pack: packCommand,
+  inspect: inspectCommand,
 };
 
 const HELP = `mep — MEP (OSGP meter expansion port) tool
@@ -29,6 +33,9 @@ const HELP = `mep — MEP (OSGP meter expansion port) tool
   mep device --broker <mqtt url> --meter <sim | tcp://host:port | serial path> [--key <MBK>] [--storage <dir>] [--http <port>]
              the production firmware bundle on the Node host
   mep upload --port <serial path | tcp://host:port> [--file <js>] [--exec]   the firmware to a real board
+  mep pack bin  --bundle <firmware.js> --out <file.bin> [--version <v>] [--build-id <id>] [--board auto|esp32|esp32c3]
+  mep pack wwws --dir <folder> --out <file.wwws> [--gzip]
+  mep inspect <file.bin | file.wwws> [--json]      header, files, SHA-256; exit 1 when it does not verify
 
 Tables: BT28, ET13, 28, 0x080d. Keys: 16–20 ASCII characters, or 32–40 hex digits.
 Run "mep <command> --help" for the options of one command.`;

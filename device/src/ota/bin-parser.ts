@@ -5,11 +5,10 @@
 import {
   allZero, BIN_BOARD_AT, BIN_BOARD_SIZE, BIN_BUILD_AT, BIN_BUILD_SIZE, BIN_HEADER_LENGTH, BIN_INTERP_AT, BIN_LENGTH_AT,
   BIN_MAGIC, BIN_SHA_AT, BIN_VERSION, BIN_VERSION_AT, BIN_VERSION_SIZE, HASH_LENGTH, HEADER_CHECK_LENGTH, hexOf,
-  isBoardId, magicMismatch, MAX_HEADER_LENGTH, MAX_PAYLOAD_BYTES, PREFIX_LENGTH, readText, readU32, sameBytes,
-  WWWS_MAGIC,
+  isBoardId, MAX_HEADER_LENGTH, MAX_PAYLOAD_BYTES, PREFIX_LENGTH, readText, readU32, sameBytes,
 } from './format';
 import { createSha256, HasherFactory, Hasher } from './sha256';
-import { ChunkParser, Gather, OtaError, truncatedMessage } from './stream';
+import { checkPrefix, ChunkParser, Gather, headerCheckOk, OtaError, ParserOptions, truncatedMessage } from './stream';
 
 export interface BinHeader {
   formatVersion: number;
@@ -28,49 +27,10 @@ export type BinEvent =
   | { type: 'data'; offset: number; bytes: Uint8Array }
   | { type: 'end'; verified: true; payloadLength: number };
 
-export interface ParserOptions {
-  /** Hash implementation (default: the pure-JS incremental SHA-256). */
-  createHash?: HasherFactory;
-}
 
 const HEADER = 0;
 const PAYLOAD = 1;
 const COMPLETE = 2;
-
-/** The header check: first 4 bytes of SHA-256 over the header before the check (format.ts). */
-export function headerCheckOk(b: Uint8Array, length: number, createHash: HasherFactory): boolean {
-  const h = createHash();
-  h.update(b, 0, length - HEADER_CHECK_LENGTH);
-  return sameBytes(b, length - HEADER_CHECK_LENGTH, h.digest(), HEADER_CHECK_LENGTH);
-}
-
-/** Checks magic (as far as it has arrived), version and header length; returns an error message or null. The other
- *  package's magic is reported as such. Shared with the web bundle parser. */
-export function checkPrefix(
-  g: Gather,
-  magic: number[],
-  version: number,
-  minHeader: number,
-): { code: 'bad-magic' | 'wrong-format' | 'unknown-version' | 'bad-header'; message: string; at: number } | null {
-  const bad = magicMismatch(g.buf, 0, g.have, magic);
-  if (bad >= 0) {
-    const other = magic === BIN_MAGIC ? WWWS_MAGIC : BIN_MAGIC;
-    const otherName = magic === BIN_MAGIC ? 'a web bundle (.wwws)' : 'a firmware package (.bin)';
-    const thisName = magic === BIN_MAGIC ? 'a MEP firmware package (.bin)' : 'a MEP web bundle (.wwws)';
-    if (g.have >= magic.length && magicMismatch(g.buf, 0, g.have, other) < 0) {
-      return { code: 'wrong-format', message: `this is ${otherName}, not ${thisName}`, at: 0 };
-    }
-    return { code: 'bad-magic', message: `not ${thisName}: bad magic byte ${bad}`, at: bad };
-  }
-  if (g.have < PREFIX_LENGTH) return null;
-  const v = g.buf[4] as number;
-  if (v !== version) return { code: 'unknown-version', message: `unknown format version ${v} (this firmware reads ${version})`, at: 4 };
-  const len = g.buf[5] as number;
-  if (len < minHeader || len > MAX_HEADER_LENGTH) {
-    return { code: 'bad-header', message: `header length ${len} out of range ${minHeader}..${MAX_HEADER_LENGTH}`, at: 5 };
-  }
-  return null;
-}
 
 export class BinParser extends ChunkParser<BinEvent> {
   private readonly createHash: HasherFactory;

@@ -2,6 +2,13 @@
 // that turns any unexpected exception into an `internal` error event (C10: errors are values, nothing is thrown).
 // Feed chunks in order with push(chunk) (any size; the device gets <= 536 bytes, espruino.md §2.8), then call
 // finish() at end of input. Each call returns the events it produced. After an error event nothing more is emitted.
+import { BIN_MAGIC, HEADER_CHECK_LENGTH, magicMismatch, MAX_HEADER_LENGTH, PREFIX_LENGTH, sameBytes, WWWS_MAGIC } from './format';
+import { HasherFactory } from './sha256';
+
+export interface ParserOptions {
+  /** Hash implementation (default: the pure-JS incremental SHA-256). */
+  createHash?: HasherFactory;
+}
 
 export type OtaErrorCode =
   | 'bad-magic' // not this format at all
@@ -136,4 +143,39 @@ export abstract class ChunkParser<E> {
 /** "truncated in <what>: got <have> of <want> bytes" at the end of input. */
 export function truncatedMessage(what: string, have: number, want: number): string {
   return `truncated in ${what}: got ${have} of ${want} bytes`;
+}
+
+/** The header check: first 4 bytes of SHA-256 over the header before it, in its last 4 bytes (format.ts). */
+export function headerCheckOk(b: Uint8Array, length: number, createHash: HasherFactory): boolean {
+  const h = createHash();
+  h.update(b, 0, length - HEADER_CHECK_LENGTH);
+  return sameBytes(b, length - HEADER_CHECK_LENGTH, h.digest(), HEADER_CHECK_LENGTH);
+}
+
+/** Checks magic (as far as it has arrived), version and header length; returns the problem or null. The other
+ *  package's magic is reported as such (.bin and .wwws v2 share this prefix layout, format.ts). */
+export function checkPrefix(
+  g: Gather,
+  magic: number[],
+  version: number,
+  minHeader: number,
+): { code: 'bad-magic' | 'wrong-format' | 'unknown-version' | 'bad-header'; message: string; at: number } | null {
+  const bad = magicMismatch(g.buf, 0, g.have, magic);
+  if (bad >= 0) {
+    const other = magic === BIN_MAGIC ? WWWS_MAGIC : BIN_MAGIC;
+    const otherName = magic === BIN_MAGIC ? 'a web bundle (.wwws)' : 'a firmware package (.bin)';
+    const thisName = magic === BIN_MAGIC ? 'a MEP firmware package (.bin)' : 'a MEP web bundle (.wwws)';
+    if (g.have >= magic.length && magicMismatch(g.buf, 0, g.have, other) < 0) {
+      return { code: 'wrong-format', message: `this is ${otherName}, not ${thisName}`, at: 0 };
+    }
+    return { code: 'bad-magic', message: `not ${thisName}: bad magic byte ${bad}`, at: bad };
+  }
+  if (g.have < PREFIX_LENGTH) return null;
+  const v = g.buf[4] as number;
+  if (v !== version) return { code: 'unknown-version', message: `unknown format version ${v} (this firmware reads ${version})`, at: 4 };
+  const len = g.buf[5] as number;
+  if (len < minHeader || len > MAX_HEADER_LENGTH) {
+    return { code: 'bad-header', message: `header length ${len} out of range ${minHeader}..${MAX_HEADER_LENGTH}`, at: 5 };
+  }
+  return null;
 }

@@ -1,8 +1,7 @@
 // Web bundle parser: picks the format from the first byte. 0x89 starts every binary package (format.ts) and never
 // starts text, so anything else is the reference's text format (mep-protocol.md §16, wwws-legacy.ts).
 // Same contract as every OTA parser (stream.ts): push(chunk) ... finish(), each returning events.
-import { ParserOptions } from './bin-parser';
-import { OtaError } from './stream';
+import { OtaError, ParserOptions } from './stream';
 import { WwwsEvent } from './wwws-events';
 import { LegacyWwwsParser } from './wwws-legacy';
 import { WwwsV2Parser } from './wwws-v2';

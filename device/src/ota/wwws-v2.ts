@@ -1,6 +1,5 @@
 // Streaming parser/verifier of web bundle format 2 (layout in format.ts). Memory is constant: one 255-byte field
 // buffer, two running hashes and the names seen so far (<= MAX_FILES, to refuse duplicates).
-import { checkPrefix, headerCheckOk, ParserOptions } from './bin-parser';
 import {
   allZero, HASH_LENGTH, HEADER_CHECK_LENGTH, hexOf, MAX_BUNDLE_BYTES, MAX_FILES, MAX_HEADER_LENGTH, MAX_ORIGINAL_BYTES,
   nameProblem, PREFIX_LENGTH, printable, readText, readU16, readU32, sameBytes, WWWS_COUNT_AT, WWWS_ENTRY_LENGTH,
@@ -8,7 +7,7 @@ import {
   WWWS_STORED_AT, WWWS_TOTAL_AT, WWWS_VERSION,
 } from './format';
 import { createSha256, Hasher, HasherFactory } from './sha256';
-import { ChunkParser, Gather, OtaError, OtaErrorCode, truncatedMessage } from './stream';
+import { checkPrefix, ChunkParser, Gather, headerCheckOk, OtaError, OtaErrorCode, ParserOptions, truncatedMessage } from './stream';
 import { WwwsEvent, WwwsFile } from './wwws-events';
 
 const HEADER = 0;
