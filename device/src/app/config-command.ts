@@ -4,6 +4,7 @@
 import { CommandResult, ConfigCommand } from '../../../discovery/contract';
 import { Settings } from '../settings/schema';
 import { FieldError, validateSettings } from '../settings/validate';
+import { getPath as get, putPath as set } from '../settings/paths';
 
 export type Service = 'wifi' | 'mqtt' | 'meter' | 'discovery';
 
@@ -32,23 +33,6 @@ const FIELDS: [string, string, Service][] = [
   ['meter.poll_interval_s', 'meter.pollIntervalS', 'meter'],
   ['meter.reply_digest', 'meter.replyDigest', 'meter'],
 ];
-
-function get(obj: Obj, path: string): unknown {
-  const parts = path.split('.');
-  let cur: unknown = obj;
-  for (let i = 0; i < parts.length; i++) {
-    if (!cur || typeof cur !== 'object') return undefined;
-    cur = (cur as Obj)[parts[i] as string];
-  }
-  return cur;
-}
-
-function set(obj: Obj, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let cur = obj;
-  for (let i = 0; i < parts.length - 1; i++) cur = cur[parts[i] as string] as Obj;
-  cur[parts[parts.length - 1] as string] = value;
-}
 
 function describe(errors: FieldError[]): string {
   const out: string[] = [];

@@ -1,6 +1,7 @@
 // Pure validation of device settings (architecture C8): every field checked against one table, every problem
 // reported with its path; missing fields take their defaults. Messages never contain the value of a field.
 import { parseMbk } from '../meter/key';
+import { getPath as get, putPath as put } from './paths';
 import { SECRET_FIELDS, Settings } from './schema';
 
 export interface FieldError {
@@ -34,23 +35,6 @@ const FIELDS: Field[] = [
   ['login.user', 's', 0, 32, ''],
   ['login.passwordHash', 's', 0, 200, ''],
 ];
-
-function get(obj: unknown, path: string): unknown {
-  const parts = path.split('.');
-  let cur = obj;
-  for (let i = 0; i < parts.length; i++) cur = cur && typeof cur === 'object' ? (cur as Obj)[parts[i] as string] : undefined;
-  return cur;
-}
-
-function put(obj: Obj, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let cur = obj;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const k = parts[i] as string;
-    cur = (cur[k] || (cur[k] = {})) as Obj;
-  }
-  cur[parts[parts.length - 1] as string] = value;
-}
 
 function hasControl(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
