@@ -63,6 +63,7 @@ export class App {
       hal,
       log: createLogger((line) => hal.system.log(line), 'mqtt', 'info'),
       handlers: {
+        connected: () => this.publishDiagnostics(),
         restart: () => this.hal.clock.setTimeout(() => this.hal.system.reboot(), 1000),
         pollNow: () => this.meter.pollNow(),
         applyConfig: (cmd) => this.applyConfig(cmd),

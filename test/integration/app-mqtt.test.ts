@@ -162,9 +162,10 @@ describe.each(brokers)('[firmware ↔ %s] device publishes for Home Assistant', 
     });
     const back = w.mark();
     sim.setMepPortDisabled(false);
-    // The session probes a silent link with exponential back-off (2 s, 4 s, 8 s ...), so recovery takes a while.
-    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 45000 });
-  }, 75000);
+    // The session probes a silent link with exponential back-off (2 s, 4 s, 8 s ... at most 60 s), so recovery can
+    // take up to a minute plus the start-up reads.
+    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 90000 });
+  }, 120000);
 
   test('a broker restart is survived: the device reconnects and publishes again', async () => {
     const port = broker.port;

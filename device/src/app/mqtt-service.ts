@@ -16,6 +16,8 @@ import { asciiFromBytes, isAscii } from './text';
 const REANNOUNCE_MAX_DELAY_MS = 5000;
 
 export interface MqttCommandHandlers {
+  /** Every (re)connection: the app re-sends its diagnostics. */
+  connected(): void;
   restart(): void;
   pollNow(): boolean;
   applyConfig(command: ConfigCommand): CommandResult;
@@ -129,6 +131,7 @@ export class MqttService {
     client.publish(topics.availability, AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
     if (this.compatTopic) client.publish(compatLwtTopic(this.compatTopic), COMPAT_LWT_ONLINE, { qos: 0, retain: true });
     this.publishDiscovery();
+    this.handlers.connected();
   }
 
   private onMessage(topic: string, payload: Uint8Array, retained: boolean): void {

@@ -19,6 +19,9 @@ import { checkTopicFilter, checkTopicName } from './topics';
 
 type Phase = 'idle' | 'connecting' | 'connected' | 'waiting';
 
+/** A connection that lasted this long resets the reconnect back-off. */
+const STABLE_CONNECTION_MS = 30000;
+
 export class MqttClient {
   private readonly deps: MqttClientDeps;
   private readonly opts: ResolvedOptions;
@@ -30,6 +33,8 @@ export class MqttClient {
   private stopped = true;
   private authFailed = false;
   private attempt = 0;
+  /** When the current connection got its CONNACK (clock ms). */
+  private connectedAt = 0;
   private connections = 0;
   private timer: TimerHandle | null = null;
   private lastError: { code: MqttError['code']; message: string } | null = null;
@@ -176,6 +181,9 @@ export class MqttClient {
     this.keepalive.stop();
     this.outbox.disconnected();
     const wasConnected = this.phase === 'connected';
+    // The back-off starts over only after a connection that held: a broker that accepts and then drops us (say, a
+    // second device with the same client id) must not get a reconnect every second.
+    if (wasConnected && this.deps.clock.now() - this.connectedAt >= STABLE_CONNECTION_MS) this.attempt = 0;
     this.phase = 'waiting';
     if (conn.socket) endSocket(conn.socket);
     this.report(error);
@@ -206,7 +214,7 @@ export class MqttClient {
     }
     this.phase = 'connected';
     this.authFailed = false;
-    this.attempt = 0;
+    this.connectedAt = this.deps.clock.now();
     this.connections++;
     this.keepalive.start();
     this.log(`connected to ${this.opts.host}:${this.opts.port}`);

@@ -93,7 +93,7 @@ describe('MqttClient: connecting', () => {
     expect(gaps(r.broker.attempts).slice(0, 3).map((g) => g - 1)).toEqual([500, 1990, 2500]);
   });
 
-  test('backoff resets after a successful CONNACK', () => {
+  test('backoff resets after a connection that held (30 s or more)', () => {
     const r = rig();
     r.broker.mode = 'refuse';
     r.client.start();
@@ -109,6 +109,23 @@ describe('MqttClient: connecting', () => {
     r.clock.advance(10);
     expect(r.broker.attempts.length).toBe(before + 1);
     expect(r.client.status()).toMatchObject({ state: 'connected', reconnects: 1 });
+  });
+
+  test('a broker that accepts and then drops the client at once gets a growing back-off, not a reconnect storm', () => {
+    const r = rig();
+    r.client.start();
+    r.clock.advance(10);
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      r.broker.last.drop(); // e.g. a second device with the same client id takes over
+      const before = r.broker.attempts.length;
+      const droppedAt = r.clock.now();
+      while (r.broker.attempts.length === before) r.clock.advance(50);
+      delays.push(r.broker.attempts[before]! - droppedAt);
+      r.clock.advance(1000); // connected again, but only briefly
+    }
+    for (let i = 1; i < delays.length; i++) expect(delays[i]!).toBeGreaterThanOrEqual(delays[i - 1]!);
+    expect(delays[delays.length - 1]!).toBeGreaterThanOrEqual(30000);
   });
 
   test('tcp.connect throwing (Espruino on Linux) is a failed attempt, not an exception', () => {
