@@ -4,6 +4,7 @@
 import { alertJob, AlertStep, Job } from './session-jobs';
 import { AlertAcknowledge } from './session-types';
 import { PROC_SEQ_FIRST, nextProcSeq } from './requests';
+import { procedureResultText } from './tables/bt08-procedure-response';
 
 export interface AlertStepResult {
   job?: Job;
@@ -11,16 +12,6 @@ export interface AlertStepResult {
   detail: string;
   resultCode?: number;
 }
-
-const RESULT_TEXT = [
-  'procedure completed',
-  'procedure accepted but not fully completed',
-  'invalid parameter',
-  'procedure conflicts with current device setup',
-  'timing constraint',
-  'no authorization',
-  'unrecognized procedure',
-];
 
 export class AlertHandler {
   private readonly acknowledge: AlertAcknowledge;
@@ -79,7 +70,7 @@ export class AlertHandler {
     }
     if (step === 'ep39') return { job: this.jobFor('result'), ok: true, detail: '' };
     const code = data && data.length >= 4 ? (data[3] as number) : -1;
-    const text = code >= 0 && code < RESULT_TEXT.length ? (RESULT_TEXT[code] as string) : `result code ${code}`;
+    const text = procedureResultText(code);
     return {
       ok: code === 0 || code === 1,
       detail: `alert flags 0x${this.alertFlags.toString(16)}, EP39 ${text}`,
