@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { redactSettings, validateSettings } from '../../../device/src/settings/validate';
 import { loadSettings, saveSettings } from '../../../device/src/settings/store';
 import { SETTINGS_FILE } from '../../../device/src/settings/schema';
-import { Storage } from '../../../device/src/hal/types';
+import { memoryStorage } from '../../helpers/app-hal';
+
+const text = (t: string) => new Uint8Array(Buffer.from(t, 'latin1'));
 
 const good = {
   name: 'Hall meter',
@@ -12,20 +14,6 @@ const good = {
   login: { user: 'admin', passwordHash: 'pbkdf2$1000$c2FsdA$aGFzaA' },
 };
 const SECRETS = ['wifi-secret-1', 'mqtt-secret-2', 'ABCDEFGHIJKLMNOPQRST', 'pbkdf2$1000$c2FsdA$aGFzaA'];
-
-function memoryStorage(): Storage & { files: Record<string, string> } {
-  const files: Record<string, string> = {};
-  return {
-    files,
-    read: (n) => (files[n] === undefined ? null : new Uint8Array(Buffer.from(files[n]!, 'latin1'))),
-    readText: (n) => files[n] ?? null,
-    write: (n, d) => ((files[n] = typeof d === 'string' ? d : Buffer.from(d).toString('latin1')), true),
-    writeAt: () => false,
-    erase: (n) => void delete files[n],
-    list: () => Object.keys(files),
-    free: () => 1e6,
-  };
-}
 
 describe('device settings', () => {
   test('valid settings pass and keep their values; empty settings give the defaults', () => {
@@ -69,15 +57,16 @@ describe('device settings', () => {
   });
 
   test('store: round trip, and a damaged file falls back to defaults with a reason', () => {
-    const storage = memoryStorage();
+    const files = new Map<string, Uint8Array>();
+    const storage = memoryStorage(files);
     expect(loadSettings(storage).problems).toEqual(['no settings stored yet']);
     const r = validateSettings(good);
     if (!r.ok) throw new Error('expected valid');
     saveSettings(storage, r.value);
     expect(loadSettings(storage).settings).toEqual(good);
-    storage.files[SETTINGS_FILE] = '{"name":';
+    files.set(SETTINGS_FILE, text('{"name":'));
     expect(loadSettings(storage)).toMatchObject({ problems: ['stored settings are not valid JSON'], settings: { name: 'MEP meter' } });
-    storage.files[SETTINGS_FILE] = JSON.stringify({ ...good, mqtt: { ...good.mqtt, port: -1 } });
+    files.set(SETTINGS_FILE, text(JSON.stringify({ ...good, mqtt: { ...good.mqtt, port: -1 } })));
     const loaded = loadSettings(storage);
     expect(loaded.problems).toEqual(['mqtt.port: must be a whole number from 1 to 65535']);
     expect(loaded.settings).toEqual({ ...good, mqtt: { ...good.mqtt, port: 1883 } }); // the other fields survive
