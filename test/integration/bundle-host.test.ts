@@ -1,10 +1,10 @@
 // The PRODUCTION firmware bundle on the Node host (Espruino-like globals, Storage, WiFi, net) + meter simulator +
 // a real broker (aedes, then Mosquitto), watched by an mqtt.js subscriber: issue "Device firmware on Espruino".
-import mqtt, { MqttClient } from 'mqtt';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
 import { HostHandle, startHost as boot } from '../../device/sim/host';
 import { Broker, startAedes, startMosquitto } from '../helpers/brokers';
 import { productionBundle } from '../device/host/helpers';
+import { watcher, Watcher } from '../helpers/mqtt-watch';
 
 const KEY = 'ABCDEFGHIJKLMNOPQRST';
 const MAC = '24:0a:c4:00:00:42';
@@ -20,38 +20,6 @@ function settings(port: number, key = KEY) {
   };
 }
 
-class Watch {
-  readonly seen: { topic: string; text: string }[] = [];
-  private waiters: (() => void)[] = [];
-  constructor(readonly client: MqttClient) {
-    client.on('message', (topic, payload) => {
-      this.seen.push({ topic, text: payload.toString() });
-      this.waiters.splice(0).forEach((w) => w());
-    });
-  }
-  static async open(url: string): Promise<Watch> {
-    const w = new Watch(await mqtt.connectAsync(url, { reconnectPeriod: 200 }));
-    await w.client.subscribeAsync('#', { qos: 1 });
-    return w;
-  }
-  mark(): number {
-    return this.seen.length;
-  }
-  next(topic: string, match: (t: string) => boolean = () => true, after = 0, ms = 20000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`nothing on ${topic} within ${ms} ms`)), ms);
-      const check = () => {
-        const hit = this.seen.slice(after).find((s) => s.topic === topic && match(s.text));
-        if (hit) {
-          clearTimeout(timer);
-          resolve(hit.text);
-        } else this.waiters.push(check);
-      };
-      check();
-    });
-  }
-}
-
 const brokers: [string, () => Promise<Broker>][] = [
   ['aedes', () => startAedes()],
   ['mosquitto', () => startMosquitto()],
@@ -61,12 +29,12 @@ describe.each(brokers)('[production bundle on the host ↔ %s]', (_name, startBr
   let broker: Broker;
   let sim: MeterSimulator;
   let host: HostHandle;
-  let w: Watch;
+  let w: Watcher;
   const consoleLines: string[] = [];
 
   beforeAll(async () => {
     broker = await startBroker();
-    w = await Watch.open(broker.url);
+    w = await watcher(broker.url);
     sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 5, timeScale: 60 });
     host = await boot({ bundlePath: await productionBundle(), meter: sim, settings: settings(broker.port), wifi: { mac: MAC }, log: (l) => consoleLines.push(l) });
   }, 60000);
@@ -79,14 +47,14 @@ describe.each(brokers)('[production bundle on the host ↔ %s]', (_name, startBr
   });
 
   test('publishes discovery, availability, state and diagnostics; no secret anywhere', async () => {
-    const config = JSON.parse(await w.next(`homeassistant/device/${DEVICE}/config`));
+    const config = JSON.parse((await w.next(`homeassistant/device/${DEVICE}/config`, undefined, { ms: 20000 })).text);
     expect(config.dev.ids).toEqual([DEVICE]);
     expect(config.dev.name).toBe('Cellar meter');
-    await w.next(`${BASE}/availability`, (t) => t === 'online');
-    const state = JSON.parse(await w.next(`${BASE}/state`, (t) => t.includes('energy_import'), 0, 30000));
+    await w.next(`${BASE}/availability`, (t) => t === 'online', { ms: 20000 });
+    const state = JSON.parse((await w.next(`${BASE}/state`, (t) => t.includes('energy_import'), { after: 0, ms: 30000 })).text);
     expect(state.energy_import).toBeGreaterThan(60000);
     expect(state.frequency).toBeGreaterThan(49);
-    expect(JSON.parse(await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'))).firmware).toMatch(/^\d+\.\d+\.\d+/);
+    expect(JSON.parse((await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'), { ms: 20000 })).text).firmware).toMatch(/^\d+\.\d+\.\d+/);
     const everything = w.seen.map((s) => `${s.topic} ${s.text}`).join('\n') + consoleLines.join('\n');
     for (const secret of [KEY, 'wifi-secret-xyz', 'mqtt-secret-xyz']) expect(everything).not.toContain(secret);
     expect(consoleLines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
@@ -95,24 +63,24 @@ describe.each(brokers)('[production bundle on the host ↔ %s]', (_name, startBr
   test('a power cut fires the Last Will; after power-on the device is back online', async () => {
     const at = w.mark();
     host.kill();
-    await w.next(`${BASE}/availability`, (t) => t === 'offline', at, 10000);
+    await w.next(`${BASE}/availability`, (t) => t === 'offline', { after: at, ms: 10000 });
     host.powerOn();
-    await w.next(`${BASE}/availability`, (t) => t === 'online', at, 20000).catch((e) => {
+    await w.next(`${BASE}/availability`, (t) => t === 'online', { after: at, ms: 20000 }).catch((e) => {
       throw new Error(`${e.message} state=${host.state} boots=${host.bootCount}\n${consoleLines.slice(-12).join('\n')}\n${w.seen.slice(at).map((s) => s.topic + ' ' + s.text.slice(0, 30)).join('\n')}`);
     });
-    await w.next(`${BASE}/state`, (t) => t.includes('energy_import'), w.mark(), 30000);
+    await w.next(`${BASE}/state`, (t) => t.includes('energy_import'), { after: w.mark(), ms: 30000 });
   }, 60000);
 
   test('discovery is re-published when Home Assistant announces itself online', async () => {
     const at = w.mark();
     await w.client.publishAsync('homeassistant/status', 'online');
-    await w.next(`homeassistant/device/${DEVICE}/config`, undefined, at, 10000);
+    await w.next(`homeassistant/device/${DEVICE}/config`, undefined, { after: at, ms: 10000 });
   });
 
   test('meter silence is reported as "no-reply" without a crash', async () => {
     const at = w.mark();
     sim.setMepPortDisabled(true);
-    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"no-reply"'), at, 30000);
+    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"no-reply"'), { after: at, ms: 30000 });
     expect(host.state).toBe('running');
     sim.setMepPortDisabled(false);
   }, 40000);
@@ -120,11 +88,11 @@ describe.each(brokers)('[production bundle on the host ↔ %s]', (_name, startBr
 
 test('[production bundle on the host] a wrong MBK key gives the "auth-failed" state', async () => {
   const broker = await startAedes();
-  const w = await Watch.open(broker.url);
+  const w = await watcher(broker.url);
   const sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 6 });
   const host = await boot({ bundlePath: await productionBundle(), meter: sim, settings: settings(broker.port, 'ZYXWVUTSRQPONMLKJIHG'), wifi: { mac: MAC } });
   try {
-    const diag = JSON.parse(await w.next(`${BASE}/diagnostics`, (t) => t.includes('auth-failed'), 0, 30000));
+    const diag = JSON.parse((await w.next(`${BASE}/diagnostics`, (t) => t.includes('auth-failed'), { after: 0, ms: 30000 })).text);
     expect(diag.last_error).toMatch(/MBK key is wrong/);
   } finally {
     await host.stop();
