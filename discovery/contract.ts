@@ -93,6 +93,43 @@ export interface ConfigCommand {
   };
 }
 
+/** What an update package is: the firmware application (.bin) or the web bundle (.wwws). */
+export type PackageKind = 'bin' | 'wwws';
+
+/** <base>/cmd/update, not retained: the add-on asks the device to pull a package over HTTP (issue 4/5).
+ *  The device downloads `url` in chunks with HTTP Range requests (resuming after a dropped connection), sending
+ *  `Authorization: Bearer <token>`; it verifies size and SHA-256 before anything running is touched. */
+export interface UpdateCommand {
+  /** Request id, echoed in CommandResult.id. */
+  id: string;
+  kind: PackageKind;
+  /** http:// URL on a port the device can reach (no TLS on the device, espruino.md §2.8). */
+  url: string;
+  /** Package length in bytes. */
+  size: number;
+  /** Lower-case hex SHA-256 of the whole package. */
+  sha256: string;
+  /** Version the package carries (the .bin header's firmware version, the .wwws bundle version). */
+  version: string;
+  /** One-time download token; a secret: never logged or echoed. */
+  token: string;
+}
+
+/** <base>/update, retained: the state_topic JSON of Home Assistant's MQTT update entity (keys as HA reads them).
+ *  latest_version is deliberately absent: the add-on publishes it on <base>/update/latest. */
+export interface UpdateState {
+  installed_version: string;
+  in_progress: boolean;
+  /** 0..100 while downloading/verifying, null otherwise. */
+  update_percentage: number | null;
+  title?: string;
+  /** Short text of the last update outcome, e.g. "rolled back: 1.2.0 never became healthy". */
+  release_summary?: string;
+}
+
+/** What HA's update entity publishes on <base>/update/install. */
+export const PAYLOAD_INSTALL = 'install';
+
 /** Secret paths of ConfigCommand (the same paths as device/src/settings SECRET_FIELDS). */
 export const CONFIG_SECRET_FIELDS: readonly string[] = ['wifi.password', 'mqtt.password', 'meter.key'];
 
@@ -100,14 +137,16 @@ export const CONFIG_SECRET_FIELDS: readonly string[] = ['wifi.password', 'mqtt.p
 export interface CommandResult {
   /** The command's id; null for a plain PRESS. */
   id: string | null;
-  command: 'restart' | 'poll' | 'config';
+  command: 'restart' | 'poll' | 'config' | 'update';
   ok: boolean;
   /** Short ASCII reason when !ok; never contains a secret. */
   error?: string;
   /** config: dotted paths applied (secret paths by name only). */
   applied?: string[];
-  /** config: the device restarts to apply them. */
+  /** config: the device restarts to apply them; update: the device reboots into the new firmware (on trial). */
   restart?: boolean;
+  /** update: the version now installed (a .wwws is live at once; a .bin once it has booted healthy). */
+  version?: string;
 }
 
 /** Topic name (topics.ts Topics) -> payload type: the one map device, add-on and tests share. */
@@ -118,7 +157,11 @@ export interface TopicPayloads {
   cmdRestart: typeof PAYLOAD_PRESS | ButtonCommand;
   cmdPoll: typeof PAYLOAD_PRESS | ButtonCommand;
   cmdConfig: ConfigCommand;
+  cmdUpdate: UpdateCommand;
   cmdResult: CommandResult;
+  update: UpdateState;
+  updateLatest: string;
+  updateInstall: typeof PAYLOAD_INSTALL;
   /** JSON text of payloads.ts buildDiscoveryPayload, or '' to remove the device. */
   discovery: string;
   haStatus: Availability;
@@ -140,6 +183,10 @@ export const PUBLISH: { [topic: string]: PublishOptions } = {
   cmdRestart: { qos: 1, retain: false },
   cmdPoll: { qos: 1, retain: false },
   cmdConfig: { qos: 1, retain: false },
+  cmdUpdate: { qos: 1, retain: false },
+  update: { qos: 1, retain: true },
+  updateLatest: { qos: 1, retain: true },
+  updateInstall: { qos: 1, retain: false },
 };
 
 /** A copy of a config command with every secret value replaced by "***" (for logs and the add-on panel). */

@@ -4,7 +4,9 @@
 //   availability   <base>/availability   retained online/offline, offline = the MQTT Last Will
 //   state          <base>/state          one JSON message per poll (contract.ts StatePayload)
 //   diagnostics    <base>/diagnostics    the device's own health (DiagnosticsPayload)
-//   commands       <base>/cmd/restart, <base>/cmd/poll, <base>/cmd/config; results on <base>/cmd/result
+//   commands       <base>/cmd/restart, <base>/cmd/poll, <base>/cmd/config, <base>/cmd/update; results on <base>/cmd/result
+//   update entity  <base>/update (device, retained UpdateState), <base>/update/latest (add-on, retained version text),
+//                  <base>/update/install (HA's install button -> the add-on, which then sends cmd/update)
 //   discovery      <prefix>/device/<device id>/config (device-based discovery, §3.2); HA birth <prefix>/status
 import { DeviceCommand } from './entities';
 
@@ -21,6 +23,8 @@ export interface Topics {
   cmdRestart: string;
   cmdPoll: string;
   cmdConfig: string;
+  /** Add-on -> device: pull an update package (contract.ts UpdateCommand). */
+  cmdUpdate: string;
   cmdResult: string;
   /** Subscription filter for all commands: <base>/cmd/+ (also matches cmd/result: ignore it, commandOf does). */
   cmdFilter: string;
@@ -28,6 +32,12 @@ export interface Topics {
   discovery: string;
   /** HA's birth/will topic: republish discovery (with a random delay) when it says online (§3.4). */
   haStatus: string;
+  /** Device -> retained UpdateState: the state_topic of the HA MQTT update entity. */
+  update: string;
+  /** Add-on -> retained latest firmware version text: the update entity's latest_version_topic. */
+  updateLatest: string;
+  /** HA -> add-on: the update entity's command_topic (payload PAYLOAD_INSTALL). The device ignores it. */
+  updateInstall: string;
 }
 
 function isHex(c: number): boolean {
@@ -95,18 +105,23 @@ export function buildTopics(deviceId: string, baseTopic?: string, discoveryPrefi
     cmdRestart: cmd + 'restart',
     cmdPoll: cmd + 'poll',
     cmdConfig: cmd + 'config',
+    cmdUpdate: cmd + 'update',
     cmdResult: cmd + 'result',
     cmdFilter: cmd + '+',
     discovery: discoveryTopic(prefix, deviceId),
     haStatus: prefix + '/status',
+    update: base + '/update',
+    updateLatest: base + '/update/latest',
+    updateInstall: base + '/update/install',
   };
 }
 
 /** The command a received topic asks for, or null (cmd/result and foreign topics). */
-export function commandOf(topics: Topics, topic: string): DeviceCommand | 'config' | null {
+export function commandOf(topics: Topics, topic: string): DeviceCommand | 'config' | 'update' | null {
   if (topic === topics.cmdRestart) return 'restart';
   if (topic === topics.cmdPoll) return 'poll';
   if (topic === topics.cmdConfig) return 'config';
+  if (topic === topics.cmdUpdate) return 'update';
   return null;
 }
 

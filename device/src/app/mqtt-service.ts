@@ -177,6 +177,8 @@ export class MqttService {
     } else if (command === 'poll') {
       const ok = this.handlers.pollNow();
       this.result(ok ? { id, command, ok } : { id, command, ok, error: 'the meter is not being read yet' });
+    } else if (command === 'update') {
+      this.result({ id, command, ok: false, error: 'this firmware cannot install updates over MQTT yet' });
     } else if (body) {
       this.result(this.handlers.applyConfig(body as unknown as ConfigCommand));
     } else {

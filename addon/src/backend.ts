@@ -1,0 +1,125 @@
+// What the ingress panel (panel/) needs from the other services, as interfaces: the panel depends on these, not on
+// the classes, and main.ts passes the real services. Views are plain JSON-able data: the panel API sends them as is.
+// No view ever carries a secret (MBK key, passwords, one-time tokens).
+import { CommandResult, ConfigCommand, DiagnosticsPayload, PackageKind, StatePayload, UpdateState } from '../../discovery/contract';
+
+/** A problem the panel explains to the user in plain words (e.g. "The meter does not answer: is the MEP port
+ *  enabled by your utility?"). `code` is stable for tests and translations. */
+export interface MeterProblem {
+  code: 'offline' | 'no-reply' | 'wrong-key' | 'meter-error' | 'update-failed' | 'stale' | 'device-error';
+  message: string;
+}
+
+export interface MeterView {
+  deviceId: string;
+  /** Device name from discovery (or the device id until discovery arrives). */
+  name: string;
+  /** null: no availability message seen yet. */
+  online: boolean | null;
+  /** Epoch ms of the last message of any kind from this device. */
+  lastSeen: number | null;
+  /** Last state message and when it arrived (epoch ms). */
+  state: StatePayload | null;
+  stateAt: number | null;
+  diagnostics: DiagnosticsPayload | null;
+  /** Bridge firmware version (diagnostics.firmware or update.installed_version). */
+  firmware: string | null;
+  /** 1 or 3 when discovery told; null before. */
+  phases: 1 | 3 | null;
+  /** Base topic and entity ids from the device's discovery (for commands and the Energy dashboard). */
+  baseTopic: string | null;
+  entityIds: { [entityKey: string]: string };
+  update: UpdateState | null;
+  /** Latest firmware version the add-on offers this device (catalog), null if none. */
+  latestVersion: string | null;
+  problems: MeterProblem[];
+}
+
+export interface MeterRegistry {
+  list(): MeterView[];
+  get(deviceId: string): MeterView | null;
+}
+
+/** Sends commands to one device over MQTT and waits for its CommandResult (never retained). */
+export interface DeviceCommander {
+  /** `cmd` without id; the commander adds one. Secrets inside are never logged. Resolves with the device's result,
+   *  or { ok: false, error: 'the device did not answer within N s' }. */
+  configure(deviceId: string, cmd: Omit<ConfigCommand, 'id'>): Promise<CommandResult>;
+  restart(deviceId: string): Promise<CommandResult>;
+  poll(deviceId: string): Promise<CommandResult>;
+}
+
+export interface CatalogEntry {
+  /** Stable id (the package's SHA-256). */
+  id: string;
+  kind: PackageKind;
+  version: string;
+  size: number;
+  sha256: string;
+  /** File name as uploaded or shipped. */
+  fileName: string;
+  source: 'bundled' | 'uploaded';
+  /** Epoch ms. */
+  addedAt: number;
+  /** .bin: board the firmware is built for, and build id. */
+  board?: string;
+  buildId?: string;
+}
+
+/** A package that failed verification: the message says why, in words a user understands. */
+export class PackageRejected extends Error {}
+
+export interface FirmwareCatalog {
+  list(): CatalogEntry[];
+  get(id: string): CatalogEntry | null;
+  /** Newest entry of a kind (highest version), null if none. */
+  latest(kind: PackageKind): CatalogEntry | null;
+  /** Verifies (same code as `mep inspect`) and stores an uploaded package; rejects with PackageRejected. */
+  add(fileName: string, body: NodeJS.ReadableStream): Promise<CatalogEntry>;
+  /** Uploaded entries only. */
+  remove(id: string): Promise<boolean>;
+}
+
+export type RolloutDeviceStatus =
+  | 'pending' | 'sent' | 'downloading' | 'installing' | 'rebooting' | 'done' | 'failed' | 'timed-out' | 'cancelled';
+
+export interface RolloutView {
+  id: string;
+  entryId: string;
+  kind: PackageKind;
+  version: string;
+  startedAt: number;
+  finished: boolean;
+  devices: { deviceId: string; status: RolloutDeviceStatus; percent: number | null; error?: string }[];
+}
+
+export interface Rollouts {
+  /** deviceIds empty = every known device ("update all"). Throws on an unknown entry. */
+  start(entryId: string, deviceIds: string[]): RolloutView;
+  list(): RolloutView[];
+  get(id: string): RolloutView | null;
+  cancel(id: string): boolean;
+}
+
+export interface HaStatus {
+  /** A Home Assistant connection is configured (Supervisor token present, or a URL given). */
+  available: boolean;
+  connected: boolean;
+  version?: string;
+  /** Why the HA features are off, in words for the panel ("Not running inside Home Assistant"). */
+  reason?: string;
+}
+
+export interface EnergyResult {
+  ok: boolean;
+  message: string;
+  /** Entity ids added to the Energy preferences (already present ones are not counted). */
+  added: string[];
+}
+
+export interface HomeAssistant {
+  status(): HaStatus;
+  /** Adds the meter's import/export energy (and power) to the Energy dashboard, merged into the existing prefs in
+   *  the format the running Home Assistant uses. */
+  addToEnergy(deviceId: string): Promise<EnergyResult>;
+}
