@@ -16,3 +16,8 @@ export interface Logger {
   warn(message: string): void;
   error(message: string): void;
 }
+
+/** Publishing side of the add-on's MQTT link (broker/ implements it for the embedded and external brokers). */
+export interface MqttPublisher {
+  publish(topic: string, payload: string | Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void>;
+}
