@@ -1,6 +1,6 @@
 // A HAL for running the firmware's App in-process in tests: real TCP and timers (node-tcp.ts), the UART wired to a
 // MeterSimulator (ENABLE modelled), Storage in memory, WiFi already connected, Node crypto.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Hal, Storage, Wifi, WifiEvent } from '../../device/src/hal/types';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
 import { createNodeTcp, NodeTcp, nodeClock } from './node-tcp';
@@ -75,6 +75,7 @@ export function createAppHal(sim: MeterSimulator, files = new Map<string, Uint8A
     crypto: {
       sha256: (d) => new Uint8Array(createHash('sha256').update(typeof d === 'string' ? Buffer.from(d, 'latin1') : d).digest()),
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
+      pbkdf2: (pw, salt, iterations, keyBytes) => new Uint8Array(pbkdf2Sync(pw, salt, iterations, keyBytes, 'sha256')),
     },
     system: {
       reboot: () => void hal.reboots++,

@@ -94,6 +94,9 @@ export interface HttpServer {
 
 export interface Crypto {
   sha256(data: Uint8Array | string): Uint8Array;
+  /** PBKDF2-HMAC-SHA256 (RFC 8018) of the password's UTF-8 bytes: the login password hash (web/password.ts). Runs
+   *  natively (mbedtls) on the ESP32; blocks the interpreter for its duration. */
+  pbkdf2(password: Uint8Array, salt: Uint8Array, iterations: number, keyBytes: number): Uint8Array;
   /** Random bytes from the best source the platform has (ESP32: hardware RNG). */
   randomBytes(n: number): Uint8Array;
 }

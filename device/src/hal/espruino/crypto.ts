@@ -11,6 +11,11 @@ export function createCrypto(): Crypto {
     sha256(data: Uint8Array | string): Uint8Array {
       return new Uint8Array(crypto.SHA256(typeof data === 'string' ? data : E.toString(data)));
     },
+    pbkdf2(password: Uint8Array, salt: Uint8Array, iterations: number, keyBytes: number): Uint8Array {
+      const words = Math.ceil(keyBytes / 4);
+      const key = new Uint8Array(crypto.PBKDF2(E.toString(password), E.toString(salt), { keySize: words, iterations, hasher: 'SHA256' }));
+      return key.subarray(0, keyBytes);
+    },
     randomBytes(n: number): Uint8Array {
       const out = new Uint8Array(n);
       let word = 0;

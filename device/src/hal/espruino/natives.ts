@@ -81,9 +81,11 @@ export interface EspruinoHttp {
   createServer(handler: (req: EspruinoHttpRequest, res: EspruinoHttpResponse) => void): EspruinoHttpServer;
 }
 
-/** crypto: SHA256 returns an ArrayBuffer (espruino.md §2.5). */
+/** crypto: SHA256 and PBKDF2 return an ArrayBuffer (espruino.md §2.5); PBKDF2's keySize counts 32-bit words
+ *  (libs/crypto/jswrap_crypto.c, ESP32 build with USE_TLS: hasher may be 'SHA256'). */
 export interface EspruinoCrypto {
   SHA256(data: string | Uint8Array): ArrayBuffer;
+  PBKDF2(passphrase: string, salt: string, options: { keySize: number; iterations: number; hasher: string }): ArrayBuffer;
 }
 
 export interface EspruinoTelnet {
