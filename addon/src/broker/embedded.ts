@@ -1,0 +1,208 @@
+// The embedded MQTT broker (issue 5): aedes on a net server, used when neither the options nor the Supervisor name a
+// broker. Local mode (`npm start`): 127.0.0.1 only, anonymous clients. Add-on mode: every interface, logins checked
+// by credentials.ts, topics by acl.ts. Retained messages persist through retained-store.ts. The add-on's own link
+// uses aedes' in-process API (no socket, no internal credential to leak).
+import * as net from 'node:net';
+import type { Aedes, AuthenticateError, Client, PublishPacket } from 'aedes';
+import { Logger } from '../service';
+import { AclConfig, authorizePublish, authorizeSubscribe, BrokerIdentity } from './acl';
+import { createAuthenticator, LoginConfig } from './credentials';
+import { LinkMessage, MqttLink } from './link';
+import { RetainedStore } from './retained-store';
+
+/** Largest PUBLISH payload accepted from a client: discovery of a 3-phase meter is ~15 KiB, a state message
+ *  < 1 KiB; update packages travel over HTTP, never MQTT. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+export interface EmbeddedBrokerConfig {
+  /** 0 = any free port (tests). */
+  port: number;
+  /** '127.0.0.1' in local mode, '0.0.0.0' (devices on the LAN) in add-on mode. */
+  host: string;
+  login: LoginConfig;
+  /** Per-device topic rules; null = none (local mode: anonymous full access). */
+  acl: AclConfig | null;
+  /** Directory for retained.json; null = retained messages live in memory only. */
+  dataDir: string | null;
+  maxPayloadBytes?: number;
+  logger: Logger;
+}
+
+export interface EmbeddedBroker {
+  link: MqttLink;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+interface RetainedPersistence {
+  storeRetained(packet: PublishPacket): Promise<void>;
+  createRetainedStream(pattern: string): AsyncIterable<PublishPacket>;
+}
+
+/** aedes is ESM-only; a real dynamic import keeps it loadable from the CommonJS build and under tsx/esbuild ESM. */
+const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<typeof import('aedes')>;
+
+function asBuffer(payload: Buffer | string): Buffer {
+  return Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+}
+
+export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise<EmbeddedBroker> {
+  const { logger } = config;
+  const maxPayload = config.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  const authenticator = createAuthenticator(config.login);
+  const identities = new WeakMap<Client, BrokerIdentity>();
+  const identityOf = (client: Client | null): BrokerIdentity => (client && identities.get(client)) || { kind: 'full' };
+  const store = config.dataDir ? new RetainedStore(RetainedStore.fileIn(config.dataDir), logger) : null;
+
+  const { Aedes: AedesClass } = await importEsm('aedes');
+  const broker: Aedes = await AedesClass.createBroker({
+    authenticate(client, username, password, done) {
+      const result = authenticator.check(username, password, client.id);
+      if (result.ok) {
+        identities.set(client, result.identity);
+        return done(null, true);
+      }
+      logger.warn(`login refused for client ${client.id}: ${result.reason}`);
+      const error = new Error(result.reason) as AuthenticateError;
+      error.returnCode = 4; // MQTT 3.1.1 CONNACK "bad user name or password"
+      done(error, null);
+    },
+    authorizePublish(client, packet, done) {
+      const size = packet.payload.length;
+      if (size > maxPayload) {
+        logger.warn(`refused ${size}-byte message on ${packet.topic} from ${client?.id ?? 'the add-on'}: over ${maxPayload} bytes`);
+        return done(new Error('payload too large'));
+      }
+      if (config.acl) {
+        const decision = authorizePublish(identityOf(client), packet.topic, config.acl);
+        if (!decision.allowed) {
+          logger.warn(`refused publish from ${client?.id ?? '?'}: ${decision.reason}`);
+          return done(new Error('not authorised'));
+        }
+      }
+      done(null);
+    },
+    authorizeSubscribe(client, subscription, done) {
+      if (config.acl) {
+        const decision = authorizeSubscribe(identityOf(client), subscription.topic, config.acl);
+        if (!decision.allowed) {
+          logger.warn(`refused subscription of ${client.id}: ${decision.reason}`);
+          return done(null, null);
+        }
+      }
+      done(null, subscription);
+    },
+  });
+  broker.on('clientError', (client, err) => logger.debug(`client ${client.id}: ${err.message}`));
+  broker.on('connectionError', (client, err) => logger.debug(`connection ${client.id ?? '?'}: ${err.message}`));
+
+  const persistence = (broker as unknown as { persistence: RetainedPersistence }).persistence;
+  if (store) {
+    const storeRetained = persistence.storeRetained.bind(persistence);
+    persistence.storeRetained = async (packet) => {
+      await storeRetained(packet);
+      store.record(packet.topic, asBuffer(packet.payload), packet.qos);
+    };
+    for (const m of store.load()) {
+      await new Promise<void>((resolve) =>
+        broker.publish({ cmd: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: true, dup: false }, () => resolve()),
+      );
+    }
+  }
+
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    broker.handle(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (err) => logger.error(`embedded broker: ${err.message}`));
+  const port = (server.address() as net.AddressInfo).port;
+  const auth = config.login.anonymous ? 'anonymous clients allowed' : 'authentication on';
+  logger.info(`embedded MQTT broker listening on ${config.host}:${port} (${auth}${config.acl ? ', per-device topics' : ''})`);
+
+  let closed = false;
+  const link = createInProcessLink(broker, persistence, logger, () => !closed);
+  return {
+    link,
+    host: config.host,
+    port,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      if (store) await store.flush();
+    },
+  };
+}
+
+function createInProcessLink(
+  broker: Aedes,
+  persistence: RetainedPersistence,
+  logger: Logger,
+  open: () => boolean,
+): MqttLink {
+  const listeners = new Set<(m: LinkMessage) => void>();
+  const emit = (message: LinkMessage): void => {
+    for (const fn of [...listeners]) {
+      try {
+        fn(message);
+      } catch (err) {
+        logger.error(`message listener failed on ${message.topic}: ${(err as Error).message}`);
+      }
+    }
+  };
+  const subscribed = new Set<string>();
+  return {
+    kind: 'embedded',
+    connected: open,
+    publish(topic, payload, options) {
+      if (!open()) return Promise.reject(new Error('the embedded broker is closed'));
+      return new Promise((resolve, reject) =>
+        broker.publish(
+          { cmd: 'publish', topic, payload: asBuffer(payload), qos: options.qos, retain: options.retain, dup: false },
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      );
+    },
+    async subscribe(filter) {
+      if (!subscribed.has(filter)) {
+        subscribed.add(filter);
+        await new Promise<void>((resolve) =>
+          broker.subscribe(
+            filter,
+            (packet, done) => {
+              emit({ topic: packet.topic, payload: asBuffer(packet.payload), retained: false });
+              done();
+            },
+            () => resolve(),
+          ),
+        );
+      }
+      // In-process subscriptions get no retained messages from aedes: replay them like a broker does on SUBSCRIBE.
+      for await (const packet of persistence.createRetainedStream(filter)) {
+        emit({ topic: packet.topic, payload: asBuffer(packet.payload), retained: true });
+      }
+    },
+    onMessage(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    close: async () => {
+      listeners.clear();
+    },
+  };
+}
