@@ -8,14 +8,19 @@ import { PayloadValues } from '../../discovery/payloads';
 import { applyConfigCommand, Service } from './app/config-command';
 import { MeterIdentityInfo, MeterService } from './app/meter-service';
 import { MqttService } from './app/mqtt-service';
+import { UpdateService } from './app/update-service';
+import { TrialGuard } from './boot/trial';
 import { compatValues, stateValues } from './app/values';
 import { Hal } from './hal/types';
 import { createLogger, Logger } from './log';
 import { LinkStatus } from './meter/session-types';
 import { WifiManager } from './net/wifi-manager';
+import { Installer } from './ota/installer';
+import { StoredWebFiles } from './ota/web-files';
 import { Settings } from './settings/schema';
 import { loadSettings, saveSettings } from './settings/store';
 import { redactSettings } from './settings/validate';
+import { UpdateInstaller, WebFiles } from './ota/installer-types';
 
 declare const FIRMWARE_VERSION: string;
 /** Injected by the firmware build (esbuild define); 'dev' when the sources run unbundled. */
@@ -41,6 +46,11 @@ export class App {
   /** WiFi events go to the current WifiManager only (one native listener, whatever restarts happen). */
   private wifiListeners: { [event: string]: ((detail: string) => void)[] } = {};
   private intervals: unknown[] = [];
+  private readonly updates: UpdateService;
+  private readonly trial: TrialGuard;
+  /** The update engine and web bundle (device/src/ota), set by their wiring; the web server asks for them per request. */
+  installer: UpdateInstaller | null = null;
+  webFiles: WebFiles | null = null;
 
   constructor(hal: Hal) {
     this.hal = hal;
@@ -59,11 +69,34 @@ export class App {
         onProblem: (m) => this.problem(m),
       },
     });
+    // The update engine (ota/, boot/): uploads and MQTT pulls feed the installer; the web server reads webFiles.
+    const webFiles = new StoredWebFiles(hal.storage);
+    const log = (line: string) => hal.system.log(line);
+    const installer = new Installer({
+      storage: hal.storage, clock: hal.clock, system: hal.system, crypto: hal.crypto, firmwareVersion: VERSION, web: webFiles, log,
+    });
+    this.webFiles = webFiles;
+    this.installer = installer;
+    this.updates = new UpdateService({
+      installer,
+      http: hal.httpClient,
+      clock: hal.clock,
+      log: createLogger(log, 'update', 'info'),
+      firmwareVersion: VERSION,
+      report: { state: (s) => this.mqtt.publishUpdateState(s), result: (r) => this.mqtt.publishResult(r) },
+    });
+    this.trial = new TrialGuard({
+      storage: hal.storage, clock: hal.clock, log, healthy: () => this.healthy(), outcome: (o) => this.updates.trialOutcome(o),
+    });
     this.mqtt = new MqttService({
       hal,
       log: createLogger((line) => hal.system.log(line), 'mqtt', 'info'),
       handlers: {
-        connected: () => this.publishDiagnostics(),
+        connected: () => {
+          this.publishDiagnostics();
+          this.updates.connected();
+        },
+        update: (id, body) => this.updates.handle(id, body),
         restart: () => this.hal.clock.setTimeout(() => this.hal.system.reboot(), 1000),
         pollNow: () => this.meter.pollNow(),
         applyConfig: (cmd) => this.applyConfig(cmd),
@@ -82,6 +115,7 @@ export class App {
     this.hal.wifi.on('connected', (d) => this.forwardWifi('connected', d));
     this.hal.wifi.on('disconnected', (d) => this.forwardWifi('disconnected', d));
     this.startWifi();
+    this.trial.start();
     this.meter.start(this.settings);
     this.mqtt.start(this.settings, this.discoveryContext());
     this.intervals.push(this.hal.clock.setInterval(() => this.publishDiagnostics(), DIAGNOSTICS_EVERY_MS));
@@ -91,6 +125,7 @@ export class App {
   stop(): void {
     for (let i = 0; i < this.intervals.length; i++) this.hal.clock.clearInterval(this.intervals[i]);
     this.intervals = [];
+    this.trial.stop();
     this.meter.stop();
     this.mqtt.compatOffline();
     this.mqtt.stop();
@@ -117,6 +152,13 @@ export class App {
     );
     this.wifi.onChange((state) => this.log.info(`WiFi: ${state}`));
     this.wifi.start();
+  }
+
+  /** Trial health (issue 4): reachable (MQTT connected or the access point up) and the meter session running (when a
+   *  key is configured: without one the meter is off by the user's choice). */
+  private healthy(): boolean {
+    const reachable = this.mqtt.connected() || (!!this.wifi && this.wifi.current() === 'access-point');
+    return reachable && (!this.settings.meter.key || this.meter.linkStatus() !== null);
   }
 
   private forwardWifi(event: string, detail: string): void {

@@ -2,7 +2,7 @@
 // discovery (republished when HA announces itself online), state and diagnostics messages, the optional
 // compatibility topics, and the command topics (restart, poll now, configuration from the add-on).
 import { buildCompatMessages, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE, CompatValues } from '../../../discovery/compat';
-import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, PUBLISH } from '../../../discovery/contract';
+import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, PUBLISH, UpdateState } from '../../../discovery/contract';
 import { discoveryChunks, DiscoveryContext } from '../../../discovery/discovery-payload';
 import { buildDiagnosticsPayload, buildStatePayload, PayloadValues } from '../../../discovery/payloads';
 import { buildTopics, commandOf, Topics } from '../../../discovery/topics';
@@ -21,6 +21,8 @@ export interface MqttCommandHandlers {
   restart(): void;
   pollNow(): boolean;
   applyConfig(command: ConfigCommand): CommandResult;
+  /** An update command (update-service.ts): null when the download started (results follow later). */
+  update(id: string, command: { [key: string]: unknown }): CommandResult | null;
 }
 
 export class MqttService {
@@ -178,7 +180,8 @@ export class MqttService {
       const ok = this.handlers.pollNow();
       this.result(ok ? { id, command, ok } : { id, command, ok, error: 'the meter is not being read yet' });
     } else if (command === 'update') {
-      this.result({ id, command, ok: false, error: 'this firmware cannot install updates over MQTT yet' });
+      const refused = body && id !== null ? this.handlers.update(id, body) : { id, command, ok: false, error: 'an update command must be a JSON object' };
+      if (refused) this.result(refused as CommandResult);
     } else if (body) {
       this.result(this.handlers.applyConfig(body as unknown as ConfigCommand));
     } else {
@@ -194,6 +197,16 @@ export class MqttService {
       this.client.publish(this.topics.availability, AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
       if (this.lastState) this.client.publish(this.topics.state, this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
     }, delay);
+  }
+
+  /** The HA update entity's state (retained, contract.ts UpdateState). */
+  publishUpdateState(state: UpdateState): void {
+    if (this.client && this.topics) this.client.publish(this.topics.update, JSON.stringify(state), { qos: 1, retain: true, replaceKey: 'update' });
+  }
+
+  /** A command result produced later than its command (update outcomes). */
+  publishResult(r: CommandResult): void {
+    this.result(r);
   }
 
   private result(r: CommandResult): void {

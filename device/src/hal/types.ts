@@ -92,6 +92,26 @@ export interface HttpServer {
   close(): void;
 }
 
+/** A response of the HTTP client: status, headers, then the body in pieces (<= 536 bytes on the ESP32). */
+export interface HttpClientResponse {
+  status: number;
+  header(name: string): string | undefined;
+  onData(listener: (chunk: Uint8Array) => void): void;
+  /** The body ended (or the connection closed). Called once. */
+  onEnd(listener: () => void): void;
+}
+
+/** HTTP GET over plain http:// (Espruino http.request, espruino.md §2.8: no TLS on the device). */
+export interface HttpClient {
+  /** `onError` is called at most once, for a failure before or during the response; `abort()` ends it silently. */
+  get(
+    url: string,
+    headers: { [name: string]: string },
+    onResponse: (res: HttpClientResponse) => void,
+    onError: (message: string) => void,
+  ): { abort(): void };
+}
+
 export interface Crypto {
   sha256(data: Uint8Array | string): Uint8Array;
   /** PBKDF2-HMAC-SHA256 (RFC 8018) of the password's UTF-8 bytes: the login password hash (web/password.ts). Runs
@@ -127,6 +147,8 @@ export interface Hal {
   storage: Storage;
   wifi: Wifi;
   http: HttpServer;
+  /** Optional so test HALs without pulls stay valid; the Espruino HAL and the Node host provide it. */
+  httpClient?: HttpClient;
   crypto: Crypto;
   system: System;
 }

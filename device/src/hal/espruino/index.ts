@@ -4,6 +4,7 @@ import { BoardPins, selectBoard } from './board';
 import { createClock } from './clock';
 import { createCrypto } from './crypto';
 import { createHttpServer } from './http';
+import { createHttpClient } from './http-client';
 import { EspruinoProcess } from './natives';
 import { createStorage } from './storage';
 import { createSystem } from './system';
@@ -31,6 +32,7 @@ export function createEspruinoHal(): Hal {
     storage: createStorage(),
     wifi: createWifi(),
     http: createHttpServer(),
+    httpClient: createHttpClient(),
     crypto: createCrypto(),
     system: createSystem(clock, {
       version: typeof FIRMWARE_VERSION === 'string' ? FIRMWARE_VERSION : 'dev',

@@ -77,8 +77,26 @@ export interface EspruinoHttpServer {
   close(): void;
 }
 
+/** http client response (httpCRs): statusCode, headers, 'data' byte strings, 'close' at the end, 'error'. */
+export interface EspruinoHttpClientResponse {
+  statusCode: string | number;
+  headers: { [name: string]: string };
+  on(event: 'data', listener: (data: string) => void): void;
+  on(event: 'end' | 'close', listener: () => void): void;
+  on(event: 'error', listener: (error: unknown) => void): void;
+}
+
+export interface EspruinoHttpClientRequest {
+  on(event: 'error', listener: (error: unknown) => void): void;
+  end(): void;
+}
+
 export interface EspruinoHttp {
   createServer(handler: (req: EspruinoHttpRequest, res: EspruinoHttpResponse) => void): EspruinoHttpServer;
+  request(
+    options: { host: string; port: number; path: string; method: string; headers: { [name: string]: string } },
+    callback: (res: EspruinoHttpClientResponse) => void,
+  ): EspruinoHttpClientRequest;
 }
 
 /** crypto: SHA256 and PBKDF2 return an ArrayBuffer (espruino.md §2.5); PBKDF2's keySize counts 32-bit words

@@ -1,0 +1,74 @@
+// The boot loader, stored as `.bootcde` (espruino.md §2.3: Espruino runs it at every boot) and built into
+// dist/boot.js. Tiny and rarely changed: it reads the boot record (boot-record.ts), handles the trial state and
+// evaluates the chosen app slot from Storage, which keeps function bodies in flash (espruino.md §2.2).
+// A trial slot runs under a manual watchdog and a trial limit; if it throws at start, hangs, or never confirms, the
+// device reboots and this loader then returns to the previous slot (espruino.md checklist "OTA and web assets":
+// try/catch alone is not enough, bad code fails lazily and out-of-memory is uncatchable).
+import { BOOT_RECORD, BOOTED, BootRecord, CONFIRMED, INSTALLED, otherSlot, slotFile } from './boot-record';
+import { readRecord, writeRecord } from './record';
+
+interface LoaderStorage {
+  read(name: string): string | undefined;
+  write(name: string, data: string): boolean;
+}
+interface LoaderE {
+  reboot(): void;
+  enableWatchdog(seconds: number, isAuto: boolean): void;
+}
+declare const global: { require(name: string): unknown; eval(code: string): unknown };
+declare const E: LoaderE;
+declare function setTimeout(fn: () => void, ms: number): unknown;
+declare const console: { log(text: string): void };
+
+/** Trial limit when the record carries none, ms; the watchdog timeout of a trial boot, s. */
+const DEFAULT_TRIAL_LIMIT_MS = 600000;
+const TRIAL_WATCHDOG_S = 30;
+
+const S = global.require('Storage') as LoaderStorage;
+const read = (n: string): string | undefined => S.read(n);
+const write = (n: string, t: string): boolean => S.write(n, t);
+
+function choose(): { slot: string; trial: boolean; limit: number } {
+  const found = readRecord<BootRecord>(read, BOOT_RECORD);
+  if (!found) return { slot: read(slotFile('a')) ? 'a' : 'b', trial: false, limit: 0 };
+  const r = found.record;
+  if (r.t === BOOTED || (r.t === INSTALLED && !read(slotFile(r.c)))) {
+    const back: BootRecord = { s: 0, c: r.p, p: r.c, t: CONFIRMED, v: r.pv, pv: r.v, f: `firmware ${r.v} did not start healthy; back to ${r.pv}` };
+    if (r.id) back.id = r.id;
+    writeRecord(read, write, BOOT_RECORD, back);
+    console.log(`boot: ${back.f}`);
+    return { slot: back.c, trial: false, limit: 0 };
+  }
+  if (r.t === INSTALLED) {
+    r.t = BOOTED;
+    writeRecord(read, write, BOOT_RECORD, r);
+    console.log(`boot: trying firmware ${r.v} (slot ${r.c})`);
+    return { slot: r.c, trial: true, limit: r.l || DEFAULT_TRIAL_LIMIT_MS };
+  }
+  return { slot: r.c, trial: false, limit: 0 };
+}
+
+function run(): void {
+  const pick = choose();
+  let code = read(slotFile(pick.slot));
+  if (!code && !pick.trial) code = read(slotFile(otherSlot(pick.slot)));
+  if (!code) {
+    console.log('boot: no application in Storage');
+    return;
+  }
+  if (pick.trial) {
+    E.enableWatchdog(TRIAL_WATCHDOG_S, false);
+    setTimeout(() => {
+      const now = readRecord<BootRecord>(read, BOOT_RECORD);
+      if (now && now.record.t === BOOTED) E.reboot();
+    }, pick.limit);
+  }
+  try {
+    global.eval(code);
+  } catch (e) {
+    console.log(`boot: the application failed to start: ${e}`);
+    if (pick.trial) E.reboot();
+  }
+}
+
+run();
