@@ -1,0 +1,75 @@
+// "Add to Energy dashboard" (HomeAssistant.addToEnergy): energy/get_prefs → merge the meter in the running
+// version's format (energy.ts) → energy/save_prefs with the complete energy_sources list (home-assistant.md §4.3).
+// Calls are serialised so two clicks cannot interleave a read and a write.
+import { EnergyResult, HaStatus, HomeAssistant, MeterRegistry } from '../backend';
+import { Logger } from '../service';
+import { HaError, HaLink } from './connection';
+import { detectFormat, EnergyPrefs, meterEnergyEntities, mergeMeterIntoSources } from './energy';
+
+export interface EnergyServiceDeps {
+  ha: HaLink;
+  registry: MeterRegistry;
+  log: Logger;
+}
+
+export class EnergyService implements HomeAssistant {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: EnergyServiceDeps) {}
+
+  status(): HaStatus {
+    return this.deps.ha.status();
+  }
+
+  addToEnergy(deviceId: string): Promise<EnergyResult> {
+    const run = this.queue.then(() => this.add(deviceId));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async add(deviceId: string): Promise<EnergyResult> {
+    const status = this.deps.ha.status();
+    if (!status.available || !status.connected) {
+      return fail(status.reason ?? 'Home Assistant is not connected');
+    }
+    const meter = this.deps.registry.get(deviceId);
+    if (meter === null) return fail(`No meter ${deviceId} is known`);
+    const entities = meterEnergyEntities(meter.entityIds);
+    if (entities === null) {
+      return fail(`${meter.name} has not announced its energy sensors yet (waiting for its discovery message)`);
+    }
+    try {
+      const prefs = await this.getPrefs();
+      const merge = mergeMeterIntoSources(prefs.energy_sources, entities, detectFormat(prefs.energy_sources, status.version), status.version);
+      const kept = merge.skipped.map((s) => `${s.entityId} left out: ${s.reason}`).join('; ');
+      if (!merge.changed) {
+        const message = `${meter.name} is already on the Energy dashboard${kept === '' ? '' : ` (${kept})`}`;
+        return { ok: true, message, added: [] };
+      }
+      await this.deps.ha.send({ type: 'energy/save_prefs', energy_sources: merge.sources });
+      this.deps.log.info(`Energy dashboard: added ${merge.added.join(', ')} (${merge.format} format)`);
+      const message = `Added ${meter.name} to the Energy dashboard: ${merge.added.join(', ')}${kept === '' ? '' : `; ${kept}`}`;
+      return { ok: true, message, added: merge.added };
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.deps.log.warn(`Energy dashboard: ${reason}`);
+      return fail(`Home Assistant did not accept the change: ${reason}`);
+    }
+  }
+
+  /** Current prefs; HA answers not_found ("No prefs") until the dashboard was configured once. */
+  private async getPrefs(): Promise<EnergyPrefs> {
+    try {
+      const prefs = await this.deps.ha.send<EnergyPrefs>({ type: 'energy/get_prefs' });
+      if (!Array.isArray(prefs.energy_sources)) throw new HaError('invalid_format', 'unexpected energy preferences from Home Assistant');
+      return prefs;
+    } catch (err) {
+      if (err instanceof HaError && err.code === 'not_found') return { energy_sources: [], device_consumption: [] };
+      throw err;
+    }
+  }
+}
+
+function fail(message: string): EnergyResult {
+  return { ok: false, message, added: [] };
+}

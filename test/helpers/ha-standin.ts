@@ -1,0 +1,369 @@
+// A small stand-in for Home Assistant Core's websocket API, speaking its real protocol (home-assistant.md §2.2,
+// §4.3): auth_required → auth{access_token} → auth_ok{ha_version} | auth_invalid; result envelopes
+// {id, type:"result", success, result | error{code,message}}; ping/pong; get_config; energy/get_prefs and
+// energy/save_prefs validated per version like HA's voluptuous schemas; call_service (persistent_notification);
+// subscribe_events. Served at /core/api/websocket, /core/websocket (the Supervisor proxy) and /api/websocket.
+// The only stand-in the project allows for HA Core (common rules): everything else in the tests is real.
+import { createServer, IncomingMessage, Server } from 'http';
+import { AddressInfo, Socket } from 'net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { validateSavePrefs } from '../addon/ha/energy-prefs-validator';
+
+export interface StandinOptions {
+  /** Access token the stand-in accepts (the add-on's SUPERVISOR_TOKEN). */
+  token: string;
+  /** ha_version in auth_ok and get_config; decides the Energy prefs format (≥ 2026.3 unified). */
+  version: string;
+  /** Stored Energy prefs; null = the dashboard was never configured (get_prefs answers not_found). */
+  prefs?: StoredPrefs | null;
+  internalUrl?: string | null;
+  /** Port to listen on (0: any free port). */
+  port?: number;
+}
+
+export interface StoredPrefs {
+  energy_sources: { type: string; [key: string]: unknown }[];
+  device_consumption: unknown[];
+  device_consumption_water?: unknown[];
+}
+
+export interface ReceivedMessage {
+  /** Connection number (1 for the first client that connected). */
+  connection: number;
+  message: { [key: string]: unknown };
+}
+
+export interface ServiceCall {
+  domain: string;
+  service: string;
+  data: { [key: string]: unknown };
+}
+
+export interface SavePrefsAttempt {
+  payload: { [key: string]: unknown };
+  /** null: accepted. */
+  error: string | null;
+}
+
+interface ClientState {
+  number: number;
+  authenticated: boolean;
+  lastId: number;
+  subscriptions: Map<number, string | undefined>;
+}
+
+// Supervisor proxy (supervisor/api/proxy.py DENIED_WS_TYPE_PREFIXES): add-ons may not send these.
+const DENIED_PREFIXES = ['supervisor/', 'hassio/'];
+const WS_PATHS = new Set(['/core/api/websocket', '/core/websocket', '/api/websocket']);
+
+export class HaStandin {
+  readonly received: ReceivedMessage[] = [];
+  readonly serviceCalls: ServiceCall[] = [];
+  readonly savePrefsAttempts: SavePrefsAttempt[] = [];
+  /** Open persistent notifications by notification_id (HA's persistent_notification state). */
+  readonly notifications = new Map<string, { title: string | null; message: string }>();
+  prefs: StoredPrefs | null;
+  version: string;
+  private readonly token: string;
+  private readonly internalUrl: string | null;
+  private http: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private readonly sockets = new Set<Socket>();
+  private readonly clients = new Map<WebSocket, ClientState>();
+  private connections = 0;
+  private boundPort = 0;
+
+  private constructor(options: StandinOptions) {
+    this.token = options.token;
+    this.version = options.version;
+    this.prefs = options.prefs === undefined ? null : structuredClone(options.prefs);
+    this.internalUrl = options.internalUrl === undefined ? 'http://homeassistant.local:8123' : options.internalUrl;
+    this.boundPort = options.port ?? 0;
+  }
+
+  static async start(options: StandinOptions): Promise<HaStandin> {
+    const standin = new HaStandin(options);
+    await standin.listen();
+    return standin;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** The hassUrl a client passes to createLongLivedTokenAuth, like `http://supervisor/core` in the add-on. */
+  get hassUrl(): string {
+    return `http://127.0.0.1:${this.boundPort}/core`;
+  }
+
+  /** Number of authenticated clients connected now. */
+  get connectedClients(): number {
+    return [...this.clients.values()].filter((c) => c.authenticated).length;
+  }
+
+  /** Messages of one type, in arrival order. */
+  messagesOfType(type: string): { [key: string]: unknown }[] {
+    return this.received.filter((r) => r.message['type'] === type).map((r) => r.message);
+  }
+
+  /** Sends an event to every client subscribed to it (subscribe_events without event_type gets all). */
+  fireEvent(eventType: string, data: { [key: string]: unknown }): void {
+    for (const [ws, state] of this.clients) {
+      for (const [id, wanted] of state.subscriptions) {
+        if (wanted !== undefined && wanted !== eventType) continue;
+        send(ws, {
+          id, type: 'event',
+          event: { event_type: eventType, data, origin: 'LOCAL', time_fired: new Date().toISOString(), context: context() },
+        });
+      }
+    }
+  }
+
+  /** Stops and starts again on the same port (a Home Assistant restart); clients are disconnected. */
+  async restart(downMs = 0): Promise<void> {
+    await this.close();
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    await this.listen();
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.clients.keys()) ws.terminate();
+    this.clients.clear();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    const wss = this.wss;
+    const http = this.http;
+    this.wss = null;
+    this.http = null;
+    if (wss !== null) await new Promise<void>((r) => wss.close(() => r()));
+    if (http !== null) await new Promise<void>((r) => http.close(() => r()));
+  }
+
+  private async listen(): Promise<void> {
+    const http = createServer((_req, res) => {
+      res.writeHead(404).end();
+    });
+    const wss = new WebSocketServer({ noServer: true });
+    http.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      if (!WS_PATHS.has(path)) {
+        socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(this.boundPort, '127.0.0.1', () => resolve());
+    });
+    this.boundPort = (http.address() as AddressInfo).port;
+    this.http = http;
+    this.wss = wss;
+  }
+
+  private accept(ws: WebSocket): void {
+    const state: ClientState = { number: ++this.connections, authenticated: false, lastId: 0, subscriptions: new Map() };
+    this.clients.set(ws, state);
+    ws.on('close', () => this.clients.delete(ws));
+    ws.on('message', (data) => this.onMessage(ws, state, data.toString()));
+    send(ws, { type: 'auth_required', ha_version: this.version });
+  }
+
+  private onMessage(ws: WebSocket, state: ClientState, text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      ws.close(1003, 'invalid JSON');
+      return;
+    }
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+      ws.close(1003, 'invalid message');
+      return;
+    }
+    const msg = message as { [key: string]: unknown };
+    this.received.push({ connection: state.number, message: redactAuth(msg) });
+    if (!state.authenticated) {
+      this.authenticate(ws, state, msg);
+      return;
+    }
+    const id = msg['id'];
+    if (typeof id !== 'number' || !Number.isInteger(id) || typeof msg['type'] !== 'string') {
+      send(ws, { id: typeof id === 'number' ? id : null, type: 'result', success: false,
+        error: { code: 'invalid_format', message: 'Message incorrectly formatted.' } });
+      return;
+    }
+    // HA: "Identifier values have to increase." (websocket_api/connection.py)
+    if (id <= state.lastId) {
+      send(ws, errorResult(id, 'id_reuse', 'Identifier values have to increase.'));
+      return;
+    }
+    state.lastId = id;
+    this.dispatch(ws, state, id, msg['type'], msg);
+  }
+
+  private authenticate(ws: WebSocket, state: ClientState, msg: { [key: string]: unknown }): void {
+    if (msg['type'] !== 'auth') {
+      send(ws, { type: 'auth_invalid', message: 'Auth message incorrectly formatted: expected auth' });
+      ws.close();
+      return;
+    }
+    if (msg['access_token'] !== this.token) {
+      send(ws, { type: 'auth_invalid', message: 'Invalid access token or password' });
+      ws.close();
+      return;
+    }
+    state.authenticated = true;
+    send(ws, { type: 'auth_ok', ha_version: this.version });
+  }
+
+  private dispatch(ws: WebSocket, state: ClientState, id: number, type: string, msg: { [key: string]: unknown }): void {
+    if (DENIED_PREFIXES.some((p) => type.startsWith(p))) {
+      send(ws, errorResult(id, 'unauthorized', `Unauthorized command type ${type}`));
+      return;
+    }
+    switch (type) {
+      case 'ping':
+        send(ws, { id, type: 'pong' });
+        return;
+      case 'supported_features':
+        send(ws, okResult(id, null));
+        return;
+      case 'get_config':
+        send(ws, okResult(id, this.config()));
+        return;
+      case 'energy/get_prefs':
+        if (this.prefs === null) send(ws, errorResult(id, 'not_found', 'No prefs'));
+        else send(ws, okResult(id, structuredClone(this.prefs)));
+        return;
+      case 'energy/save_prefs':
+        this.savePrefs(ws, id, msg);
+        return;
+      case 'call_service':
+        this.callService(ws, id, msg);
+        return;
+      case 'subscribe_events': {
+        const eventType = msg['event_type'];
+        state.subscriptions.set(id, typeof eventType === 'string' ? eventType : undefined);
+        send(ws, okResult(id, null));
+        return;
+      }
+      case 'unsubscribe_events': {
+        const sub = msg['subscription'];
+        if (typeof sub !== 'number' || !state.subscriptions.delete(sub)) {
+          send(ws, errorResult(id, 'not_found', 'Subscription not found.'));
+        } else {
+          send(ws, okResult(id, null));
+        }
+        return;
+      }
+      default:
+        send(ws, errorResult(id, 'unknown_command', 'Unknown command.'));
+    }
+  }
+
+  private config(): { [key: string]: unknown } {
+    return {
+      version: this.version, location_name: 'Home', time_zone: 'Europe/Copenhagen', unit_system: { length: 'km' },
+      components: ['energy', 'mqtt', 'persistent_notification'], state: 'RUNNING', safe_mode: false,
+      recovery_mode: false, internal_url: this.internalUrl, external_url: null, currency: 'DKK', country: 'DK',
+      language: 'en', latitude: 55.7, longitude: 12.6, elevation: 0, radius: 100, config_dir: '/config',
+      allowlist_external_dirs: [], allowlist_external_urls: [], config_source: 'storage',
+    };
+  }
+
+  private savePrefs(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {
+    const payload: { [key: string]: unknown } = {};
+    for (const [key, value] of Object.entries(msg)) if (key !== 'id' && key !== 'type') payload[key] = value;
+    const error = validateSavePrefs(this.version, payload);
+    this.savePrefsAttempts.push({ payload: structuredClone(payload), error });
+    if (error !== null) {
+      send(ws, errorResult(id, 'invalid_format', error));
+      return;
+    }
+    // energy/data.py async_update: each provided list replaces the stored one; power_config → stat_rate.
+    const next: StoredPrefs = this.prefs === null
+      ? { energy_sources: [], device_consumption: [], device_consumption_water: [] }
+      : structuredClone(this.prefs);
+    if (Array.isArray(payload['energy_sources'])) {
+      next.energy_sources = (payload['energy_sources'] as StoredPrefs['energy_sources']).map((s) => processPower(s));
+    }
+    if (Array.isArray(payload['device_consumption'])) next.device_consumption = payload['device_consumption'];
+    if (Array.isArray(payload['device_consumption_water'])) next.device_consumption_water = payload['device_consumption_water'];
+    this.prefs = next;
+    send(ws, okResult(id, structuredClone(next)));
+  }
+
+  private callService(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {
+    const domain = msg['domain'];
+    const service = msg['service'];
+    const raw = msg['service_data'];
+    const data = raw !== null && typeof raw === 'object' ? (raw as { [key: string]: unknown }) : {};
+    if (typeof domain !== 'string' || typeof service !== 'string') {
+      send(ws, errorResult(id, 'invalid_format', "required key not provided @ data['domain']"));
+      return;
+    }
+    if (domain !== 'persistent_notification' || (service !== 'create' && service !== 'dismiss')) {
+      send(ws, errorResult(id, 'not_found', `Service ${domain}.${service} not found.`));
+      return;
+    }
+    // persistent_notification SCHEMA_SERVICE_NOTIFICATION / SCHEMA_SERVICE_NOTIFICATION_DISMISS.
+    const allowed = service === 'create' ? ['message', 'title', 'notification_id'] : ['notification_id'];
+    const extra = Object.keys(data).find((k) => !allowed.includes(k));
+    if (extra !== undefined) {
+      send(ws, errorResult(id, 'invalid_format', `extra keys not allowed @ data['${extra}']`));
+      return;
+    }
+    const required = service === 'create' ? 'message' : 'notification_id';
+    if (typeof data[required] !== 'string') {
+      send(ws, errorResult(id, 'invalid_format', `required key not provided @ data['${required}']`));
+      return;
+    }
+    this.serviceCalls.push({ domain, service, data: structuredClone(data) });
+    const notificationId = typeof data['notification_id'] === 'string' ? data['notification_id'] : `auto_${id}`;
+    if (service === 'create') {
+      this.notifications.set(notificationId, {
+        title: typeof data['title'] === 'string' ? data['title'] : null, message: data['message'] as string,
+      });
+    } else {
+      this.notifications.delete(notificationId);
+    }
+    send(ws, okResult(id, { context: context(), response: null }));
+  }
+}
+
+function send(ws: WebSocket, message: unknown): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+}
+
+function okResult(id: number, result: unknown): unknown {
+  return { id, type: 'result', success: true, result };
+}
+
+function errorResult(id: number, code: string, message: string): unknown {
+  return { id, type: 'result', success: false, error: { code, message } };
+}
+
+function context(): { id: string; parent_id: null; user_id: string } {
+  return { id: Math.random().toString(36).slice(2), parent_id: null, user_id: 'supervisor' };
+}
+
+/** The recorded auth message keeps whether a token was sent, not the token. */
+function redactAuth(msg: { [key: string]: unknown }): { [key: string]: unknown } {
+  if (msg['type'] !== 'auth') return msg;
+  return { type: 'auth', access_token: msg['access_token'] === undefined ? undefined : '<redacted>' };
+}
+
+/** energy/data.py _process_grid_power: a power_config with stat_rate sets stat_rate; other methods get a generated
+ *  template sensor id. */
+function processPower(source: { type: string; [key: string]: unknown }): { type: string; [key: string]: unknown } {
+  if (source.type !== 'grid' || !('power_config' in source) || 'flow_from' in source) return source;
+  const config = source['power_config'] as { [key: string]: string };
+  if (config['stat_rate'] !== undefined) return { ...source, stat_rate: config['stat_rate'] };
+  const base = (config['stat_rate_from'] ?? config['stat_rate_inverted'] ?? 'power').replace(/^sensor\./, '');
+  return { ...source, stat_rate: `sensor.energy_grid_${base}_net_power` };
+}
