@@ -21,6 +21,8 @@ import { Settings } from './settings/schema';
 import { loadSettings, saveSettings } from './settings/store';
 import { redactSettings } from './settings/validate';
 import { UpdateInstaller, WebFiles } from './ota/installer-types';
+import { formatWebArea } from './web/format';
+import { WebServer } from './web/server';
 
 declare const FIRMWARE_VERSION: string;
 /** Injected by the firmware build (esbuild define); 'dev' when the sources run unbundled. */
@@ -48,6 +50,7 @@ export class App {
   private intervals: unknown[] = [];
   private readonly updates: UpdateService;
   private readonly trial: TrialGuard;
+  private readonly web: WebServer;
   /** The update engine and web bundle (device/src/ota), set by their wiring; the web server asks for them per request. */
   installer: UpdateInstaller | null = null;
   webFiles: WebFiles | null = null;
@@ -102,6 +105,22 @@ export class App {
         applyConfig: (cmd) => this.applyConfig(cmd),
       },
     });
+    this.web = new WebServer({
+      hal,
+      version: VERSION,
+      settings: () => this.settings,
+      storeSettings: (next, restart) => this.storeSettings(next, restart),
+      readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current) }),
+      apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
+      installer: () => this.installer,
+      webFiles: () => this.webFiles,
+      // Storage.read is memory-mapped flash on Espruino, so a slice of it copies only the slice.
+      readSlice: (name, offset, length) => {
+        const data = hal.storage.read(name);
+        return data ? data.subarray(offset, offset + length) : null;
+      },
+      format: (keep) => this.log.info(`storage formatted: ${formatWebArea(hal.storage, keep).length} files erased`),
+    });
   }
 
   start(): void {
@@ -119,6 +138,7 @@ export class App {
     this.meter.start(this.settings);
     this.mqtt.start(this.settings, this.discoveryContext());
     this.intervals.push(this.hal.clock.setInterval(() => this.publishDiagnostics(), DIAGNOSTICS_EVERY_MS));
+    this.web.start(80);
   }
 
   /** Stops every service (the Node host and tests; the device itself never stops). */
@@ -129,6 +149,7 @@ export class App {
     this.meter.stop();
     this.mqtt.compatOffline();
     this.mqtt.stop();
+    this.web.stop();
     if (this.wifi) this.wifi.dispose();
   }
 
@@ -249,6 +270,14 @@ export class App {
     const restart = outcome.restart;
     this.hal.clock.setTimeout(() => this.restartServices(restart), 500);
     return outcome.result;
+  }
+
+  /** Settings from the web pages: stored, then only the changed services restart (after the answer went out). */
+  private storeSettings(next: Settings, restart: Service[]): boolean {
+    if (!saveSettings(this.hal.storage, next)) return false;
+    this.settings = next;
+    this.hal.clock.setTimeout(() => this.restartServices(restart), 500);
+    return true;
   }
 
   private restartServices(services: Service[]): void {

@@ -1,0 +1,286 @@
+// The device's web server (issue 4 "Pages served by the device"): the built-in /recovery page, the uploaded web
+// bundle's files (dashboard, setup, login), and the JSON API they use.
+//
+// Access rules (decided here, tested in test/device/web/access.test.ts):
+// - A login is set: every API call but /api/session and /api/login needs a logged-in session.
+// - No login yet, access-point mode: the AP's WPA2 password is the gate, so any session may use the API; the
+//   setup page offers to create a login, and once one exists it is required like above.
+// - No login yet, station mode: the device is on someone's LAN with nothing protecting it, so the ONLY thing the
+//   API allows is creating the login (the pages show just the "create login" form). The WiFi credentials are never
+//   a login.
+// Every POST needs the session cookie and that session's CSRF token in X-CSRF-Token; GETs change nothing the user
+// can see (GET /api/session starts an anonymous session so that even the login form is CSRF-protected).
+import { Service } from '../app/config-command';
+import { Hal, HttpRequest, HttpResponse } from '../hal/types';
+import { UpdateInstaller, WebFiles } from '../ota/installer-types';
+import { Settings } from '../settings/schema';
+import { cookieValue, Headers, parseJsonObject, readSmallBody, redirect, send, sendError, sendJson, streamSlices, withBase } from './http';
+import { hashPassword, verifyPassword } from './password';
+import { RECOVERY_HTML } from './recovery-page';
+import { Handler, Router } from './router';
+import { COOKIE, IDLE_MS, Session, sessionCookie, Sessions } from './sessions';
+import { applySetupForm, formView } from './setup-form';
+import { LoginThrottle } from './throttle';
+import { receiveUpload } from './upload';
+
+type Obj = { [key: string]: unknown };
+
+/** What the web server needs from the rest of the firmware (wired in app.ts). */
+export interface WebContext {
+  hal: Hal;
+  version: string;
+  settings(): Settings;
+  /** Stores the settings and restarts only the given services; false when Storage refused them. */
+  storeSettings(next: Settings, restart: Service[]): boolean;
+  /** The live readings and link state for the dashboard (plain JSON, no secrets). */
+  readings(): Obj;
+  /** True while the device serves its own access point. */
+  apMode(): boolean;
+  /** The update engine and the installed web bundle, once the firmware has them (null: not available). */
+  installer(): UpdateInstaller | null;
+  webFiles(): WebFiles | null;
+  /** `length` bytes of a Storage file from `offset` (web files are streamed in slices, espruino.md §2.8). */
+  readSlice(name: string, offset: number, length: number): Uint8Array | string | null;
+  /** Erases the web/app storage area; the settings too unless keepSettings. */
+  format(keepSettings: boolean): void;
+}
+
+/** Biggest JSON/form body accepted (the setup form is ~600 bytes). */
+const BODY_LIMIT = 2048;
+/** No peer address on Espruino (throttle.ts): one back-off for all clients. */
+const CLIENT = 'all';
+
+const TYPES: { [ext: string]: string } = {
+  html: 'text/html; charset=utf-8',
+  css: 'text/css',
+  js: 'application/javascript',
+  json: 'application/json',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  ico: 'image/x-icon',
+  txt: 'text/plain',
+};
+
+function contentType(path: string): string {
+  const parts = path.split('.');
+  return (parts.length > 1 && TYPES[(parts[parts.length - 1] as string).toLowerCase()]) || 'application/octet-stream';
+}
+
+export class WebServer {
+  private readonly ctx: WebContext;
+  private readonly sessions: Sessions;
+  private readonly throttle = new LoginThrottle();
+  private readonly router = new Router();
+
+  constructor(ctx: WebContext) {
+    this.ctx = ctx;
+    this.sessions = new Sessions(ctx.hal.crypto);
+    const r = this.router;
+    r.add('GET', '/recovery', (_q, res) => send(res, 200, 'text/html; charset=utf-8', RECOVERY_HTML));
+    r.add('GET', '/api/session', (req, res) => this.session(req, res));
+    r.add('POST', '/api/login', this.post(false, (req, res, s) => this.login(req, res, s)));
+    r.add('POST', '/api/logout', this.post(false, (_q, res, s) => this.logout(res, s)));
+    r.add('GET', '/api/readings', this.get((_q, res) => sendJson(res, 200, ctx.readings())));
+    r.add('GET', '/api/status', this.get((_q, res) => sendJson(res, 200, this.status())));
+    r.add('GET', '/api/settings', this.get((_q, res) => sendJson(res, 200, formView(ctx.settings()))));
+    r.add('POST', '/api/settings', this.post(true, (req, res, s) => this.saveSettings(req, res, s)));
+    r.add('GET', '/api/wifi/scan', this.get((_q, res) => ctx.hal.wifi.scan((list) => sendJson(res, 200, { networks: list }))));
+    r.add('POST', '/api/update', this.post(true, (req, res) => this.upload(req, res)));
+    r.add('POST', '/api/format', this.post(true, (req, res) => this.format(req, res)));
+    r.add('POST', '/api/reboot', this.post(true, (_q, res) => this.reboot(res)));
+    r.otherwise((req, res) => this.file(req, res));
+  }
+
+  start(port: number): void {
+    this.ctx.hal.http.listen(port, (req, res) => this.handle(req, res));
+  }
+
+  stop(): void {
+    this.ctx.hal.http.close();
+  }
+
+  handle(req: HttpRequest, res: HttpResponse): void {
+    try {
+      this.router.handle(req, res);
+    } catch (e) {
+      // A bug in one handler must not take the server down; the message carries no request data.
+      this.ctx.hal.system.log(`web: ${req.method} failed: ${String(e)}`);
+      sendError(res, 500, 'internal error');
+    }
+  }
+
+  private now(): number {
+    return this.ctx.hal.system.uptimeMs();
+  }
+
+  private current(req: HttpRequest): Session | null {
+    return this.sessions.find(cookieValue(req.header('cookie'), COOKIE), this.now());
+  }
+
+  private loginSet(): boolean {
+    return this.ctx.settings().login.passwordHash !== '';
+  }
+
+  /** May this session use the device's API? (see the rules at the top) */
+  private allowed(s: Session | null): boolean {
+    if (!s) return false;
+    return this.loginSet() ? s.user !== '' : this.ctx.apMode();
+  }
+
+  private get(handler: Handler): Handler {
+    return (req, res) => {
+      if (this.allowed(this.current(req))) handler(req, res);
+      else sendError(res, 401, 'login required');
+    };
+  }
+
+  /** POST guard: a session with its CSRF token, and for `needsAccess` routes an allowed one. */
+  private post(needsAccess: boolean, handler: (req: HttpRequest, res: HttpResponse, s: Session) => void): Handler {
+    return (req, res) => {
+      const s = this.current(req);
+      if (!s || req.header('x-csrf-token') !== s.csrf) sendError(res, 403, 'missing or wrong CSRF token: reload the page');
+      else if (needsAccess && !this.allowed(s)) sendError(res, 401, 'login required');
+      else handler(req, res, s);
+    };
+  }
+
+  private cookieHeaders(s: Session): Headers {
+    return { 'Set-Cookie': sessionCookie(s.token, IDLE_MS / 1000) };
+  }
+
+  private session(req: HttpRequest, res: HttpResponse): void {
+    let s = this.current(req);
+    const headers = s ? {} : this.cookieHeaders((s = this.sessions.create('', this.now())));
+    sendJson(
+      res,
+      200,
+      { loggedIn: s.user !== '', user: s.user, loginSet: this.loginSet(), ap: this.ctx.apMode(), allowed: this.allowed(s), csrf: s.csrf, version: this.ctx.version },
+      headers,
+    );
+  }
+
+  private body(req: HttpRequest, res: HttpResponse, done: (form: Obj) => void): void {
+    readSmallBody(req, BODY_LIMIT, (text) => {
+      const form = text === null ? null : parseJsonObject(text);
+      if (form) done(form);
+      else sendError(res, 400, text === null ? 'request body too large' : 'the body must be a JSON object');
+    });
+  }
+
+  /** Logs in, or creates the first login when none is set (then from any mode: see the rules at the top). */
+  private login(req: HttpRequest, res: HttpResponse, old: Session): void {
+    this.body(req, res, (form) => {
+      const wait = this.throttle.waitMs(CLIENT, this.now());
+      if (wait > 0) {
+        sendJson(res, 429, { error: `too many failed logins: try again in ${Math.ceil(wait / 1000)} s` }, { 'Retry-After': String(Math.ceil(wait / 1000)) });
+        return;
+      }
+      const user = typeof form.user === 'string' ? form.user : '';
+      const password = typeof form.password === 'string' ? form.password : '';
+      const settings = this.ctx.settings();
+      if (!this.loginSet()) {
+        const out = applySetupForm(settings, { 'login.user': user, 'login.password': password }, (pw) => hashPassword(this.ctx.hal.crypto, pw));
+        if (!out.settings) {
+          sendJson(res, 400, { error: 'invalid login', fields: out.errors });
+          return;
+        }
+        if (!this.ctx.storeSettings(out.settings, [])) {
+          sendError(res, 500, 'the login could not be stored');
+          return;
+        }
+      } else if (user !== settings.login.user || !verifyPassword(this.ctx.hal.crypto, password, settings.login.passwordHash)) {
+        this.throttle.failed(CLIENT, this.now());
+        sendError(res, 401, 'wrong user name or password');
+        return;
+      }
+      this.throttle.succeeded(CLIENT);
+      this.sessions.drop(old.token);
+      const s = this.sessions.create(user, this.now());
+      sendJson(res, 200, { loggedIn: true, user, csrf: s.csrf }, this.cookieHeaders(s));
+    });
+  }
+
+  private logout(res: HttpResponse, s: Session): void {
+    this.sessions.drop(s.token);
+    sendJson(res, 200, { loggedIn: false }, { 'Set-Cookie': sessionCookie('', 0) });
+  }
+
+  private status(): Obj {
+    const files = this.ctx.webFiles();
+    const installer = this.ctx.installer();
+    return {
+      version: this.ctx.version,
+      web: files ? files.version() : null,
+      freeStorage: this.ctx.hal.storage.free(),
+      freeMemory: this.ctx.hal.system.freeMemory(),
+      uptimeS: Math.floor(this.ctx.hal.system.uptimeMs() / 1000),
+      ap: this.ctx.apMode(),
+      update: installer ? installer.progress() : null,
+    };
+  }
+
+  private saveSettings(req: HttpRequest, res: HttpResponse, s: Session): void {
+    this.body(req, res, (form) => {
+      const out = applySetupForm(this.ctx.settings(), form, (pw) => hashPassword(this.ctx.hal.crypto, pw));
+      if (!out.settings) {
+        sendJson(res, 400, { error: 'please correct the marked fields', fields: out.errors });
+        return;
+      }
+      if (out.changed.length && !this.ctx.storeSettings(out.settings, out.restart)) {
+        sendError(res, 500, 'settings could not be stored');
+        return;
+      }
+      let headers: Headers = {};
+      let csrf = s.csrf;
+      if (out.changed.indexOf('login.password') >= 0 || out.changed.indexOf('login.user') >= 0) {
+        // A new login ends every other session; this browser continues in a fresh one.
+        this.sessions.clear();
+        const fresh = this.sessions.create(out.settings.login.user, this.now());
+        headers = this.cookieHeaders(fresh);
+        csrf = fresh.csrf;
+      }
+      sendJson(res, 200, { ok: true, changed: out.changed, restarted: out.restart, csrf }, headers);
+    });
+  }
+
+  private upload(req: HttpRequest, res: HttpResponse): void {
+    const installer = this.ctx.installer();
+    if (!installer) sendJson(res, 503, { ok: false, error: 'updates are not available in this firmware' });
+    else receiveUpload(req, res, installer);
+  }
+
+  private format(req: HttpRequest, res: HttpResponse): void {
+    this.body(req, res, (form) => {
+      if (form.confirm !== 'FORMAT') {
+        sendError(res, 400, 'type FORMAT to confirm');
+        return;
+      }
+      const keep = form.keepSettings !== false;
+      this.ctx.format(keep);
+      if (!keep) this.sessions.clear();
+      sendJson(res, 200, { ok: true, keptSettings: keep });
+    });
+  }
+
+  private reboot(res: HttpResponse): void {
+    sendJson(res, 200, { ok: true });
+    this.ctx.hal.clock.setTimeout(() => this.ctx.hal.system.reboot(), 500);
+  }
+
+  /** The web bundle's files; "/" is its index.html, or /recovery while no bundle is installed. */
+  private file(req: HttpRequest, res: HttpResponse): void {
+    const files = this.ctx.webFiles();
+    let path = req.url.split('?')[0] as string;
+    if (path.charAt(path.length - 1) === '/') path += 'index.html';
+    const f = files ? files.lookup(path) : null;
+    if (!f) {
+      if (path === '/index.html') redirect(res, '/recovery');
+      else sendError(res, 404, 'not found');
+      return;
+    }
+    const headers = withBase({ 'Content-Type': contentType(path), 'Content-Length': String(f.length) });
+    if (f.gzip) headers['Content-Encoding'] = 'gzip';
+    res.writeHead(200, headers);
+    streamSlices(res, f.length, (offset, len) => this.ctx.readSlice(f.storageName, offset, len));
+  }
+}

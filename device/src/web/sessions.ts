@@ -1,0 +1,76 @@
+// Browser sessions (issue 4 "Login"): a random token in an HttpOnly, SameSite=Strict cookie, and a CSRF token per
+// session that every POST must echo in the X-CSRF-Token header. A session starts unauthenticated (so even the
+// login form is CSRF-protected) and is replaced by a fresh one at login (no session fixation). Few sessions are
+// kept (RAM); the least recently used goes first.
+import { Crypto } from '../hal/types';
+import { toHex } from '../meter/bytes';
+
+export interface Session {
+  token: string;
+  csrf: string;
+  /** Logged-in user name; '' while not logged in. */
+  user: string;
+  lastUse: number;
+}
+
+export const COOKIE = 'mep_sid';
+const MAX_SESSIONS = 6;
+/** Idle time after which a session is forgotten. */
+export const IDLE_MS = 30 * 60000;
+
+export class Sessions {
+  private list: Session[] = [];
+  /** Stirred with request timings: E.hwRand() is libc rand() on the ESP32 (espruino.md checklist "OTA and web
+   *  assets"), so tokens hash it together with this pool rather than use it bare. */
+  private pool = '';
+  private readonly crypto: Crypto;
+
+  constructor(crypto: Crypto) {
+    this.crypto = crypto;
+  }
+
+  private token(now: number): string {
+    this.pool = toHex(this.crypto.sha256(`${this.pool}${now}${toHex(this.crypto.randomBytes(16))}`));
+    return toHex(this.crypto.sha256(`t${this.pool}`)).substring(0, 32);
+  }
+
+  /** The live session for a cookie token, or null. */
+  find(token: string, now: number): Session | null {
+    for (let i = 0; i < this.list.length; i++) {
+      const s = this.list[i] as Session;
+      if (now - s.lastUse > IDLE_MS) {
+        this.list.splice(i--, 1);
+        continue;
+      }
+      if (token !== '' && s.token === token) {
+        s.lastUse = now;
+        return s;
+      }
+    }
+    return null;
+  }
+
+  create(user: string, now: number): Session {
+    if (this.list.length >= MAX_SESSIONS) {
+      let oldest = 0;
+      for (let i = 1; i < this.list.length; i++) if ((this.list[i] as Session).lastUse < (this.list[oldest] as Session).lastUse) oldest = i;
+      this.list.splice(oldest, 1);
+    }
+    const s: Session = { token: this.token(now), csrf: this.token(now + 1), user, lastUse: now };
+    this.list.push(s);
+    return s;
+  }
+
+  drop(token: string): void {
+    for (let i = 0; i < this.list.length; i++) if ((this.list[i] as Session).token === token) this.list.splice(i--, 1);
+  }
+
+  /** Forgets every session (login changed). */
+  clear(): void {
+    this.list = [];
+  }
+}
+
+export function sessionCookie(token: string, maxAgeS: number): string {
+  return `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}`;
+}

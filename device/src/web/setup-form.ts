@@ -1,0 +1,111 @@
+// The setup page's form (issue 4 "Setup") ↔ settings. The browser sends flat field names (the config command's
+// wire paths, discovery/contract.ts); secrets are never sent back (only whether they are set) and an empty secret
+// field keeps the stored value. Validation errors are reported per field; what changed decides which services
+// restart (applyConfigCommand). Pure, apart from hashing the login password through the given function.
+import { ConfigCommand } from '../../../discovery/contract';
+import { applyConfigCommand, Service } from '../app/config-command';
+import { getPath, putPath } from '../settings/paths';
+import { Settings } from '../settings/schema';
+import { validateSettings } from '../settings/validate';
+
+type Obj = { [key: string]: unknown };
+
+/** [form field, settings path, secret, number] */
+type FormField = [string, string, boolean, boolean];
+const FIELDS: FormField[] = [
+  ['name', 'name', false, false],
+  ['wifi.ssid', 'wifi.ssid', false, false],
+  ['wifi.password', 'wifi.password', true, false],
+  ['mqtt.host', 'mqtt.host', false, false],
+  ['mqtt.port', 'mqtt.port', false, true],
+  ['mqtt.username', 'mqtt.username', false, false],
+  ['mqtt.password', 'mqtt.password', true, false],
+  ['meter.key', 'meter.key', true, false],
+  ['meter.poll_interval_s', 'meter.pollIntervalS', false, true],
+];
+
+export interface FormError {
+  field: string;
+  message: string;
+}
+
+export interface FormOutcome {
+  errors: FormError[];
+  /** The settings to store, when there were no errors. */
+  settings?: Settings;
+  restart: Service[];
+  /** Form fields whose value changed (secrets by name only). */
+  changed: string[];
+}
+
+/** What the page may show: plain values, and for secrets only whether one is stored. */
+export function formView(s: Settings): { values: Obj; secrets: Obj } {
+  const values: Obj = { 'login.user': s.login.user };
+  const secrets: Obj = { 'login.password': s.login.passwordHash !== '' };
+  for (let i = 0; i < FIELDS.length; i++) {
+    const f = FIELDS[i] as FormField;
+    if (f[2]) secrets[f[0]] = getPath(s, f[1]) !== '';
+    else values[f[0]] = getPath(s, f[1]);
+  }
+  return { values, secrets };
+}
+
+/** "12" → 12 for number fields; anything else is passed on for validation to reject. */
+function numberOf(v: unknown): unknown {
+  if (typeof v !== 'string' || v === '' || v.length > 6) return v;
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) < 48 || v.charCodeAt(i) > 57) return v;
+  return parseInt(v, 10);
+}
+
+function loginErrors(current: Settings, form: Obj, errors: FormError[]): void {
+  const user = form['login.user'];
+  const password = form['login.password'];
+  if (user !== undefined && (typeof user !== 'string' || user.length > 32 || (user === '' && current.login.passwordHash !== ''))) {
+    errors.push({ field: 'login.user', message: 'must be 1 to 32 characters' });
+  }
+  if (password !== undefined && password !== '' && (typeof password !== 'string' || password.length < 8 || password.length > 64)) {
+    errors.push({ field: 'login.password', message: 'must be 8 to 64 characters' });
+  }
+  const newUser = typeof user === 'string' ? user : current.login.user;
+  const settingPassword = typeof password === 'string' && password !== '';
+  if (settingPassword && newUser === '') errors.push({ field: 'login.user', message: 'a login needs a user name' });
+  if (newUser !== '' && !settingPassword && current.login.passwordHash === '') errors.push({ field: 'login.password', message: 'a login needs a password' });
+}
+
+export function applySetupForm(current: Settings, form: Obj, hash: (password: string) => string): FormOutcome {
+  const command: Obj = { id: 'web' };
+  const merged = JSON.parse(JSON.stringify(current)) as Obj;
+  for (let i = 0; i < FIELDS.length; i++) {
+    const f = FIELDS[i] as FormField;
+    let v = form[f[0]];
+    if (v === undefined || (f[2] && v === '')) continue;
+    if (f[3]) v = numberOf(v);
+    putPath(command, f[0], v);
+    putPath(merged, f[1], v);
+  }
+  const errors: FormError[] = [];
+  const checked = validateSettings(merged);
+  if (!checked.ok) {
+    for (let i = 0; i < checked.errors.length; i++) {
+      const e = checked.errors[i] as { path: string; message: string };
+      for (let j = 0; j < FIELDS.length; j++) if ((FIELDS[j] as FormField)[1] === e.path) errors.push({ field: (FIELDS[j] as FormField)[0], message: e.message });
+    }
+  }
+  loginErrors(current, form, errors);
+  if (errors.length) return { errors, restart: [], changed: [] };
+  const applied = applyConfigCommand(current, command as unknown as ConfigCommand);
+  const settings = applied.settings;
+  if (!settings) return { errors: [{ field: '', message: applied.result.error || 'invalid settings' }], restart: [], changed: [] };
+  const changed = (applied.result.applied || []).slice();
+  const user = form['login.user'];
+  if (typeof user === 'string' && user !== settings.login.user) {
+    settings.login.user = user;
+    changed.push('login.user');
+  }
+  const password = form['login.password'];
+  if (typeof password === 'string' && password !== '') {
+    settings.login.passwordHash = hash(password);
+    changed.push('login.password');
+  }
+  return { errors, settings, restart: applied.restart, changed };
+}

@@ -1,0 +1,42 @@
+// POST /api/update: the raw request body (no multipart; Content-Length required) is streamed chunk by chunk into
+// the update engine (ota/installer-types.ts), never held whole in RAM (issue 4 "Installing an update safely").
+// The answer is the engine's InstallOutcome; when it says reboot, the engine reboots after this answer went out.
+import { HttpRequest, HttpResponse } from '../hal/types';
+import { UpdateInstaller } from '../ota/installer-types';
+import { sendJson } from './http';
+
+export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: UpdateInstaller): void {
+  const lengthText = req.header('content-length') || '';
+  const total = parseInt(lengthText, 10);
+  if (!(total > 0) || String(total) !== lengthText.trim()) {
+    sendJson(res, 411, { ok: false, error: 'the upload needs a Content-Length (send the file as the raw request body)' });
+    return;
+  }
+  const refused = installer.begin(total, 'upload');
+  if (refused) {
+    sendJson(res, 409, { ok: false, error: refused });
+    return;
+  }
+  let received = 0;
+  let failed = '';
+  req.onData((chunk) => {
+    if (failed) return;
+    received += chunk.length;
+    const problem = received > total ? 'more data than Content-Length announced' : installer.write(chunk);
+    if (problem) {
+      failed = problem;
+      if (received > total) installer.abort(problem);
+    }
+  });
+  req.onEnd(() => {
+    if (!failed && received < total) {
+      failed = `upload incomplete: ${received} of ${total} bytes received`;
+      installer.abort(failed);
+    }
+    if (failed) {
+      sendJson(res, 400, { ok: false, error: failed });
+      return;
+    }
+    installer.finish((outcome) => sendJson(res, outcome.ok ? 200 : 400, outcome));
+  });
+}

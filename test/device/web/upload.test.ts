@@ -1,0 +1,128 @@
+// Uploads (.bin/.wwws) stream chunk by chunk into the update engine's UpdateInstaller; the answer is its outcome.
+// Also: web bundle files are streamed in slices, "/" falls back to /recovery, format and reboot.
+import fc from 'fast-check';
+import { InstallOutcome, InstallProgress, UpdateInstaller } from '../../../device/src/ota/installer-types';
+import { SECRETS, securedDevice, TestBrowser } from './harness';
+
+class RecordingInstaller implements UpdateInstaller {
+  chunks: number[] = [];
+  bytes: number[] = [];
+  total = -1;
+  aborted = '';
+  finished = false;
+  refuse: string | null = null;
+  failAt = -1;
+  outcome: InstallOutcome = { ok: true, kind: 'wwws', version: '2.0.0' };
+  begin(total: number): string | null {
+    this.total = total;
+    return this.refuse;
+  }
+  write(chunk: Uint8Array): string | null {
+    this.chunks.push(chunk.length);
+    this.bytes.push(...chunk);
+    return this.failAt >= 0 && this.bytes.length >= this.failAt ? 'wrong magic: not a .bin or .wwws package' : null;
+  }
+  finish(done: (o: InstallOutcome) => void): void {
+    this.finished = true;
+    setImmediate(() => done(this.outcome));
+  }
+  abort(reason: string): void {
+    this.aborted = reason;
+  }
+  progress(): InstallProgress | null {
+    return null;
+  }
+}
+
+async function setup() {
+  const dev = await securedDevice();
+  const installer = new RecordingInstaller();
+  dev.installer = installer;
+  const b = new TestBrowser(dev.server);
+  await b.login('admin', SECRETS.login);
+  return { dev, installer, b };
+}
+
+test('property: any package size arrives complete, in order, in chunks of at most 536 bytes', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 5000 }), async (pkg) => {
+      const { installer, b } = await setup();
+      const r = await b.req('POST', '/api/update', pkg, { 'Content-Type': 'application/octet-stream' });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ ok: true, kind: 'wwws', version: '2.0.0' });
+      expect(installer.total).toBe(pkg.length);
+      expect(Buffer.from(installer.bytes)).toEqual(Buffer.from(pkg));
+      expect(Math.max(...installer.chunks)).toBeLessThanOrEqual(536);
+    }),
+    { numRuns: 25 },
+  );
+});
+
+test('a package the engine rejects is answered with its clear message', async () => {
+  const { installer, b } = await setup();
+  installer.failAt = 10;
+  const r = await b.req('POST', '/api/update', new Uint8Array(3000));
+  expect(r.status).toBe(400);
+  expect(r.json).toEqual({ ok: false, error: 'wrong magic: not a .bin or .wwws package' });
+  expect(installer.finished).toBe(false);
+  expect(installer.chunks.length).toBe(1); // nothing more is written after the error
+});
+
+test('a truncated upload (connection lost) aborts the install', async () => {
+  const { installer, b } = await setup();
+  const r = await b.req('POST', '/api/update', new Uint8Array(1000), { 'Content-Length': '5000' });
+  expect(r.status).toBe(400);
+  expect(r.json.error).toMatch(/incomplete: 1000 of 5000/);
+  expect(installer.aborted).toMatch(/incomplete/);
+  expect(installer.finished).toBe(false);
+});
+
+test('no or a bad Content-Length: 411; engine busy: 409 with its reason; no engine: 503', async () => {
+  const { dev, installer, b } = await setup();
+  for (const cl of ['', 'abc', '-5', '0', '12x']) {
+    expect((await b.req('POST', '/api/update', 'abc', { 'Content-Length': cl })).status).toBe(411);
+  }
+  installer.refuse = 'another update is running';
+  const busy = await b.req('POST', '/api/update', 'abc');
+  expect([busy.status, busy.json.error]).toEqual([409, 'another update is running']);
+  dev.installer = null;
+  expect((await b.req('POST', '/api/update', 'abc')).status).toBe(503);
+});
+
+test('"/" is the bundle\'s index.html, streamed in slices with its gzip flag; without a bundle it goes to /recovery', async () => {
+  const { dev, b } = await setup();
+  const redirect = await b.req('GET', '/');
+  expect([redirect.status, redirect.headers.Location]).toEqual([302, '/recovery']);
+  const page = Buffer.from('<html>' + 'x'.repeat(4000) + '</html>');
+  dev.files.set('wa_index.html', new Uint8Array(page));
+  dev.webFiles = {
+    lookup: (p) => (p === '/index.html' ? { storageName: 'wa_index.html', length: page.length, gzip: true } : null),
+    version: () => '1.2.3',
+  };
+  const r = await new TestBrowser(dev.server).req('GET', '/'); // public: no login needed for the page shell
+  expect(r.status).toBe(200);
+  expect(r.headers['Content-Encoding']).toBe('gzip');
+  expect(r.headers['Content-Type']).toMatch(/text\/html/);
+  expect(r.text).toBe(page.toString());
+  expect(r.biggestWrite).toBeLessThanOrEqual(1024);
+  expect((await b.req('GET', '/nothing.js')).status).toBe(404);
+  expect((await b.req('GET', '/api/status')).json).toMatchObject({ version: '9.8.7', web: '1.2.3' });
+});
+
+test('format erases the web area, keeps settings unless asked, needs the typed confirmation', async () => {
+  const { dev, b } = await setup();
+  for (const n of ['www_a.html', 'wa_index.html', 'web.0', 'ota.stage', 'app.1', '.bootcde']) dev.files.set(n, new Uint8Array([1]));
+  expect((await b.req('POST', '/api/format', { keepSettings: true })).status).toBe(400);
+  expect((await b.req('POST', '/api/format', { confirm: 'FORMAT', keepSettings: true })).status).toBe(200);
+  expect([...dev.files.keys()].sort()).toEqual(['.bootcde', 'app.1', 'mep.settings.json']);
+  expect((await b.req('POST', '/api/format', { confirm: 'FORMAT', keepSettings: false })).status).toBe(200);
+  expect([...dev.files.keys()].sort()).toEqual(['.bootcde', 'app.1']);
+});
+
+test('reboot answers first, then restarts the device', async () => {
+  const { dev, b } = await setup();
+  expect((await b.req('POST', '/api/reboot', {})).status).toBe(200);
+  expect(dev.reboots).toBe(0);
+  (dev as unknown as { runTimers(): void }).runTimers();
+  expect(dev.reboots).toBe(1);
+});
