@@ -1,0 +1,15 @@
+// The API's response shapes: the same types the server sends (addon/src/panel, addon/src/backend.ts).
+export type { PanelMeter, PanelProblem } from '../../src/panel/meter-view';
+export type { CatalogEntry, HaStatus, RolloutView, RolloutDeviceStatus } from '../../src/backend';
+
+import type { CatalogEntry, HaStatus } from '../../src/backend';
+
+export interface CatalogResponse {
+  entries: CatalogEntry[];
+  latest: { bin: string | null; wwws: string | null };
+}
+
+export interface StatusResponse {
+  mqtt: { connected: boolean | null; error?: string };
+  ha: HaStatus;
+}
