@@ -1,0 +1,31 @@
+// DeviceRecord -> MeterView (backend.ts): the JSON the panel shows. Pure; carries no secret (devices never publish
+// one, contract.ts).
+import { MeterView } from '../backend';
+import { meterProblems } from './problems';
+import { DeviceRecord } from './registry-state';
+
+export interface ViewContext {
+  now: number;
+  staleAfterMs?: number;
+  /** Latest firmware the add-on offers (the catalog), null if none. */
+  latestVersion?: (deviceId: string) => string | null;
+}
+
+export function meterView(d: DeviceRecord, ctx: ViewContext): MeterView {
+  return {
+    deviceId: d.deviceId,
+    name: d.name ?? d.deviceId,
+    online: d.online,
+    lastSeen: d.lastSeen,
+    state: d.state,
+    stateAt: d.stateAt,
+    diagnostics: d.diagnostics,
+    firmware: d.diagnostics?.firmware ?? d.update?.installed_version ?? null,
+    phases: d.phases,
+    baseTopic: d.baseTopic,
+    entityIds: { ...d.entityIds },
+    update: d.update,
+    latestVersion: ctx.latestVersion ? ctx.latestVersion(d.deviceId) : null,
+    problems: meterProblems(d, ctx.now, ctx.staleAfterMs),
+  };
+}
