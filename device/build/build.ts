@@ -12,8 +12,19 @@ import { BOARD_IDS } from '../src/hal/espruino/board';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const DEFAULT_OUT = join(REPO_ROOT, 'dist', 'firmware.js');
-/** Budget from the firmware issue: 80 KB of minified JS. */
-export const SIZE_BUDGET_BYTES = 80 * 1024;
+/** Size budget of the minified bundle. The firmware issue started at 80 KB; issue 4 adds the web pages and the update
+ *  engine, and raises it consciously to 150 KB, the ceiling of espruino.md's checklist ("Build"). Why that is safe:
+ *  the bundle is no longer uploaded into RAM but evaluated from a Storage slot by the boot loader, and code evaluated
+ *  from Storage keeps function bodies in flash (espruino.md §2.2, measured ~6 JsVars per function instead of the
+ *  whole source), so bytes cost flash (896 KB Storage: two slots of <= 150 KB plus staging fit) and the RAM cost
+ *  follows the function count, bounded separately below. */
+export const SIZE_BUDGET_BYTES = 150 * 1024;
+/** Function budget. espruino.md's checklist plans ≤ ~600 functions ≈ 3.6 k JsVars (~6 vars per function evaluated
+ *  from flash). With the web pages and the update engine the bundle has ~860; 900 ≈ 5.4 k vars is set knowingly
+ *  ABOVE the 5 k-var planning figure for the whole app (checklist "Memory budget"): it must be confirmed with
+ *  process.memory() on a board, and the next step if it is short is to evaluate rarely used parts (the OTA parsers,
+ *  the setup page) from their own Storage files on demand instead of from the main slot. */
+export const FUNCTION_BUDGET = 900;
 /** Espruino's native modules (espruino.md §2.10): never bundled. */
 export const NATIVE_MODULES = ['Storage', 'Wifi', 'http', 'net', 'dgram', 'tls', 'crypto', 'Flash', 'TelnetServer', 'fs', 'heatshrink', 'neopixel', 'timer'];
 /** Directories whose files make up the firmware (for the build id and "is dist stale?"). */
@@ -25,6 +36,8 @@ export interface BuildOptions {
   entry?: string;
   /** Override the size budget (tests). */
   budgetBytes?: number;
+  /** Override the function budget (tests). */
+  budgetFunctions?: number;
 }
 
 export interface BuildResult {
@@ -142,6 +155,10 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
   if (bytes > budget) {
     throw new FirmwareBuildError(`the bundle is ${(bytes / 1024).toFixed(1)} KB (${check.functions} functions), over the ${(budget / 1024).toFixed(0)} KB budget`);
   }
+  const functionBudget = options.budgetFunctions ?? (options.budgetBytes === Infinity ? Infinity : FUNCTION_BUDGET);
+  if (check.functions > functionBudget) {
+    throw new FirmwareBuildError(`the bundle has ${check.functions} functions, over the budget of ${functionBudget} (RAM: ~6 JsVars each)`);
+  }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, code);
   const sha256 = createHash('sha256').update(code).digest('hex');
@@ -166,11 +183,17 @@ function parseArgs(argv: string[]): BuildOptions {
 
 if (require.main === module) {
   buildFirmware(parseArgs(process.argv.slice(2)))
-    .then((r) => {
+    .then(async (r) => {
       process.stdout.write(
         `${relative(process.cwd(), r.out)}: ${r.bytes} bytes (${(r.bytes / 1024).toFixed(1)} of ${SIZE_BUDGET_BYTES / 1024} KB), ` +
-          `${r.functions} functions, version ${r.version}, build ${r.buildId}, board ${r.board}\n`,
+          `${r.functions} of ${FUNCTION_BUDGET} functions, version ${r.version}, build ${r.buildId}, board ${r.board}\n`,
       );
+      // Loaded lazily: artefacts.ts imports this module.
+      const { buildArtefacts } = await import('./artefacts');
+      const a = await buildArtefacts(r);
+      process.stdout.write(`${relative(process.cwd(), a.boot.out)}: ${a.boot.bytes} bytes (boot loader, stored as .bootcde)\n`);
+      process.stdout.write(`${relative(process.cwd(), a.bin.out)}: ${a.bin.bytes} bytes\n`);
+      process.stdout.write(a.wwws ? `${relative(process.cwd(), a.wwws.out)}: ${a.wwws.bytes} bytes, ${a.wwws.files} files\n` : 'no device/www files: no update.wwws\n');
     })
     .catch((err: Error) => {
       process.stderr.write(`firmware build failed: ${err.message}\n`);

@@ -13,7 +13,7 @@ import { httpModule } from './http';
 import { gpioGlobals, MeterWire, serialGlobals } from './io';
 import { MeterLink, openMeterLink } from './meter-link';
 import { netModule } from './net';
-import { Fn, Realm, realmError, realmOf } from './realm';
+import { Fn, latin1, Realm, realmError, realmOf } from './realm';
 import { Runner } from './runner';
 import { storageModule } from './storage-module';
 import { HostStorage } from './storage';
@@ -84,7 +84,8 @@ class Host implements HostHandle {
     this.start();
   }
 
-  private start(): void {
+  /** Boots like Espruino (espruino.md §2.3): `.bootcde` from Storage if there is one, else the bundle; `file`: load(file). */
+  private start(file?: string): void {
     const context = vm.createContext({}, { name: `espruino-${this.boardName}`, microtaskMode: 'afterEvaluate' });
     stripEspruinoGlobals(context);
     vm.runInContext(OBJECT_EVENTS_SCRIPT, context);
@@ -151,6 +152,13 @@ class Host implements HostHandle {
     Object.assign(g, timers.globals(), sys.globals, serialGlobals(env, this.wire), gpioGlobals(this.wire));
     g.Date = (vm.runInContext(DATE_SCRIPT, context) as Fn)(sys.getTime);
     g.global = g;
+    // load(): reset the interpreter and run a Storage file, or the boot code without an argument (espruino.md §2.3).
+    g.load = (name?: unknown) => {
+      runner.kill();
+      setImmediate(() => {
+        if (this.state === 'running') this.restart('load', name === undefined ? undefined : String(name));
+      });
+    };
     g.require = (name: unknown) => {
       const m = modules[String(name)];
       if (!m) throw realmError(realm, `Module ${String(name)} not found`);
@@ -161,7 +169,10 @@ class Host implements HostHandle {
     this.state = 'running';
     this.bootCount++;
     this.events.emit('boot', this.bootCount);
-    runner.evaluate(this.code, this.options.bundlePath ?? 'firmware.js');
+    const stored = this.storage.read(file ?? '.bootcde');
+    if (stored) runner.evaluate(latin1(stored), file ?? '.bootcde');
+    else if (file) this.console(`Uncaught Error: File ${JSON.stringify(file)} not found`);
+    else runner.evaluate(this.code, this.options.bundlePath ?? 'firmware.js');
     sys.E.fire('init');
   }
 
@@ -178,16 +189,22 @@ class Host implements HostHandle {
 
   reboot(reason = 'host'): void {
     if (this.state === 'stopped') return;
+    this.restart(reason);
+  }
+
+  private restart(reason: string, file?: string): void {
     this.teardown();
     this.events.emit('reboot', reason);
     this.log(`reboot (${reason})`);
-    this.start();
+    this.start(file);
   }
 
   /** From inside the device: the running callback finishes, nothing else of this boot runs. */
   private requestReboot(reason: string): void {
     this.boot?.runner.kill();
-    setImmediate(() => this.reboot(reason));
+    setImmediate(() => {
+      if (this.state === 'running') this.restart(reason);
+    });
   }
 
   kill(): void {
@@ -321,6 +338,10 @@ class Host implements HostHandle {
   preload(): void {
     if (this.options.settings !== undefined) {
       this.storage.write(SETTINGS_FILE, new Uint8Array(Buffer.from(JSON.stringify(this.options.settings), 'utf8')));
+    }
+    if (this.options.loaderPath && !this.storage.read('.bootcde')) {
+      this.storage.write('app.a', new Uint8Array(Buffer.from(this.code, 'latin1')));
+      this.storage.write('.bootcde', new Uint8Array(readFileSync(this.options.loaderPath)));
     }
     for (const [name, data] of Object.entries(this.options.files ?? {})) {
       this.storage.write(name, typeof data === 'string' ? new Uint8Array(Buffer.from(data, 'latin1')) : data);

@@ -11,6 +11,10 @@ export interface HostOptions {
   /** The bundle to boot (read as bytes: Espruino strings are 8-bit). Or `code`. */
   bundlePath?: string;
   code?: string;
+  /** Boot loader to "flash" with the bundle (espruino.md §2.3, like `mep upload`): when given and Storage has no
+   *  `.bootcde` yet, the loader is written as `.bootcde` and the bundle as app slot "app.a" before the first boot.
+   *  Whenever Storage holds `.bootcde`, the host boots it (and E.reboot()/load() run it again); otherwise the bundle. */
+  loaderPath?: string;
   /** The meter on the MEP UART; none = nothing on the wire. */
   meter?: MeterOption | null;
   /** Interpreter build name in process.env.BOARD and the pin map (default 'ESP32': the dabbler board). */
