@@ -58,6 +58,8 @@ const WS_PATHS = new Set(['/core/api/websocket', '/core/websocket', '/api/websoc
 
 export class HaStandin {
   readonly received: ReceivedMessage[] = [];
+  /** Request paths of the websocket upgrades, in order. */
+  readonly upgradePaths: string[] = [];
   readonly serviceCalls: ServiceCall[] = [];
   readonly savePrefsAttempts: SavePrefsAttempt[] = [];
   /** Open persistent notifications by notification_id (HA's persistent_notification state). */
@@ -150,6 +152,7 @@ export class HaStandin {
     });
     http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0] ?? '';
+      this.upgradePaths.push(path);
       if (!WS_PATHS.has(path)) {
         socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
         return;

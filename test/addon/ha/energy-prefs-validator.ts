@@ -58,8 +58,9 @@ function schemaError(validate: ValidateFunction, where: string): string {
   const errors = validate.errors ?? [];
   const e = errors.find((x) => x.keyword === 'additionalProperties') ?? errors[0];
   if (e === undefined) return `invalid value @ ${where}`;
-  const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params['additionalProperty'])}'` : '';
-  return `${e.message ?? 'invalid'}${extra} @ ${where}${e.instancePath}`;
+  const path = where + e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `['${p}']`)).join('');
+  if (e.keyword === 'additionalProperties') return `extra keys not allowed @ ${path}['${String(e.params['additionalProperty'])}']`;
+  return `${e.message ?? 'invalid'} @ ${path}`;
 }
 
 function duplicate(values: unknown[]): string | undefined {

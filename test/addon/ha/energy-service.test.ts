@@ -1,0 +1,135 @@
+// "Add to Energy dashboard" end to end: the Energy service over the real websocket library to the stand-in, whose
+// save_prefs checks the payload like that Home Assistant version's schema. Both formats, the user's other sources
+// (solar, gas, devices) kept, adding twice sends nothing, and clear answers when it cannot work.
+import { HaConnection } from '../../../addon/src/ha/connection';
+import { EnergyService } from '../../../addon/src/ha/energy-service';
+import { HaStandin, StoredPrefs } from '../../helpers/ha-standin';
+import { MemoryRegistry, meterView, recordingBus, RecordingLogger, waitFor } from './support';
+
+const TOKEN = 'supervisor-token-for-energy';
+const DEVICE = 'mep_a1b2c3d4e5f6';
+
+const USER_DEVICES = [{ stat_consumption: 'sensor.fridge_energy', name: 'Fridge' }];
+const LEGACY_PREFS: StoredPrefs = {
+  energy_sources: [
+    { type: 'solar', stat_energy_from: 'sensor.pv_energy', config_entry_solar_forecast: null },
+    { type: 'grid', cost_adjustment_day: 0, power: [],
+      flow_from: [{ stat_energy_from: 'sensor.old_meter', stat_cost: null, entity_energy_price: 'sensor.tariff', number_energy_price: null }],
+      flow_to: [] },
+    { type: 'gas', stat_energy_from: 'sensor.gas', stat_cost: null, entity_energy_price: null, number_energy_price: 1.1 },
+  ],
+  device_consumption: USER_DEVICES,
+  device_consumption_water: [],
+};
+const UNIFIED_PREFS: StoredPrefs = {
+  energy_sources: [
+    { type: 'battery', stat_energy_from: 'sensor.bat_out', stat_energy_to: 'sensor.bat_in' },
+    { type: 'grid', stat_energy_from: 'sensor.old_meter', stat_energy_to: null, stat_cost: null, entity_energy_price: null,
+      number_energy_price: 0.3, stat_compensation: null, entity_energy_price_export: null, number_energy_price_export: null,
+      cost_adjustment_day: 0 },
+  ],
+  device_consumption: USER_DEVICES,
+  device_consumption_water: [],
+};
+
+describe('Energy dashboard service', () => {
+  let standin: HaStandin | null = null;
+  let connection: HaConnection | null = null;
+
+  afterEach(async () => {
+    await connection?.stop();
+    await standin?.close();
+    connection = null;
+    standin = null;
+  });
+
+  async function setup(version: string, prefs: StoredPrefs | null): Promise<{ service: EnergyService; registry: MemoryRegistry; standin: HaStandin }> {
+    const s = await HaStandin.start({ token: TOKEN, version, prefs });
+    standin = s;
+    const log = new RecordingLogger();
+    const { bus } = recordingBus(log);
+    connection = new HaConnection({ bus, log, target: { hassUrl: s.hassUrl, token: TOKEN }, heartbeatMs: 0 });
+    await connection.start();
+    await waitFor('connected', () => connection?.status().connected === true);
+    const registry = new MemoryRegistry();
+    registry.put(meterView(DEVICE));
+    return { service: new EnergyService({ ha: connection, registry, log }), registry, standin: s };
+  }
+
+  it('HA 2026.2 (legacy): adds to the single grid source, keeps solar, gas, the old meter and the devices', async () => {
+    const { service, standin: s } = await setup('2026.2.3', LEGACY_PREFS);
+    const result = await service.addToEnergy(DEVICE);
+    expect(result).toMatchObject({ ok: true, added: [`sensor.${DEVICE}_energy_import`, `sensor.${DEVICE}_energy_export`, `sensor.${DEVICE}_power_net`] });
+    expect(s.savePrefsAttempts.map((a) => a.error)).toEqual([null]);
+    expect(Object.keys(s.savePrefsAttempts[0]?.payload ?? {})).toEqual(['energy_sources']);
+    const sources = s.prefs?.energy_sources ?? [];
+    expect(sources).toHaveLength(3);
+    expect(sources[0]).toEqual(LEGACY_PREFS.energy_sources[0]);
+    expect(sources[2]).toEqual(LEGACY_PREFS.energy_sources[2]);
+    expect(sources[1]).toMatchObject({
+      flow_from: [
+        { stat_energy_from: 'sensor.old_meter', entity_energy_price: 'sensor.tariff' },
+        { stat_energy_from: `sensor.${DEVICE}_energy_import` },
+      ],
+      flow_to: [{ stat_energy_to: `sensor.${DEVICE}_energy_export` }],
+      power: [{ stat_rate: `sensor.${DEVICE}_power_net` }],
+    });
+    expect(s.prefs?.device_consumption).toEqual(USER_DEVICES);
+
+    const again = await service.addToEnergy(DEVICE);
+    expect(again).toMatchObject({ ok: true, added: [] });
+    expect(again.message).toMatch(/already on the Energy dashboard/);
+    expect(s.savePrefsAttempts).toHaveLength(1);
+  });
+
+  it('HA 2026.3 (unified): adds its own grid connection, keeps the battery and the other connection', async () => {
+    const { service, standin: s } = await setup('2026.3.0', UNIFIED_PREFS);
+    const result = await service.addToEnergy(DEVICE);
+    expect(result.ok).toBe(true);
+    expect(s.savePrefsAttempts.map((a) => a.error)).toEqual([null]);
+    const sources = s.prefs?.energy_sources ?? [];
+    expect(sources.slice(0, 2)).toEqual(UNIFIED_PREFS.energy_sources);
+    expect(sources[2]).toMatchObject({
+      type: 'grid', stat_energy_from: `sensor.${DEVICE}_energy_import`, stat_energy_to: `sensor.${DEVICE}_energy_export`,
+      power_config: { stat_rate: `sensor.${DEVICE}_power_net` },
+      // Home Assistant derives stat_rate from power_config (energy/data.py _process_grid_power).
+      stat_rate: `sensor.${DEVICE}_power_net`,
+    });
+    expect(s.prefs?.device_consumption).toEqual(USER_DEVICES);
+    await service.addToEnergy(DEVICE);
+    expect(s.savePrefsAttempts).toHaveLength(1);
+  });
+
+  it('a dashboard never configured (get_prefs not_found) gets one grid source; a meter without export gets no export', async () => {
+    const { service, registry, standin: s } = await setup('2026.1.0', null);
+    registry.put(meterView(DEVICE, { entityIds: { energy_import: 'sensor.m_import', power_net: 'sensor.m_power' } }));
+    const result = await service.addToEnergy(DEVICE);
+    expect(result).toMatchObject({ ok: true, added: ['sensor.m_import', 'sensor.m_power'] });
+    expect(s.prefs?.energy_sources).toEqual([{
+      type: 'grid', flow_to: [], power: [{ stat_rate: 'sensor.m_power' }], cost_adjustment_day: 0,
+      flow_from: [{ stat_energy_from: 'sensor.m_import', stat_cost: null, entity_energy_price: null, number_energy_price: null }],
+    }]);
+  });
+
+  it('the stand-in refuses the other version\'s format, as Home Assistant\'s schema does', async () => {
+    const { standin: s } = await setup('2026.3.0', UNIFIED_PREFS);
+    const legacyGrid = LEGACY_PREFS.energy_sources[1];
+    const refused = connection?.send({ type: 'energy/save_prefs', energy_sources: [legacyGrid] });
+    await expect(refused).rejects.toMatchObject({ code: 'invalid_format' });
+    await expect(refused).rejects.toThrow(/^extra keys not allowed @ data\['energy_sources'\]\[0\]\['(flow_from|flow_to|power)'\]$/);
+    expect(s.prefs).toEqual(UNIFIED_PREFS);
+  });
+
+  it('says why when it cannot add: unknown meter, no energy sensors yet, Home Assistant gone', async () => {
+    const { service, registry, standin: s } = await setup('2026.3.0', UNIFIED_PREFS);
+    expect(await service.addToEnergy('mep_000000000000')).toEqual({ ok: false, added: [], message: 'No meter mep_000000000000 is known' });
+    registry.put(meterView(DEVICE, { entityIds: {} }));
+    expect((await service.addToEnergy(DEVICE)).message).toMatch(/has not announced its energy sensors yet/);
+    await s.close();
+    await waitFor('disconnected', () => connection?.status().connected === false);
+    const result = await service.addToEnergy(DEVICE);
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(/Connection to Home Assistant lost|Cannot reach Home Assistant/);
+    expect(service.status()).toMatchObject({ available: true, connected: false });
+  });
+});
