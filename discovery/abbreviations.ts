@@ -25,6 +25,10 @@ export const ABBR = {
   command_topic: 'cmd_t',
   /** What a button publishes (§3.6). */
   payload_press: 'pl_prs',
+  /** Update entity: topic with the latest available version as plain text (contract.ts, topics.ts updateLatest). */
+  latest_version_topic: 'l_ver_t',
+  /** Update entity: what HA publishes on command_topic when the user presses Install. */
+  payload_install: 'pl_inst',
   /** Stable id, `<deviceId>_<key>` (§3.3). */
   unique_id: 'uniq_id',
   /** Entity id suggested at creation, e.g. `sensor.mep_bridge_energy_import`; replaces object_id (§0 #10). */

@@ -2,7 +2,7 @@
 // chunks so the device never holds it as one string: head (dev, o, shared availability/state topic, qos), one
 // chunk per component, tail. Their concatenation is the JSON; key order is fixed (golden files, dedupe).
 import { ABBR, DEVICE_ABBR, ORIGIN_ABBR } from './abbreviations';
-import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, PAYLOAD_PRESS } from './contract';
+import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, PAYLOAD_INSTALL, PAYLOAD_PRESS } from './contract';
 import { EntityDescriptor, ENTITIES } from './entities';
 import { jsonFixed, jsonString, object, prop, propString } from './json';
 import { buildTopics, commandTopic, Topics } from './topics';
@@ -152,6 +152,13 @@ export function componentJson(e: EntityDescriptor, ctx: DiscoveryContext, topics
     if (ctx.expireAfterS !== undefined && ctx.expireAfterS > 0 && e.group === 'reading') {
       parts.push(prop(ABBR.expire_after, jsonFixed(Math.round(ctx.expireAfterS), 0)));
     }
+  }
+  if (e.component === 'update') {
+    // The JSON state carries installed_version, in_progress, update_percentage, release_summary (UpdateState).
+    parts.push(propString(ABBR.state_topic, topics.update));
+    parts.push(propString(ABBR.latest_version_topic, topics.updateLatest));
+    parts.push(propString(ABBR.command_topic, topics.updateInstall));
+    parts.push(propString(ABBR.payload_install, PAYLOAD_INSTALL));
   }
   if (e.command !== undefined) {
     parts.push(propString(ABBR.command_topic, commandTopic(topics, e.command)));

@@ -47,6 +47,10 @@ export interface EntityDescriptor {
   readonly command?: DeviceCommand;
 }
 
+/** The firmware update entity (issue 4): HA's MQTT update platform over <base>/update (UpdateState JSON),
+ *  <base>/update/latest (the add-on's latest version) and <base>/update/install (HA -> the add-on). */
+export const UPDATE_ENTITY_KEY = 'firmware_update';
+
 /** Link states of the meter session (device/src/meter/session-types.ts LinkState, spec §14). */
 export const LINK_STATES: readonly string[] = [
   'starting', 'online', 'no-reply', 'garbled', 'auth-failed', 'busy', 'sequence-error', 'loopback',
@@ -150,6 +154,10 @@ export const ENTITIES: readonly EntityDescriptor[] = ([] as Row[]).concat(
     diagnostic('firmware', 'Firmware', { icon: 'mdi:chip' }),
     button('restart', 'Restart', 'restart', { device_class: 'restart', entity_category: 'config' }),
     button('poll_now', 'Poll now', 'poll', { icon: 'mdi:refresh', entity_category: 'diagnostic' }),
+    {
+      key: UPDATE_ENTITY_KEY, name: 'Firmware update', component: 'update', device_class: 'firmware', entity_category: 'config',
+      enabled_by_default: true, group: 'diagnostic',
+    },
   ],
 );
 

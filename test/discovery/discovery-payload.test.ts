@@ -102,6 +102,16 @@ describe('discovery payload rules (home-assistant.md §3)', () => {
     const p = expandDiscovery(JSON.parse(buildDiscoveryPayload(ctx)));
     const topics = buildTopics(ctx.deviceId, ctx.baseTopic, ctx.discoveryPrefix);
     for (const [id, c] of Object.entries<any>(p.components)) {
+      if (c.platform === 'update') {
+        // HA MQTT update entity (issue 4): UpdateState JSON on <base>/update, latest from the add-on, install to it.
+        expect(c).toMatchObject({
+          device_class: 'firmware', entity_category: 'config', state_topic: topics.update,
+          latest_version_topic: topics.updateLatest, command_topic: topics.updateInstall, payload_install: 'install',
+        });
+        expect(c.value_template).toBeUndefined();
+        expect(id).toBe('firmware_update');
+        continue;
+      }
       if (c.platform === 'button') {
         expect([topics.cmdRestart, topics.cmdPoll]).toContain(c.command_topic);
         expect(c.payload_press).toBe('PRESS');

@@ -17,11 +17,13 @@ describe('entity table (architecture-and-style.md C4)', () => {
     for (const k of keys) expect(k).toMatch(SNAKE);
   });
 
-  test('C4: every row has a name, a group, and a topic exactly when it is not a button', () => {
+  test('C4: every row has a name, a group, and a topic exactly when it is not a button or the update entity', () => {
     for (const e of ENTITIES) {
       expect(e.name.length).toBeGreaterThan(0);
       expect(['reading', 'diagnostic']).toContain(e.group);
-      if (e.component === 'button') {
+      if (e.component === 'update') {
+        expect([e.topic, e.command]).toEqual([undefined, undefined]);
+      } else if (e.component === 'button') {
         expect(e.topic).toBeUndefined();
         expect(['restart', 'poll']).toContain(e.command);
       } else {
@@ -79,7 +81,7 @@ describe('entity table (architecture-and-style.md C4)', () => {
 
   test('espruino.md §1.4: numeric rows have integer decimals 0..3; string rows (text, enum, timestamp) have none', () => {
     for (const e of ENTITIES) {
-      if (e.component === 'button') continue;
+      if (e.component === 'button' || e.component === 'update') continue;
       const isString = e.device_class === 'timestamp' || e.device_class === 'enum' ||
         (e.device_class === undefined && e.state_class === undefined && e.unit_of_measurement === undefined);
       if (isString) expect({ key: e.key, decimals: e.decimals }).toEqual({ key: e.key, decimals: undefined });
@@ -145,6 +147,13 @@ describe('entity table (architecture-and-style.md C4)', () => {
     expect(one).not.toContain('voltage_l2');
   });
 
+  test('issue 4: one firmware update entity (device_class firmware, entity_category config)', () => {
+    const updates = ENTITIES.filter((e) => e.component === 'update');
+    expect(updates.map((e) => [e.key, e.device_class, e.entity_category, e.enabled_by_default])).toEqual([
+      ['firmware_update', 'firmware', 'config', true],
+    ]);
+  });
+
   test('C4: the key list (changing it changes unique_ids: update the golden files on purpose)', () => {
     expect(ENTITIES.map((e) => e.key)).toEqual([
       'energy_import', 'energy_export', 'reactive_energy_import', 'reactive_energy_export', 'power_import',
@@ -152,7 +161,7 @@ describe('entity table (architecture-and-style.md C4)', () => {
       'power_export_l2', 'power_export_l3', 'voltage_l1', 'voltage_l2', 'voltage_l3', 'current_l1', 'current_l2',
       'current_l3', 'power_factor_l1', 'power_factor_l2', 'power_factor_l3', 'frequency', 'reactive_power_import',
       'reactive_power_export', 'apparent_power', 'meter_clock', 'link_state', 'last_error', 'wifi_rssi', 'ip_address',
-      'last_boot', 'free_memory', 'polls', 'poll_errors', 'firmware', 'restart', 'poll_now',
+      'last_boot', 'free_memory', 'polls', 'poll_errors', 'firmware', 'restart', 'poll_now', 'firmware_update',
     ]);
   });
 });

@@ -42,6 +42,10 @@ describe('topics for a given MAC (topics.ts)', () => {
       cmdConfig: 'mep/mep_240ac4123456/cmd/config',
       cmdResult: 'mep/mep_240ac4123456/cmd/result',
       cmdFilter: 'mep/mep_240ac4123456/cmd/+',
+      cmdUpdate: 'mep/mep_240ac4123456/cmd/update',
+      update: 'mep/mep_240ac4123456/update',
+      updateLatest: 'mep/mep_240ac4123456/update/latest',
+      updateInstall: 'mep/mep_240ac4123456/update/install',
       discovery: 'homeassistant/device/mep_240ac4123456/config',
       haStatus: 'homeassistant/status',
     });
