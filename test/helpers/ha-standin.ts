@@ -121,9 +121,11 @@ export class HaStandin {
     }
   }
 
-  /** Stops and starts again on the same port (a Home Assistant restart); clients are disconnected. */
+  /** Stops and starts again on the same port (a Home Assistant restart): clients are disconnected, and persistent
+   *  notifications are gone (Core keeps them in memory only); Energy prefs are kept (they are stored). */
   async restart(downMs = 0): Promise<void> {
     await this.close();
+    this.notifications.clear();
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     await this.listen();
   }
