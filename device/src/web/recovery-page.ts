@@ -14,15 +14,15 @@ export const RECOVERY_HTML =
   'var c="",$=function(i){return document.getElementById(i)};function m(t){$("m").textContent=t||""}' +
   'function api(u,b,k){var x=new XMLHttpRequest();x.open(b===undefined?"GET":"POST",u);x.setRequestHeader("X-CSRF-Token",c);' +
   'x.onload=function(){var r={};try{r=JSON.parse(x.responseText)}catch(e){}if(x.status>=300)m(r.error||("error "+x.status));k&&k(r,x.status)};' +
-  'x.onerror=function(){m("connection lost")};if(b!==undefined&&!(b instanceof Blob))b=JSON.stringify(b);x.send(b);return x}' +
+  'x.onerror=function(){m("connection lost")};if(b instanceof Blob)x.upload.onprogress=function(e){$("P").value=e.loaded/e.total};' +
+  'else if(b!==undefined)b=JSON.stringify(b);x.send(b)}' +
   'function st(){api("/api/status",undefined,function(r){if(!r.version)return;$("v").textContent=r.version;$("w").textContent=r.web||"none";' +
   '$("f").textContent=r.freeStorage})}' +
   'function go(){api("/api/session",undefined,function(s){c=s.csrf;var ok=s.allowed;$("L").hidden=ok;$("R").hidden=!ok;' +
   '$("LT").textContent=s.loginSet?"Log in":"No login is set yet: choose a user name and a password (8+ characters).";if(ok)st()})}' +
   '$("L").onsubmit=function(e){e.preventDefault();m();api("/api/login",{user:$("u").value,password:$("p").value},function(r,s){if(s<300)go()})};' +
-  '$("U").onclick=function(){var f=$("F").files[0];if(!f)return m("choose a file");m();var x=api("/api/update",f,function(r,s){' +
-  'if(s<300){m(r.reboot?"Installed "+r.version+": rebooting":"Installed "+(r.version||""));setTimeout(go,r.reboot?4000:10)}});' +
-  'x.upload.onprogress=function(e){$("P").value=e.loaded/e.total}};' +
+  '$("U").onclick=function(){var f=$("F").files[0];if(!f)return m("choose a file");m();$("P").value=0;api("/api/update",f,function(r,s){' +
+  'if(s<300){m(r.reboot?"Installed "+r.version+": rebooting":"Installed "+(r.version||""));setTimeout(go,r.reboot?4000:10)}})};' +
   '$("X").onclick=function(){var k=!$("S").checked;if(!confirm(k?"Erase the web files?":"Erase web files, settings and login?"))return;' +
   'api("/api/format",{confirm:"FORMAT",keepSettings:k},function(r,s){if(s<300){m("Formatted");go()}})};' +
   '$("B").onclick=function(){if(confirm("Reboot now?"))api("/api/reboot",{},function(){m("Rebooting...");setTimeout(go,4000)})};go()' +
