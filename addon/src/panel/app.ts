@@ -63,9 +63,12 @@ function bodyParsers(app: FastifyInstance): void {
 function errorHandling(app: FastifyInstance, deps: PanelDeps): void {
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     if (err instanceof ApiError) {
+      // An upload cut off mid-stream: close the connection instead of reading the rest of it.
+      if (err.status === 413) reply.header('connection', 'close');
       reply.code(err.status).send(err.fields.length ? { error: err.message, fields: err.fields } : { error: err.message });
       return;
     }
+    if (err.statusCode === 413) reply.header('connection', 'close');
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) deps.log.error(`panel: ${req.method} ${req.routeOptions.url ?? '?'} failed: ${err.name}`);
     reply.code(status).send({ error: status === 500 ? 'internal error: see the add-on log' : genericMessage(status) });
@@ -92,7 +95,13 @@ export interface PanelApp {
 }
 
 export function createPanelApp(deps: PanelDeps, assets: PanelAssets): PanelApp {
-  const app = Fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT, trustProxy: false });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: false,
+    // stop() must not wait for a stuck upload or an open event stream.
+    forceCloseConnections: true,
+  });
   const live = createLiveEvents(deps, deps.bus);
   guard(app, deps);
   securityHeaders(app);

@@ -21,7 +21,8 @@ export function firmwareRoutes(app: FastifyInstance, deps: PanelDeps): void {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > UPLOAD_LIMIT) throw new ApiError(413, `the package is larger than ${UPLOAD_LIMIT} bytes`);
     if (!(req.body instanceof Readable)) throw new ApiError(415, 'send the package as application/octet-stream');
-    const limited = req.body.pipe(byteLimit(UPLOAD_LIMIT));
+    const limit = byteLimit(UPLOAD_LIMIT);
+    const limited = req.body.pipe(limit);
     req.body.on('error', (err) => limited.destroy(err));
     try {
       const entry = await deps.catalog.add(name as string, limited);
@@ -29,7 +30,8 @@ export function firmwareRoutes(app: FastifyInstance, deps: PanelDeps): void {
       reply.code(201);
       return entry;
     } catch (err) {
-      if (err instanceof TooLarge) throw new ApiError(413, err.message);
+      // However the catalog reports a broken stream, a cut-off upload is "too large".
+      if (err instanceof TooLarge || limit.errored instanceof TooLarge) throw new ApiError(413, `the package is larger than ${UPLOAD_LIMIT} bytes`);
       if (err instanceof PackageRejected) {
         deps.log.warn(`panel: upload ${name as string} rejected: ${err.message}`);
         throw new ApiError(400, `the package was rejected: ${err.message}`);
