@@ -5,3 +5,4 @@ export { OPTIONS_SCHEMA } from './schema';
 export type { Options, LogLevel } from './types';
 export { OptionsError, validateOptions } from './validate';
 export type { OptionProblem } from './validate';
+export { CONFIG_YAML, configDefaults, localOptions } from './defaults';
