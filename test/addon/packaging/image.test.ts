@@ -98,6 +98,17 @@ describe('s6-overlay service and AppArmor', () => {
     expect(read('apparmor.txt')).toMatch(new RegExp(`^profile ${config.slug} flags=`, 'm'));
     expect(read('apparmor.txt')).toMatch(/^\s+\/data\/\*\* rwk?,$/m);
   });
+
+  test('Node runs in its own child profile, which may write only /data and /tmp', () => {
+    const profile = read('apparmor.txt');
+    expect(profile.split('{').length).toBe(profile.split('}').length); // balanced blocks
+    const child = /^\s+\/usr\/bin\/node cx -> (\S+),$/m.exec(profile)?.[1];
+    expect(child).toBeDefined();
+    const body = profile.slice(profile.indexOf(`profile ${child} `));
+    expect(body).toMatch(/^\s+\/app\/\*\* r,$/m);
+    const writable = [...body.matchAll(/^\s+(\/\S+) ([a-z]+),$/gm)].filter(([, , perms]) => /w/.test(perms as string)).map(([, path]) => path);
+    expect(writable.sort()).toEqual(['/data/**', '/dev/tty', '/tmp/**']);
+  });
 });
 
 describe('store documents', () => {
