@@ -6,7 +6,10 @@ import { HostStorage, StorageError } from './storage';
 
 export function storageModule(env: DeviceEnv, storage: HostStorage): Record<string, unknown> {
   const realm = env.realm;
+  // After a power cut (HostHandle.kill) the code of the interrupted callback still finishes in V8, but nothing it
+  // writes may reach the flash any more: every change throws, as if the chip had lost power at that instant.
   const guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    if (!env.runner.alive) throw realmError(realm, 'the device has no power');
     try {
       return fn(...args);
     } catch (err) {
@@ -41,9 +44,9 @@ export function storageModule(env: DeviceEnv, storage: HostStorage): Record<stri
     },
     write,
     writeJSON: (name: unknown, data: unknown) => write(name, realm.JSON.stringify(data)),
-    erase: (name: unknown) => storage.erase(String(name)),
-    eraseAll: () => storage.eraseAll(),
-    compact: () => storage.compact(),
+    erase: guard((name: unknown) => storage.erase(String(name))),
+    eraseAll: guard(() => storage.eraseAll()),
+    compact: guard(() => storage.compact()),
     getFree: () => storage.getFree(),
     getStats: () => realmValue(realm, storage.getStats()),
     list: (regex?: unknown) => {
