@@ -75,7 +75,7 @@ test('a damaged .bin is refused with a clear message; the running version stays'
   await logIn(); // creates the first login (station mode)
   expect(await page.textContent('#v')).toBe(current);
   const good = readFileSync(firmwareBin(bundle, '0.9.0'));
-  good[good.length - 100] ^= 0xff;
+  good.writeUInt8(good.readUInt8(good.length - 100) ^ 0xff, good.length - 100);
   const bad = join(dir, 'damaged.bin');
   writeFileSync(bad, good);
   await page.setInputFiles('#F', bad);
