@@ -53,21 +53,33 @@ export class EnergyService implements HomeAssistant {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       this.deps.log.warn(`Energy dashboard: ${reason}`);
-      return fail(`Home Assistant did not accept the change: ${reason}`);
+      if (err instanceof HaError && err.code === 'unexpected_prefs') return fail(reason);
+      if (err instanceof HaError && err.code === 'invalid_format') return fail(`Home Assistant did not accept the change: ${reason}`);
+      return fail(`The Energy dashboard was not changed: ${reason}`);
     }
   }
 
   /** Current prefs; HA answers not_found ("No prefs") until the dashboard was configured once. */
   private async getPrefs(): Promise<EnergyPrefs> {
     try {
-      const prefs = await this.deps.ha.send<EnergyPrefs>({ type: 'energy/get_prefs' });
-      if (!Array.isArray(prefs.energy_sources)) throw new HaError('invalid_format', 'unexpected energy preferences from Home Assistant');
+      const prefs = await this.deps.ha.send<unknown>({ type: 'energy/get_prefs' });
+      if (!isPrefs(prefs)) {
+        throw new HaError('unexpected_prefs', 'Home Assistant sent Energy preferences this add-on does not understand; nothing was changed');
+      }
       return prefs;
     } catch (err) {
       if (err instanceof HaError && err.code === 'not_found') return { energy_sources: [], device_consumption: [] };
       throw err;
     }
   }
+}
+
+/** The shape energy.ts relies on: a list of sources, each an object with a string `type`. */
+function isPrefs(value: unknown): value is EnergyPrefs {
+  if (value === null || typeof value !== 'object') return false;
+  const sources = (value as { energy_sources?: unknown }).energy_sources;
+  return Array.isArray(sources) && sources.every((s: unknown) =>
+    s !== null && typeof s === 'object' && !Array.isArray(s) && typeof (s as { type?: unknown }).type === 'string');
 }
 
 function fail(message: string): EnergyResult {

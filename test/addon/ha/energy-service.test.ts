@@ -1,10 +1,11 @@
 // "Add to Energy dashboard" end to end: the Energy service over the real websocket library to the stand-in, whose
 // save_prefs checks the payload like that Home Assistant version's schema. Both formats, the user's other sources
 // (solar, gas, devices) kept, adding twice sends nothing, and clear answers when it cannot work.
+import fc from 'fast-check';
 import { HaConnection } from '../../../addon/src/ha/connection';
 import { EnergyService } from '../../../addon/src/ha/energy-service';
 import { HaStandin, StoredPrefs } from '../../helpers/ha-standin';
-import { MemoryRegistry, meterView, recordingBus, RecordingLogger, waitFor } from './support';
+import { keeps, MemoryRegistry, meterView, recordingBus, RecordingLogger, waitFor } from './support';
 
 const TOKEN = 'supervisor-token-for-energy';
 const DEVICE = 'mep_a1b2c3d4e5f6';
@@ -131,5 +132,43 @@ describe('Energy dashboard service', () => {
     expect(result.ok).toBe(false);
     expect(result.message).toMatch(/Connection to Home Assistant lost|Cannot reach Home Assistant/);
     expect(service.status()).toMatchObject({ available: true, connected: false });
+  });
+
+  // Input boundary: whatever Home Assistant has stored (including shapes we do not know) gives a clear answer,
+  // loses nothing, and leaves the link working.
+  const loose = fc.oneof(fc.string(), fc.constant(null), fc.integer(), fc.constant('sensor.mep_a1b2c3d4e5f6_energy_import'));
+  const oddSource = fc.record({
+    type: fc.constantFrom('grid', 'solar', 'battery', 'gas', 'nuclear'),
+    stat_energy_from: loose, stat_energy_to: loose, cost_adjustment_day: fc.oneof(fc.constant(0), fc.string()),
+    flow_from: fc.oneof(fc.array(fc.record({ stat_energy_from: loose })), fc.string()),
+    flow_to: fc.array(fc.record({ stat_energy_to: loose })),
+    power: fc.array(fc.record({ stat_rate: loose })),
+    power_config: fc.record({ stat_rate: loose }, { requiredKeys: [] }),
+  }, { requiredKeys: ['type'] });
+  const storedPrefs = fc.oneof(
+    fc.jsonValue(),
+    fc.record({ energy_sources: fc.array(fc.oneof(oddSource, fc.jsonValue()), { maxLength: 4 }), device_consumption: fc.array(fc.jsonValue(), { maxLength: 2 }) }),
+  );
+
+  it.each(['2026.2.0', '2026.3.0'])('HA %s: any stored prefs give a clear answer, nothing is lost, the link stays up', async (version) => {
+    const { service, standin: s } = await setup(version, null);
+    await fc.assert(fc.asyncProperty(storedPrefs, async (stored) => {
+      s.prefs = structuredClone(stored) as unknown as StoredPrefs;
+      const attempts = s.savePrefsAttempts.length;
+      const result = await service.addToEnergy(DEVICE);
+      expect(typeof result.ok).toBe('boolean');
+      expect(result.message.length).toBeGreaterThan(0);
+      const saved = s.savePrefsAttempts.slice(attempts);
+      if (!result.ok || result.added.length === 0) expect(s.prefs).toEqual(stored);
+      if (result.ok && result.added.length > 0) {
+        expect(saved.map((a) => a.error)).toEqual([null]);
+        // null is the stand-in's "never configured" (not_found): then there was nothing to keep.
+        const before = stored === null ? [] : (stored as { energy_sources: unknown[] }).energy_sources;
+        const after = s.prefs?.energy_sources ?? [];
+        expect(after.length).toBeGreaterThanOrEqual(before.length);
+        before.forEach((source, i) => expect(keeps(source, after[i], result.added)).toBe(true));
+      }
+      expect(connection?.status().connected).toBe(true);
+    }), { numRuns: 60 });
   });
 });

@@ -6,6 +6,7 @@ import {
   detectFormat, EnergySource, MeterEnergyEntities, meterEnergyEntities, mergeMeterIntoSources,
 } from '../../../addon/src/ha/energy';
 import { validateSources } from './energy-prefs-validator';
+import { keeps } from './support';
 
 const VERSIONS = ['2025.11.3', '2025.12.0', '2026.2.1', '2026.3.0', '2026.8.1'];
 // A small pool, so the user's sources and the meter's entities collide often.
@@ -65,22 +66,6 @@ const meter: fc.Arbitrary<MeterEnergyEntities> = fc.record({
   powerImport: fc.constant('sensor.mep_power_import'),
   powerExport: fc.constant('sensor.mep_power_export'),
 }, { requiredKeys: ['energyImport'] });
-
-/** `after` still holds everything `before` had; a null slot may only have been filled with one of `ours`. */
-function keeps(before: unknown, after: unknown, ours: string[]): boolean {
-  if (Array.isArray(before)) {
-    return Array.isArray(after) && after.length >= before.length &&
-      before.every((item, i) => JSON.stringify(item) === JSON.stringify(after[i]));
-  }
-  if (before !== null && typeof before === 'object') {
-    if (after === null || typeof after !== 'object') return false;
-    const a = after as { [k: string]: unknown };
-    return Object.entries(before).every(([k, v]) => (v === null
-      ? a[k] === null || (typeof a[k] === 'string' && ours.includes(a[k] as string))
-      : keeps(v, a[k], ours)));
-  }
-  return before === after;
-}
 
 function meterIds(m: MeterEnergyEntities): string[] {
   return [m.energyImport, m.energyExport, m.powerNet, m.powerImport, m.powerExport].filter((x): x is string => x !== undefined);

@@ -75,3 +75,19 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** `after` still holds everything `before` had; a null slot may only have been filled with one of `ours`. */
+export function keeps(before: unknown, after: unknown, ours: string[]): boolean {
+  if (Array.isArray(before)) {
+    return Array.isArray(after) && after.length >= before.length &&
+      before.every((item, i) => JSON.stringify(item) === JSON.stringify(after[i]));
+  }
+  if (before !== null && typeof before === 'object') {
+    if (after === null || typeof after !== 'object') return false;
+    const a = after as { [k: string]: unknown };
+    return Object.entries(before).every(([k, v]) => (v === null
+      ? a[k] === null || (typeof a[k] === 'string' && ours.includes(a[k] as string))
+      : keeps(v, a[k], ours)));
+  }
+  return before === after;
+}
