@@ -81,13 +81,13 @@ export class MepFirmwareSection extends LitElement {
         <button type="submit">Upload</button>
       </form>
       <div class="error upload-error" role="alert">${this.uploadError}</div>
-      <h3>Update all meters</h3>
+      ${sorted.length === 0 ? '' : html`<h3>Update all meters</h3>
       <form class="row" @submit=${this.updateAll}>
         <select name="entry" aria-label="Package for all meters">
           ${sorted.map((e) => html`<option value=${e.id}>${e.kind === 'bin' ? 'Firmware' : 'Web pages'} ${e.version} (${e.fileName})</option>`)}
         </select>
-        <button type="submit" ?disabled=${sorted.length === 0}>Update all</button>
-      </form>
+        <button type="submit">Update all</button>
+      </form>`}
       <div class="ok notice" role="status">${this.notice}</div>
       ${this.rollouts.length ? html`<h3>Updates</h3>${[...this.rollouts].sort((a, b) => b.startedAt - a.startedAt).map((r) => this.rollout(r))}` : ''}
     </section>`;

@@ -76,12 +76,12 @@ export class MepMeterCard extends LitElement {
         <button class="secondary" @click=${() => this.act('restart')}>Restart</button>
         ${this.energyButton()}
       </div>
-      <form class="row" style="margin-top:8px" @submit=${this.startUpdate}>
+      ${sorted.length === 0 ? '' : html`<form class="row" style="margin-top:8px" @submit=${this.startUpdate}>
         <select name="entry" aria-label="Firmware package">
           ${sorted.map((e) => html`<option value=${e.id}>${e.kind === 'bin' ? 'Firmware' : 'Web pages'} ${e.version} (${e.fileName})</option>`)}
         </select>
-        <button type="submit" ?disabled=${sorted.length === 0}>Update this meter</button>
-      </form>
+        <button type="submit">Update this meter</button>
+      </form>`}
       <div class="notice" role="status">${this.notice}</div>
       <details>
         <summary>Settings</summary>

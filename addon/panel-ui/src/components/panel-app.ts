@@ -18,7 +18,8 @@ export class MepPanel extends LitElement {
   static override styles = [
     shared,
     css`
-      main { max-width: 1200px; margin: 0 auto; padding: 12px; display: grid; gap: 12px; }
+      main { max-width: 1200px; margin: 0 auto; padding: 12px; display: grid; gap: 12px; grid-template-columns: minmax(0, 1fr); }
+      .meters > * { min-width: 0; }
       .meters { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 360px), 1fr)); }
       header h1 { font-size: 1.4rem; font-weight: 500; margin: 4px 0; }
     `,

@@ -22,7 +22,7 @@ export const shared = css`
   form { margin: 0; }
   .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
   table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: right; padding: 2px 6px; }
+  th, td { text-align: right; padding: 2px 6px; overflow-wrap: anywhere; }
   th:first-child, td:first-child { text-align: left; }
   progress { width: 120px; }
 `;
