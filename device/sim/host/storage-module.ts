@@ -22,6 +22,9 @@ export function storageModule(env: DeviceEnv, storage: HostStorage): Record<stri
     return bytes === undefined ? undefined : latin1(bytes);
   };
   const write = guard((name: unknown, data: unknown, offset?: unknown, size?: unknown) => {
+    // 'storage-writing' lets a test cut the power just before a write reaches the flash ('storage-write': just after).
+    env.emit('storage-writing', { name: HostStorage.normalizeName(String(name)), offset: Number(offset) || 0 });
+    if (!env.runner.alive) throw realmError(realm, 'the device has no power');
     const ok = storage.write(String(name), bytesOf(data), Number(offset) || 0, Number(size) || 0);
     env.emit('storage-write', { name: HostStorage.normalizeName(String(name)) });
     return ok;

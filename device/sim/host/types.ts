@@ -47,7 +47,7 @@ export type HostState = 'running' | 'off' | 'halted' | 'stopped';
 export interface HostHandle {
   /** 'boot' (count), 'reboot' (reason), 'console' (line), 'uncaught' (message), 'watchdog', 'halt' (reason),
    *  'http-listening' ({devicePort, port}), 'pin' ({pin, value}), 'serial-tx'/'serial-rx' (bytes), 'wifi', 'net',
-   *  'storage-write' ({name}), 'telnet' (mode), 'ota-valid' (bool). */
+   *  'storage-writing' ({name, offset}: before the bytes land) and 'storage-write' ({name}: after), 'telnet' (mode), 'ota-valid' (bool). */
   readonly events: EventEmitter;
   readonly storage: HostStorage;
   readonly state: HostState;
