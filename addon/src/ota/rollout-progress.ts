@@ -74,29 +74,39 @@ function finish(p: DeviceProgress, status: RolloutDeviceStatus, at: number, erro
   return next;
 }
 
+/** The device's percentage as 0..100, or null for anything else (payloads come from the network). */
+function percentOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(100, Math.max(0, Math.round(value))) : null;
+}
+
+/** A device's text for the panel: printable, at most 200 characters. */
+function deviceText(value: unknown): string {
+  return String(value).replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+}
+
 function onResult(p: DeviceProgress, r: CommandResult, target: Target, at: number): DeviceProgress {
   if (r.command !== 'update' || r.id === null || r.id !== p.commandId) return p;
-  if (!r.ok) return finish(p, 'failed', at, r.error ?? 'the device refused the update');
+  if (r.ok !== true) return finish(p, 'failed', at, r.error !== undefined ? deviceText(r.error) : 'the device refused the update');
   if (target.kind === 'wwws') return finish(p, 'done', at);
   if (p.status === 'rebooting' || !r.restart) {
     // The trial verdict (or a device that did not need to restart): the version it now runs decides.
     if (r.version === undefined || r.version === target.version) return finish(p, 'done', at);
-    return finish(p, 'failed', at, `the device runs ${r.version} instead of ${target.version}`);
+    return finish(p, 'failed', at, `the device runs ${deviceText(r.version)} instead of ${target.version}`);
   }
   return { ...p, status: 'rebooting', percent: 100, movedAt: at, cameBack: false };
 }
 
 function onUpdateState(p: DeviceProgress, u: UpdateState, target: Target, at: number): DeviceProgress {
   if (p.status === 'rebooting') {
-    if (u.in_progress) return p;
+    if (u.in_progress === true) return p;
     if (u.installed_version === target.version) return finish(p, 'done', at);
-    const seen = { ...p, reported: u.installed_version };
+    const seen = { ...p, reported: deviceText(u.installed_version) };
     if (!p.cameBack) return seen; // may still be the message from before the restart
-    const why = u.release_summary ? `: ${u.release_summary}` : '';
-    return finish(seen, 'failed', at, `the device came back with ${u.installed_version} instead of ${target.version}${why}`);
+    const why = u.release_summary ? `: ${deviceText(u.release_summary)}` : '';
+    return finish(seen, 'failed', at, `the device came back with ${seen.reported} instead of ${target.version}${why}`);
   }
-  if (!u.in_progress || (p.status !== 'sent' && p.status !== 'downloading' && p.status !== 'installing')) return p;
-  const percent = u.update_percentage;
+  if (u.in_progress !== true || (p.status !== 'sent' && p.status !== 'downloading' && p.status !== 'installing')) return p;
+  const percent = percentOf(u.update_percentage);
   const status: RolloutDeviceStatus = percent !== null && percent >= 100 ? 'installing' : 'downloading';
   if (status === p.status && percent === p.percent) return p;
   return { ...p, status, percent, movedAt: at };
