@@ -18,7 +18,7 @@ import { cookieValue, Headers, parseJsonObject, readSmallBody, redirect, send, s
 import { hashPassword, verifyPassword } from './password';
 import { RECOVERY_HTML } from './recovery-page';
 import { Handler, Router } from './router';
-import { COOKIE, IDLE_MS, Session, sessionCookie, Sessions } from './sessions';
+import { COOKIE, Session, sessionCookie, Sessions } from './sessions';
 import { applySetupForm, formView } from './setup-form';
 import { LoginThrottle } from './throttle';
 import { receiveUpload } from './upload';
@@ -145,7 +145,7 @@ export class WebServer {
   }
 
   private cookieHeaders(s: Session): Headers {
-    return { 'Set-Cookie': sessionCookie(s.token, IDLE_MS / 1000) };
+    return { 'Set-Cookie': sessionCookie(s.token) };
   }
 
   private session(req: HttpRequest, res: HttpResponse): void {
@@ -162,8 +162,16 @@ export class WebServer {
   private body(req: HttpRequest, res: HttpResponse, done: (form: Obj) => void): void {
     readSmallBody(req, BODY_LIMIT, (text) => {
       const form = text === null ? null : parseJsonObject(text);
-      if (form) done(form);
-      else sendError(res, 400, text === null ? 'request body too large' : 'the body must be a JSON object');
+      if (!form) {
+        sendError(res, 400, text === null ? 'request body too large' : 'the body must be a JSON object');
+        return;
+      }
+      try {
+        done(form);
+      } catch (e) {
+        this.ctx.hal.system.log(`web: ${req.method} failed: ${String(e)}`);
+        sendError(res, 500, 'internal error');
+      }
     });
   }
 
@@ -202,7 +210,7 @@ export class WebServer {
 
   private logout(res: HttpResponse, s: Session): void {
     this.sessions.drop(s.token);
-    sendJson(res, 200, { loggedIn: false }, { 'Set-Cookie': sessionCookie('', 0) });
+    sendJson(res, 200, { loggedIn: false }, { 'Set-Cookie': sessionCookie('', true) });
   }
 
   private status(): Obj {

@@ -71,6 +71,7 @@ export class Sessions {
   }
 }
 
-export function sessionCookie(token: string, maxAgeS: number): string {
-  return `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}`;
+/** A browser-session cookie (the device expires idle sessions itself); `expire` deletes it (logout). */
+export function sessionCookie(token: string, expire?: boolean): string {
+  return `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict${expire ? '; Max-Age=0' : ''}`;
 }

@@ -1,5 +1,6 @@
 // Who may do what on the device's web server (the rules at the top of device/src/web/server.ts), and that no
 // secret ever leaves it: issue 4 "Login" and "Security tests".
+import fc from 'fast-check';
 import { call, SECRETS, securedDevice, TestBrowser, testDevice } from './harness';
 
 const GET_ROUTES = ['/api/readings', '/api/status', '/api/settings', '/api/wifi/scan'];
@@ -192,5 +193,29 @@ describe('no secret in any response', () => {
     await b.login('admin', SECRETS.login);
     const token = b.cookie.split('=')[1]!;
     for (const path of ['/', '/recovery', '/api/session', ...GET_ROUTES]) expect((await b.req('GET', path)).text).not.toContain(token);
+  });
+});
+
+describe('any request', () => {
+  test('property: random methods, paths, headers and bodies are answered with a status and never change settings', async () => {
+    const dev = await securedDevice();
+    const before = JSON.stringify(dev.settings());
+    const paths = ['/', '/recovery', '/api/session', '/api/login', '/api/logout', '/api/settings', '/api/update', '/api/format', '/api/reboot', '/api/status', '/x/../api/settings', '/%00', '/index.html?a#b'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'get', ''),
+        fc.oneof(fc.constantFrom(...paths), fc.string({ maxLength: 40 })),
+        fc.dictionary(fc.constantFrom('Cookie', 'X-CSRF-Token', 'Content-Length', 'content-type'), fc.string({ maxLength: 40 })),
+        fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 600 })),
+        async (method, path, headers, body) => {
+          const r = await call(dev.server, method, path, headers, body);
+          expect(r.status).toBeGreaterThanOrEqual(200);
+          expect(r.status).toBeLessThan(600);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(JSON.stringify(dev.settings())).toBe(before);
+    expect(dev.reboots).toBe(0);
   });
 });
