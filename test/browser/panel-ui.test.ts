@@ -51,10 +51,11 @@ function ingressProxy(targetPort: number): Promise<Server> {
 
 /** Every piece of text in the page, shadow roots and input values included. */
 function pageText(p: Page): Promise<string> {
-  return p.evaluate(() => {
-    const parts: string[] = [];
-    const walk = (root: Document | ShadowRoot): void => {
-      for (const el of Array.from(root.querySelectorAll('*'))) {
+  // A string, evaluated in the page (the Node side has no DOM types).
+  return p.evaluate<string>(`(() => {
+    const parts = [document.documentElement.outerHTML];
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
         if (el instanceof HTMLInputElement) parts.push(el.value);
         if (el.shadowRoot) {
           parts.push(el.shadowRoot.innerHTML);
@@ -62,10 +63,9 @@ function pageText(p: Page): Promise<string> {
         }
       }
     };
-    parts.push(document.documentElement.outerHTML);
     walk(document);
-    return parts.join('\n');
-  });
+    return parts.join('\\n');
+  })()`);
 }
 
 beforeAll(async () => {
@@ -115,7 +115,7 @@ test('the meter shows its readings and its problem in plain words, and readings 
   expect(await card.getByText('Wrong MBK key').count()).toBe(0);
 
   // Readable on a phone: nothing wider than the screen.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
 }, 60000);
 
 test('MBK key: an invalid key gets a field error; a valid one is sent once and is gone from the page', async () => {
