@@ -47,6 +47,8 @@ export interface SavePrefsAttempt {
 
 interface ClientState {
   number: number;
+  /** A hung link: messages are read but never answered. */
+  frozen: boolean;
   authenticated: boolean;
   lastId: number;
   subscriptions: Map<number, string | undefined>;
@@ -121,6 +123,12 @@ export class HaStandin {
     }
   }
 
+  /** The connected clients' links hang: their messages (pings included) get no answer, the sockets stay open.
+   *  New connections work normally. */
+  freezeClients(): void {
+    for (const state of this.clients.values()) state.frozen = true;
+  }
+
   /** Stops and starts again on the same port (a Home Assistant restart): clients are disconnected, and persistent
    *  notifications are gone (Core keeps them in memory only); Energy prefs are kept (they are stored). */
   async restart(downMs = 0): Promise<void> {
@@ -171,7 +179,7 @@ export class HaStandin {
   }
 
   private accept(ws: WebSocket): void {
-    const state: ClientState = { number: ++this.connections, authenticated: false, lastId: 0, subscriptions: new Map() };
+    const state: ClientState = { number: ++this.connections, frozen: false, authenticated: false, lastId: 0, subscriptions: new Map() };
     this.clients.set(ws, state);
     ws.on('close', () => this.clients.delete(ws));
     ws.on('message', (data) => this.onMessage(ws, state, data.toString()));
@@ -192,6 +200,7 @@ export class HaStandin {
     }
     const msg = message as { [key: string]: unknown };
     this.received.push({ connection: state.number, message: redactAuth(msg) });
+    if (state.frozen) return;
     if (!state.authenticated) {
       this.authenticate(ws, state, msg);
       return;

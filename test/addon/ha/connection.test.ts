@@ -2,6 +2,7 @@
 // against the websocket stand-in: the add-on's URL and token, auth_ok/auth_invalid, re-connection after Home
 // Assistant restarts, and "not inside Home Assistant" (home-assistant.md §0 #7, §2.2, §2.3).
 import { HaConnection, HaError, NOT_IN_HOME_ASSISTANT, resolveHaTarget } from '../../../addon/src/ha/connection';
+import { coreInternalHost } from '../../../addon/src/ha/core-config';
 import { HaStandin } from '../../helpers/ha-standin';
 import { recordingBus, RecordingLogger, waitFor } from './support';
 
@@ -18,9 +19,9 @@ describe('Home Assistant connection', () => {
     standin = null;
   });
 
-  function connect(hassUrl: string, token: string, log = new RecordingLogger()): { log: RecordingLogger; events: { name: string; payload: unknown }[] } {
+  function connect(hassUrl: string, token: string, log = new RecordingLogger(), heartbeatMs = 0): { log: RecordingLogger; events: { name: string; payload: unknown }[] } {
     const { bus, events } = recordingBus(log);
-    connection = new HaConnection({ bus, log, target: { hassUrl, token }, retryDelaysMs: [100, 200], heartbeatMs: 0 });
+    connection = new HaConnection({ bus, log, target: { hassUrl, token }, retryDelaysMs: [100, 200], heartbeatMs });
     void connection.start();
     return { log, events };
   }
@@ -64,6 +65,26 @@ describe('Home Assistant connection', () => {
     const states = events.filter((e) => e.name === 'haConnection').map((e) => (e.payload as { connected: boolean }).connected);
     expect(states).toEqual([true, false, true]);
     await expect(connection?.send({ type: 'get_config' })).resolves.toMatchObject({ version: '2026.3.0' });
+  });
+
+  it('notices a hung link by its unanswered ping and connects again', async () => {
+    standin = await HaStandin.start({ token: TOKEN, version: '2026.3.0' });
+    const { events } = connect(standin.hassUrl, TOKEN, new RecordingLogger(), 150);
+    await waitFor('connected', () => connection?.status().connected === true);
+    standin.freezeClients();
+    await waitFor('second connection', () => standin?.messagesOfType('auth').length === 2 && connection?.status().connected === true);
+    const states = events.filter((e) => e.name === 'haConnection').map((e) => (e.payload as { connected: boolean }).connected);
+    expect(states).toEqual([true, false, true]);
+    expect(standin.messagesOfType('ping').length).toBeGreaterThan(0);
+  });
+
+  it('reads the host of Core\'s internal URL (where devices reach the add-on), none without one', async () => {
+    standin = await HaStandin.start({ token: TOKEN, version: '2026.3.0', internalUrl: 'http://192.168.1.5:8123' });
+    connect(standin.hassUrl, TOKEN);
+    await waitFor('connected', () => connection?.status().connected === true);
+    expect(await coreInternalHost(connection as HaConnection)).toBe('192.168.1.5');
+    await connection?.stop();
+    expect(await coreInternalHost(connection as HaConnection)).toBeNull();
   });
 
   it('keeps trying until Home Assistant comes up when the add-on starts first', async () => {
