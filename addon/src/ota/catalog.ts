@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'crypto';
 import { createWriteStream, promises as fs } from 'fs';
 import { join } from 'path';
-import { Transform, TransformCallback } from 'stream';
+import { PassThrough, Transform, TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
 import { PackageKind } from '../../../discovery/contract';
 import { CatalogEntry, FirmwareCatalog, PackageRejected } from '../backend';
@@ -128,8 +128,14 @@ export class PackageCatalog implements FirmwareCatalog, PackageFiles, Service {
     const name = cleanFileName(fileName);
     const tmp = join(this.tmpDir, `upload-${randomBytes(8).toString('hex')}`);
     const limit = new SizeLimit(this.maxUploadBytes);
+    // The body is piped through a PassThrough so that a refusal stops reading without destroying the caller's
+    // stream: an HTTP handler can still answer with the reason.
+    const source = new PassThrough();
+    const onSourceError = (err: Error): void => void source.destroy(err);
+    body.once('error', onSourceError);
+    body.pipe(source);
     try {
-      await pipeline(body, limit, createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(source, limit, createWriteStream(tmp, { flags: 'wx' }));
       const info = describePackage(await fs.readFile(tmp), name);
       const known = this.entries.get(info.sha256);
       if (known) return { ...known.entry }; // same bytes already listed: nothing to store
@@ -146,6 +152,9 @@ export class PackageCatalog implements FirmwareCatalog, PackageFiles, Service {
       if (err instanceof PackageRejected) throw err;
       throw new PackageRejected(`${name} was not stored: the upload did not complete (${(err as Error).message})`);
     } finally {
+      body.unpipe(source);
+      body.removeListener('error', onSourceError);
+      body.resume(); // drain what is left of a refused upload
       await fs.rm(tmp, { force: true });
     }
   }

@@ -4,11 +4,14 @@
 import { createHash } from 'crypto';
 import fc from 'fast-check';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
+import { createServer } from 'http';
+import { AddressInfo } from 'net';
 import { join } from 'path';
 import { PackageRejected } from '../../../addon/src/backend';
 import { PackageCatalog } from '../../../addon/src/ota/catalog';
 import { webBundleVersion } from '../../../addon/src/ota/package-info';
 import { compareVersions } from '../../../addon/src/ota/version-order';
+import { fetchUrl } from './http-client';
 import { brokenUpload, firmwarePackage, recordingLogger, tempDir, testBus, uploadStream, webPackage } from './fixtures';
 
 function setup(options: { bundled?: { [name: string]: Buffer }; maxUploadBytes?: number } = {}) {
@@ -223,6 +226,66 @@ describe('[add-on OTA catalog] bad uploads are refused clearly and leave nothing
     expect(catalog.list().map((e) => e.kind)).toEqual(['wwws']);
     expect(s.log.lines.some((l) => l.startsWith('warn') && l.includes('firmware.bin skipped'))).toBe(true);
     expect(existsSync(join(s.bundledDir!, 'firmware.bin'))).toBe(true);
+    s.data.remove();
+  });
+});
+
+describe('[add-on OTA catalog] uploads over HTTP', () => {
+  /** The panel's upload route in miniature: the request body goes straight into catalog.add(). */
+  async function uploadServer(catalog: PackageCatalog) {
+    const server = createServer((req, res) => {
+      const name = new URL(req.url ?? '/', 'http://x').searchParams.get('name') ?? 'upload';
+      catalog.add(name, req).then(
+        (entry) => res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify(entry)),
+        (err: Error) => res.writeHead(err instanceof PackageRejected ? 400 : 500, { 'Content-Type': 'text/plain' }).end(err.message),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = (name: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/?name=${encodeURIComponent(name)}`;
+    return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  test('an oversized upload is answered with the reason, not a reset connection', async () => {
+    const s = setup({ maxUploadBytes: 64 * 1024 });
+    const catalog = s.make();
+    await catalog.start();
+    const http = await uploadServer(catalog);
+    const reply = await fetchUrl(http.url('huge.bin'), { method: 'POST', body: Buffer.alloc(1024 * 1024, 7) });
+    expect(reply.status).toBe(400);
+    expect(reply.body.toString()).toBe('huge.bin is larger than 65536 bytes, more than any update package can be');
+    const ok = await fetchUrl(http.url('fw-1.2.0.bin'), { method: 'POST', body: firmwarePackage('1.2.0') });
+    expect(ok.status).toBe(201);
+    expect(JSON.parse(ok.body.toString())).toMatchObject({ version: '1.2.0', kind: 'bin' });
+    await http.close();
+    s.data.remove();
+  });
+
+  test('property: any uploaded bytes get a stored package or a clear refusal; the service keeps working', async () => {
+    const s = setup();
+    const catalog = s.make();
+    await catalog.start();
+    const http = await uploadServer(catalog);
+    const real = [firmwarePackage('1.0.0'), webPackage()];
+    const mutated = fc.tuple(fc.constantFrom(...real), fc.nat(), fc.integer({ min: 1, max: 255 })).map(([p, at, x]) => {
+      const b = Buffer.from(p);
+      b.writeUInt8(b.readUInt8(at % b.length) ^ x, at % b.length);
+      return b;
+    });
+    const bytes = fc.oneof(fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)), mutated, fc.constantFrom(...real));
+    await fc.assert(fc.asyncProperty(bytes, async (body) => {
+      const reply = await fetchUrl(http.url('fuzz.bin'), { method: 'POST', body });
+      if (reply.status === 201) {
+        const entry = JSON.parse(reply.body.toString()) as { sha256: string };
+        expect(entry.sha256).toBe(createHash('sha256').update(body).digest('hex'));
+      } else {
+        expect(reply.status).toBe(400);
+        expect(reply.body.toString()).toMatch(/^fuzz\.bin (is empty|is not a valid update package: .+)$/);
+      }
+    }), { numRuns: 80 });
+    expect(readdirSync(join(s.data.path, 'data', 'firmware', 'tmp'))).toEqual([]);
+    const ok = await fetchUrl(http.url('fw-9.0.0.bin'), { method: 'POST', body: firmwarePackage('9.0.0') });
+    expect(ok.status).toBe(201);
+    await http.close();
     s.data.remove();
   });
 });

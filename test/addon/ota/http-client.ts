@@ -14,6 +14,7 @@ export interface RequestOptions {
   localAddress?: string;
   /** Drop the connection once this many body bytes have arrived; resolves with what came. */
   dropAfter?: number;
+  body?: Buffer;
 }
 
 export function fetchUrl(url: string, options: RequestOptions = {}): Promise<Reply> {
@@ -35,6 +36,6 @@ export function fetchUrl(url: string, options: RequestOptions = {}): Promise<Rep
       res.on('error', () => done());
     });
     req.on('error', (e) => (options.dropAfter !== undefined ? undefined : reject(e)));
-    req.end();
+    req.end(options.body);
   });
 }
