@@ -44,7 +44,6 @@ export function connectExternalBroker(config: ExternalBrokerConfig): Promise<Mqt
     clean: true,
   });
   const listeners = new Set<(m: LinkMessage) => void>();
-  const filters = new Map<string, 0 | 1>();
   let lastError: string | undefined;
   const notify = (connected: boolean, error?: string): void => config.onConnection?.(connected, error);
 
@@ -58,14 +57,11 @@ export function connectExternalBroker(config: ExternalBrokerConfig): Promise<Mqt
       }
     }
   });
-  client.on('connect', (connack) => {
+  // mqtt.js restores the subscriptions after a reconnect itself (its `resubscribe` option, on by default).
+  client.on('connect', () => {
     lastError = undefined;
     logger.info(`connected to ${address}`);
     notify(true);
-    // mqtt.js resubscribes on reconnect when the session was not kept; a clean session needs it.
-    if (!connack.sessionPresent) {
-      for (const [filter, qos] of filters) client.subscribe(filter, { qos });
-    }
   });
   client.on('error', (err) => {
     const text = err.message;
@@ -85,7 +81,6 @@ export function connectExternalBroker(config: ExternalBrokerConfig): Promise<Mqt
       );
     },
     subscribe(filter, qos = 1) {
-      filters.set(filter, qos);
       return new Promise((resolve, reject) =>
         client.subscribe(filter, { qos }, (err, granted) => {
           if (err) return reject(err);
