@@ -12,7 +12,7 @@ async function request(method: string, path: string, cookie = '', csrf = '', bod
   if (csrf) headers['X-CSRF-Token'] = csrf;
   const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
   const set = r.headers.get('set-cookie');
-  return { status: r.status, json: await r.json().catch(() => null), cookie: set ? set.split(';')[0]! : cookie };
+  return { status: r.status, json: (await r.json().catch(() => null)) as any, cookie: set ? set.split(';')[0]! : cookie };
 }
 
 beforeAll(async () => {
