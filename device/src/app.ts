@@ -87,6 +87,7 @@ export class App {
       log: createLogger(log, 'update', 'info'),
       firmwareVersion: VERSION,
       report: { state: (s) => this.mqtt.publishUpdateState(s), result: (r) => this.mqtt.publishResult(r) },
+      online: () => this.mqtt.connected(),
     });
     this.trial = new TrialGuard({
       storage: hal.storage, clock: hal.clock, log, healthy: () => this.healthy(), outcome: (o) => this.updates.trialOutcome(o),
@@ -119,7 +120,10 @@ export class App {
         const data = hal.storage.read(name);
         return data ? data.subarray(offset, offset + length) : null;
       },
-      format: (keep) => this.log.info(`storage formatted: ${formatWebArea(hal.storage, keep).length} files erased`),
+      format: (keep) => {
+        this.log.info(`storage formatted: ${formatWebArea(hal.storage, keep).length} files erased`);
+        webFiles.reload();
+      },
     });
   }
 

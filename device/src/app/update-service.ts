@@ -28,6 +28,8 @@ export interface UpdateServiceDeps {
   log: Logger;
   firmwareVersion: string;
   report: UpdateReporter;
+  /** True while the broker connection is up (an outcome otherwise waits for connected()). */
+  online(): boolean;
 }
 
 function isHex64(s: unknown): boolean {
@@ -97,6 +99,7 @@ export class UpdateService {
     const r: CommandResult = { id: o.id, command: 'update', ok: o.ok, version: o.version };
     if (!o.ok) r.error = o.summary;
     this.pending = r;
+    if (this.d.online()) this.connected();
   }
 
   /** An UpdateCommand (already JSON with an id): starts the download, or returns the refusal to publish. */
