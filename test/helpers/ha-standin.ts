@@ -19,6 +19,8 @@ export interface StandinOptions {
   internalUrl?: string | null;
   /** Port to listen on (0: any free port). */
   port?: number;
+  /** Entities that exist with long-term statistics; energy/validate reports the others (absent: all exist). */
+  recordedEntities?: string[];
 }
 
 export interface StoredPrefs {
@@ -68,6 +70,7 @@ export class HaStandin {
   readonly notifications = new Map<string, { title: string | null; message: string }>();
   prefs: StoredPrefs | null;
   version: string;
+  recordedEntities: string[] | undefined;
   private readonly token: string;
   private readonly internalUrl: string | null;
   private http: Server | null = null;
@@ -83,6 +86,7 @@ export class HaStandin {
     this.prefs = options.prefs === undefined ? null : structuredClone(options.prefs);
     this.internalUrl = options.internalUrl === undefined ? 'http://homeassistant.local:8123' : options.internalUrl;
     this.boundPort = options.port ?? 0;
+    this.recordedEntities = options.recordedEntities;
   }
 
   static async start(options: StandinOptions): Promise<HaStandin> {
@@ -217,7 +221,12 @@ export class HaStandin {
       return;
     }
     state.lastId = id;
-    this.dispatch(ws, state, id, msg['type'], msg);
+    try {
+      this.dispatch(ws, state, id, msg['type'], msg);
+    } catch {
+      // websocket_api/connection.py async_handle_exception
+      send(ws, errorResult(id, 'unknown_error', 'Unknown error'));
+    }
   }
 
   private authenticate(ws: WebSocket, state: ClientState, msg: { [key: string]: unknown }): void {
@@ -254,6 +263,9 @@ export class HaStandin {
         if (this.prefs === null) send(ws, errorResult(id, 'not_found', 'No prefs'));
         else send(ws, okResult(id, structuredClone(this.prefs)));
         return;
+      case 'energy/validate':
+        send(ws, okResult(id, this.validateEnergy()));
+        return;
       case 'energy/save_prefs':
         this.savePrefs(ws, id, msg);
         return;
@@ -287,6 +299,24 @@ export class HaStandin {
       recovery_mode: false, internal_url: this.internalUrl, external_url: null, currency: 'DKK', country: 'DK',
       language: 'en', latitude: 55.7, longitude: 12.6, elevation: 0, radius: 100, config_dir: '/config',
       allowlist_external_dirs: [], allowlist_external_urls: [], config_source: 'storage',
+    };
+  }
+
+  /** energy/validate (energy/validate.py, simplified): per source, the statistics that do not exist. */
+  private validateEnergy(): { [key: string]: unknown } {
+    const recorded = this.recordedEntities;
+    const issuesOf = (ids: string[]): unknown[] => {
+      if (recorded === undefined) return [];
+      return ids.filter((i) => !recorded.includes(i)).flatMap((i) => [
+        { type: 'statistics_not_defined', affected_entities: [[i, null]], translation_placeholders: null },
+        { type: 'entity_not_defined', affected_entities: [[i, null]], translation_placeholders: null },
+      ]);
+    };
+    const prefs = this.prefs ?? { energy_sources: [], device_consumption: [], device_consumption_water: [] };
+    return {
+      energy_sources: prefs.energy_sources.map((s) => issuesOf(statisticsOf(s))),
+      device_consumption: prefs.device_consumption.map((d) => issuesOf(statisticsOf(d))),
+      device_consumption_water: (prefs.device_consumption_water ?? []).map((d) => issuesOf(statisticsOf(d))),
     };
   }
 
@@ -370,6 +400,18 @@ function context(): { id: string; parent_id: null; user_id: string } {
 function redactAuth(msg: { [key: string]: unknown }): { [key: string]: unknown } {
   if (msg['type'] !== 'auth') return msg;
   return { type: 'auth', access_token: msg['access_token'] === undefined ? undefined : '<redacted>' };
+}
+
+/** Every statistic id a prefs entry refers to (any depth: legacy flow lists, power_config). */
+function statisticsOf(entry: unknown): string[] {
+  if (Array.isArray(entry)) return entry.flatMap(statisticsOf);
+  if (entry === null || typeof entry !== 'object') return [];
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(entry)) {
+    if (key.startsWith('stat_') && typeof value === 'string') out.push(value);
+    else if (typeof value === 'object') out.push(...statisticsOf(value));
+  }
+  return [...new Set(out)];
 }
 
 /** energy/data.py _process_grid_power: a power_config with stat_rate sets stat_rate; other methods get a generated

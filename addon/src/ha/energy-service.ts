@@ -4,6 +4,7 @@
 import { EnergyResult, HaStatus, HomeAssistant, MeterRegistry } from '../backend';
 import { Logger } from '../service';
 import { HaError, HaLink } from './connection';
+import { describeEnergyIssues } from './energy-validation';
 import { detectFormat, EnergyPrefs, meterEnergyEntities, mergeMeterIntoSources } from './energy';
 
 export interface EnergyServiceDeps {
@@ -48,7 +49,9 @@ export class EnergyService implements HomeAssistant {
       }
       await this.deps.ha.send({ type: 'energy/save_prefs', energy_sources: merge.sources });
       this.deps.log.info(`Energy dashboard: added ${merge.added.join(', ')} (${merge.format} format)`);
-      const message = `Added ${meter.name} to the Energy dashboard: ${merge.added.join(', ')}${kept === '' ? '' : `; ${kept}`}`;
+      const issues = await this.issuesOf(merge.added);
+      const notes = [kept, ...issues].filter((n) => n !== '').join('; ');
+      const message = `Added ${meter.name} to the Energy dashboard: ${merge.added.join(', ')}${notes === '' ? '' : `. ${notes}`}`;
       return { ok: true, message, added: merge.added };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
@@ -56,6 +59,15 @@ export class EnergyService implements HomeAssistant {
       if (err instanceof HaError && err.code === 'unexpected_prefs') return fail(reason);
       if (err instanceof HaError && err.code === 'invalid_format') return fail(`Home Assistant did not accept the change: ${reason}`);
       return fail(`The Energy dashboard was not changed: ${reason}`);
+    }
+  }
+
+  /** What energy/validate says about the entities just added; nothing when it cannot tell (advisory, §4.3). */
+  private async issuesOf(added: string[]): Promise<string[]> {
+    try {
+      return describeEnergyIssues(await this.deps.ha.send<unknown>({ type: 'energy/validate' }), added);
+    } catch {
+      return [];
     }
   }
 

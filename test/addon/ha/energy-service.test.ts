@@ -44,8 +44,8 @@ describe('Energy dashboard service', () => {
     standin = null;
   });
 
-  async function setup(version: string, prefs: StoredPrefs | null): Promise<{ service: EnergyService; registry: MemoryRegistry; standin: HaStandin }> {
-    const s = await HaStandin.start({ token: TOKEN, version, prefs });
+  async function setup(version: string, prefs: StoredPrefs | null, recordedEntities?: string[]): Promise<{ service: EnergyService; registry: MemoryRegistry; standin: HaStandin }> {
+    const s = await HaStandin.start({ token: TOKEN, version, prefs, recordedEntities });
     standin = s;
     const log = new RecordingLogger();
     const { bus } = recordingBus(log);
@@ -110,6 +110,16 @@ describe('Energy dashboard service', () => {
       type: 'grid', flow_to: [], power: [{ stat_rate: 'sensor.m_power' }], cost_adjustment_day: 0,
       flow_from: [{ stat_energy_from: 'sensor.m_import', stat_cost: null, entity_energy_price: null, number_energy_price: null }],
     }]);
+  });
+
+  it('tells what energy/validate reports about the added sensors (statistics not compiled yet)', async () => {
+    const { service } = await setup('2026.3.0', UNIFIED_PREFS, [`sensor.${DEVICE}_energy_import`, `sensor.${DEVICE}_power_net`]);
+    const result = await service.addToEnergy(DEVICE);
+    expect(result.ok).toBe(true);
+    expect(result.message).toContain(`sensor.${DEVICE}_energy_export has no long-term statistics yet`);
+    expect(result.message).not.toContain(`sensor.${DEVICE}_energy_import has`);
+    // The user's own sources are not ours to report on (sensor.old_meter is not recorded in this stand-in either).
+    expect(result.message).not.toContain('sensor.old_meter');
   });
 
   it('the stand-in refuses the other version\'s format, as Home Assistant\'s schema does', async () => {
