@@ -1,15 +1,15 @@
 // Which broker the add-on uses: options > Supervisor's MQTT service > embedded; the reason and the description
 // are logged, so they must never carry a password. The Supervisor lookup runs against the stand-in.
-import { chooseBroker, describeBrokerChoice, SupervisorLookup } from '../../../addon/src/broker/choice';
+import { chooseBroker, describeBrokerChoice, SupervisorLookup, SupervisorMqtt } from '../../../addon/src/broker/choice';
 import { lookupSupervisorMqtt, parseServicesMqtt } from '../../../addon/src/broker/supervisor';
 import fc from 'fast-check';
 import { startSupervisorStandIn, SupervisorStandIn } from '../../helpers/supervisor-standin';
 import { baseOptions } from './runner-process';
 
-const SUPERVISOR_OK: SupervisorLookup = {
-  status: 'ok',
-  mqtt: { host: 'core-mosquitto', port: 1883, ssl: false, protocol: '3.1.1', username: 'addons', password: 'Sup-Secret-1', addon: 'core_mosquitto' },
+const SUPERVISOR_DATA: SupervisorMqtt = {
+  host: 'core-mosquitto', port: 1883, ssl: false, protocol: '3.1.1', username: 'addons', password: 'Sup-Secret-1', addon: 'core_mosquitto',
 };
+const SUPERVISOR_OK: SupervisorLookup = { status: 'ok', mqtt: SUPERVISOR_DATA };
 
 describe('chooseBroker', () => {
   test('a host in the options wins, with mqtts and its default port for ssl', () => {
@@ -49,7 +49,7 @@ describe('chooseBroker', () => {
         });
         const lookups: SupervisorLookup[] = [
           { status: 'no-supervisor' }, { status: 'unavailable', reason: 'Service not enabled' },
-          { status: 'ok', mqtt: { ...(SUPERVISOR_OK as { mqtt: never }).mqtt, password: pw } }, { status: 'unavailable', reason: 'HTTP 401' },
+          { status: 'ok', mqtt: { ...SUPERVISOR_DATA, password: pw } }, { status: 'unavailable', reason: 'HTTP 401' },
         ];
         const d = chooseBroker(options, lookups[which] as SupervisorLookup, mode);
         expect(describeBrokerChoice(d.choice)).not.toContain(pw);
