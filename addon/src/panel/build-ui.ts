@@ -2,14 +2,14 @@
 // index.html + panel.js. The add-on image build calls buildPanelUi(); the server builds on the fly when the folder
 // is missing (dev and tests).
 import { build } from 'esbuild';
-import { copyFile, mkdir, stat } from 'fs/promises';
+import { copyFile, mkdir } from 'fs/promises';
 import { join, resolve } from 'path';
+import { ensureAssets, REPO_ASSETS_DIR } from './assets-dir';
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
-const UI_ROOT = join(REPO_ROOT, 'addon', 'panel-ui');
+const UI_ROOT = resolve(__dirname, '..', '..', 'panel-ui');
 
-/** Where the built assets go by default (relative to the repository root: dist/panel/). */
-export const DEFAULT_ASSETS_DIR = join(REPO_ROOT, 'dist', 'panel');
+/** Where the built assets go by default: the repository's dist/panel/. */
+export const DEFAULT_ASSETS_DIR = REPO_ASSETS_DIR;
 
 /** The files a complete build contains. */
 export const PANEL_ASSETS = ['index.html', 'panel.js'] as const;
@@ -34,21 +34,18 @@ export async function buildPanelUi(outDir: string = DEFAULT_ASSETS_DIR): Promise
   return { dir: outDir };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** Builds into `dir` unless index.html and panel.js are already there. */
+export async function ensurePanelUi(dir: string): Promise<void> {
+  await ensureAssets(dir);
 }
 
-/** Builds into `dir` unless every asset is already there. */
-export async function ensurePanelUi(dir: string): Promise<void> {
-  for (const name of PANEL_ASSETS) {
-    if (!(await exists(join(dir, name)))) {
-      await buildPanelUi(dir);
-      return;
-    }
-  }
+// `npx tsx addon/src/panel/build-ui.ts [outDir]` (the add-on image build can call this or buildPanelUi()).
+if (require.main === module) {
+  buildPanelUi(process.argv[2] ? resolve(process.argv[2]) : DEFAULT_ASSETS_DIR).then(
+    (r) => process.stdout.write(`panel assets: ${r.dir}\n`),
+    (err: unknown) => {
+      process.stderr.write(`panel build failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

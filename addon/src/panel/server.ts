@@ -1,7 +1,7 @@
 // The ingress panel's HTTP server (issue 5): add-on mode listens on 0.0.0.0:8099 and admits only the ingress proxy,
 // local mode listens on 127.0.0.1 only (home-assistant.md §0 #8, §2.4). The app itself is app.ts.
 import { createPanelApp, PanelApp } from './app';
-import { DEFAULT_ASSETS_DIR, ensurePanelUi } from './build-ui';
+import { defaultAssetsDir, ensureAssets } from './assets-dir';
 import { PanelDeps } from './deps';
 import { loadAssets } from './routes/assets';
 
@@ -16,8 +16,8 @@ export function createPanelServer(deps: PanelDeps): PanelServer {
   let panel: PanelApp | null = null;
   return {
     async start() {
-      const assetsDir = deps.assetsDir ?? DEFAULT_ASSETS_DIR;
-      await ensurePanelUi(assetsDir);
+      const assetsDir = deps.assetsDir ?? defaultAssetsDir();
+      await ensureAssets(assetsDir);
       const built = createPanelApp(deps, await loadAssets(assetsDir));
       // Local mode never listens beyond this machine, whatever host was passed (issue 5).
       const host = deps.mode === 'local' ? '127.0.0.1' : deps.host;
