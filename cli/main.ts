@@ -10,6 +10,7 @@ import { deviceCommand } from './commands/device';
 import { uploadCommand } from './commands/upload';
 import { packCommand } from './commands/pack';
 import { inspectCommand } from './commands/inspect';
+import { startCommand } from './commands/start';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   frame: frameCommand,
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   upload: uploadCommand,
   pack: packCommand,
   inspect: inspectCommand,
+  start: startCommand,
 };
 
 const HELP = `mep — MEP (OSGP meter expansion port) tool
@@ -29,6 +31,8 @@ const HELP = `mep — MEP (OSGP meter expansion port) tool
   mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data] <reply-hex>
   mep read   --port <serial path | tcp://host:port> --key <MBK> [--table <table>… | --all] [--watch]
   mep sim    [--tcp <port> | --stdio | --serial <path>] [--key <MBK>] [--profile three-phase|one-phase] [--faults …]
+  mep start  [--no-sim] [--broker <mqtt url>] [--panel-port <port>] …   the whole product locally (npm start):
+             the add-on with its embedded broker and panel, a simulated meter and the firmware on the Node host
   mep demo   a simulated meter and a live read of it, in one process
   mep device --broker <mqtt url> --meter <sim | tcp://host:port | serial path> [--key <MBK>] [--storage <dir>] [--http <port>]
              the production firmware bundle on the Node host

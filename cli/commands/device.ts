@@ -58,7 +58,7 @@ export function deviceSettings(broker: BrokerAddress, key: string, stored?: Part
   const base: Settings = {
     name: 'MEP Bridge (host)',
     wifi: { ssid: 'host-network', password: 'host-network-password' },
-    mqtt: { host: '', port: 1883, username: '', password: '', baseTopic: 'mep', discoveryPrefix: 'homeassistant', compatibility: false },
+    mqtt: { host: '', port: 1883, username: '', password: '', baseTopic: '', discoveryPrefix: 'homeassistant', compatibility: false },
     meter: { key: '', pollIntervalS: 10, replyDigest: 'log' },
     login: { user: 'admin', passwordHash: '' },
   };

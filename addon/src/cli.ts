@@ -1,0 +1,68 @@
+// The add-on's entry point inside Home Assistant (rootfs/etc/services.d/mep-bridge/run starts it):
+//   node /app/main.mjs addon --options /data/options.json --data-dir /data --catalog-dir /app/firmware --panel-assets /app/panel
+// Options are validated once (a bad file stops the add-on with every problem named); the Supervisor token comes from
+// the environment. SIGTERM/SIGINT stop the services in reverse order. Local mode is `mep start` (cli/commands/start.ts).
+import { parseArgs } from 'node:util';
+import { resolveHaTarget } from './ha/connection';
+import { startAddon } from './main';
+import { ADDON_OPTIONS_FILE, loadOptions, OptionsError } from './options';
+
+const HELP = `MEP Bridge add-on
+
+  main.mjs addon [--options /data/options.json] [--data-dir /data] [--catalog-dir /app/firmware]
+                 [--panel-assets /app/panel] [--panel-port 8099]
+
+Runs the add-on inside Home Assistant: the MQTT side (Supervisor broker, the configured one, or the embedded one),
+the meter registry, firmware catalog and downloads, Home Assistant integration and the ingress panel.
+Environment: SUPERVISOR_TOKEN (set by the Supervisor).`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      options: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'catalog-dir': { type: 'string' },
+      'panel-assets': { type: 'string' },
+      'panel-port': { type: 'string' },
+    },
+  });
+  if (values.help || positionals[0] !== 'addon') {
+    process.stdout.write(HELP + '\n');
+    return values.help ? 0 : 2;
+  }
+  let options;
+  try {
+    options = loadOptions(values.options ?? ADDON_OPTIONS_FILE);
+  } catch (err) {
+    process.stderr.write(`MEP Bridge: ${err instanceof OptionsError ? err.message : `cannot read the options: ${(err as Error).message}`}\n`);
+    return 1;
+  }
+  const panelPort = values['panel-port'] === undefined ? 8099 : Number(values['panel-port']);
+  const addon = await startAddon({
+    mode: 'addon',
+    options,
+    dataDir: values['data-dir'] ?? '/data',
+    catalogDir: values['catalog-dir'] ?? '/app/firmware',
+    panel: { host: '0.0.0.0', port: panelPort, assetsDir: values['panel-assets'] },
+    supervisor: { token: process.env['SUPERVISOR_TOKEN'], mqttUrl: process.env['MEP_SUPERVISOR_MQTT_URL'] },
+    homeAssistant: resolveHaTarget(process.env),
+  });
+  await new Promise<void>((done) => {
+    process.once('SIGTERM', done);
+    process.once('SIGINT', done);
+  });
+  await addon.stop();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`MEP Bridge: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

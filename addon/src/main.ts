@@ -1,0 +1,173 @@
+// The add-on's composition root (architecture-and-style.md C7): the only place that constructs services. Order:
+// broker → meters and commands → Home Assistant → firmware (catalog, downloads, rollouts, latest versions) →
+// notifications → panel. Started in that order and stopped in reverse. The broker and the panel are essential (a
+// failure stops start-up with a clear message); any other service that fails to start is logged and left out, and
+// the add-on keeps running without it.
+import { BrokerService } from './broker/broker-service';
+import { EventBus } from './bus';
+import { EnergyService } from './ha/energy-service';
+import { coreInternalHost } from './ha/core-config';
+import { HaConnection, HaTarget } from './ha/connection';
+import { NotificationService } from './ha/notifications';
+import { createLogger, LogSink } from './log';
+import { MqttDeviceCommander } from './meters/commander';
+import { MeterRegistryService } from './meters/registry-service';
+import { describeOptions } from './options';
+import { Options } from './options/types';
+import { PackageCatalog } from './ota/catalog';
+import { LatestVersionPublisher } from './ota/latest-version';
+import { RolloutManager, rolloutService } from './ota/rollout';
+import { DownloadServer } from './ota/server';
+import { createPanelServer } from './panel/server';
+import { Logger, Service } from './service';
+
+export interface Runtime {
+  /** 'addon': inside Home Assistant (ingress only, broker auth always on); 'local': `npm start` on one machine. */
+  mode: 'addon' | 'local';
+  options: Options;
+  /** Persistent data (/data in the add-on). */
+  dataDir: string;
+  /** Update packages shipped with the add-on (firmware.bin, update.wwws); null = none. */
+  catalogDir: string | null;
+  panel: { host: string; port: number; assetsDir?: string };
+  /** Supervisor API (add-on mode): its token, and the services/mqtt URL for tests. */
+  supervisor?: { token?: string; mqttUrl?: string };
+  /** Home Assistant Core for home-assistant-js-websocket; null = not inside Home Assistant. */
+  homeAssistant: HaTarget | null;
+  /** Log sink (default stdout). */
+  log?: LogSink;
+}
+
+export interface AddonHandle {
+  panelUrl: string;
+  /** Port of the embedded broker, null when another broker is used. */
+  brokerPort: number | null;
+  otaPort: number;
+  stop(): Promise<void>;
+}
+
+class Lifecycle {
+  private readonly started: Service[] = [];
+  constructor(private readonly log: Logger) {}
+
+  /** Starts an essential service: a failure stops everything started so far and is thrown. */
+  async essential(service: Service): Promise<void> {
+    try {
+      await service.start();
+    } catch (err) {
+      await this.stopAll();
+      throw new Error(`${service.name} could not start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.started.push(service);
+    this.log.info(`started ${service.name}: ${service.describe()}`);
+  }
+
+  /** Starts an optional service: a failure is logged and the add-on goes on without it. */
+  async optional(service: Service): Promise<boolean> {
+    try {
+      await service.start();
+    } catch (err) {
+      this.log.error(`${service.name} could not start and is left out: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+    this.started.push(service);
+    this.log.info(`started ${service.name}: ${service.describe()}`);
+    return true;
+  }
+
+  async stopAll(): Promise<void> {
+    while (this.started.length > 0) {
+      const service = this.started.pop() as Service;
+      try {
+        await service.stop();
+      } catch (err) {
+        this.log.warn(`${service.name} did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
+
+export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
+  const { options, mode, dataDir } = runtime;
+  const logger = (source: string): Logger => createLogger(options.log_level, source, runtime.log);
+  const log = logger('addon');
+  const bus = new EventBus((message) => log.error(message));
+  const life = new Lifecycle(log);
+  log.info(`MEP Bridge add-on starting (${mode} mode) with options ${describeOptions(options)}`);
+
+  const broker = new BrokerService({
+    options,
+    mode,
+    bus,
+    logger: logger('mqtt'),
+    dataDir,
+    supervisor: { token: runtime.supervisor?.token, url: runtime.supervisor?.mqttUrl },
+  });
+  await life.essential(broker);
+
+  const catalog = new PackageCatalog({ bus, log: logger('firmware'), dataDir, bundledDir: runtime.catalogDir });
+  const registry = new MeterRegistryService({
+    bus,
+    link: broker.link,
+    logger: logger('meters'),
+    latestVersion: () => catalog.latest('bin')?.version ?? null,
+  });
+  await life.essential(registry);
+  const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands') });
+
+  const ha = new HaConnection({ bus, log: logger('home-assistant'), target: runtime.homeAssistant });
+  await life.optional(ha);
+  const energy = new EnergyService({ ha, registry, log: logger('energy') });
+
+  await life.optional(catalog);
+  const downloads = new DownloadServer({
+    log: logger('downloads'),
+    packages: catalog,
+    port: options.ota.port,
+    listenHost: mode === 'local' ? '127.0.0.1' : undefined,
+    host: options.ota.host,
+    internalUrl: () => coreInternalHost(ha),
+  });
+  await life.optional(downloads);
+  const rollouts = new RolloutManager({ bus, log: logger('rollouts'), mqtt: broker.link, meters: registry, catalog, downloads });
+  await life.optional(rolloutService(rollouts));
+  await life.optional(new LatestVersionPublisher({ bus, log: logger('latest'), mqtt: broker.link, meters: registry, catalog, rollouts }));
+  await life.optional(
+    new NotificationService({ bus, log: logger('notifications'), ha, registry, options, rollouts }),
+  );
+
+  const panel = createPanelServer({
+    registry,
+    commander,
+    catalog,
+    rollouts,
+    ha: energy,
+    bus,
+    log: logger('panel'),
+    mode,
+    host: runtime.panel.host,
+    port: runtime.panel.port,
+    assetsDir: runtime.panel.assetsDir,
+  });
+  let panelPort = runtime.panel.port;
+  await life.essential({
+    name: 'panel',
+    start: async () => {
+      panelPort = (await panel.start()).port;
+    },
+    stop: () => panel.stop(),
+    describe: () => (mode === 'addon' ? `ingress on port ${panelPort}` : `http://localhost:${panelPort}`),
+  });
+
+  log.info('MEP Bridge add-on started');
+  return {
+    panelUrl: `http://localhost:${panelPort}`,
+    brokerPort: broker.embeddedPort,
+    otaPort: downloads.port(),
+    async stop() {
+      log.info('MEP Bridge add-on stopping');
+      await life.stopAll();
+      bus.removeListeners('*');
+    },
+  };
+}
