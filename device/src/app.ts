@@ -87,7 +87,6 @@ export class App {
       log: createLogger(log, 'update', 'info'),
       firmwareVersion: VERSION,
       report: { state: (s) => this.mqtt.publishUpdateState(s), result: (r) => this.mqtt.publishResult(r) },
-      online: () => this.mqtt.connected(),
     });
     this.trial = new TrialGuard({
       storage: hal.storage, clock: hal.clock, log, healthy: () => this.healthy(), outcome: (o) => this.updates.trialOutcome(o),

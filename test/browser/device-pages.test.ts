@@ -156,6 +156,19 @@ test('log out: the pages go to the login page; a wrong password is refused; the 
   expect(cookies.find((c) => c.name === 'mep_sid')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
 }, 40000);
 
+test('format from /recovery (keeping settings): the web files are gone, "/" goes to /recovery, the login still works', async () => {
+  await page.goto(`${base}/recovery`);
+  await page.locator('#R').waitFor();
+  page.once('dialog', (d) => void d.accept());
+  await page.click('#X');
+  await page.locator('#m').filter({ hasText: 'Formatted' }).waitFor();
+  expect(await page.textContent('#w')).toBe('none');
+  await page.goto(`${base}/`);
+  expect(new URL(page.url()).pathname).toBe('/recovery');
+  await page.locator('#R').waitFor(); // still logged in: settings and login were kept
+  expect(JSON.parse(Buffer.from(host.storage.read('mep.settings.json')!).toString()).name).toBe('Workshop meter');
+}, 30000);
+
 test('no secret appeared in any page or API response the browser saw', () => {
   const all = responses.join('\n');
   expect(responses.length).toBeGreaterThan(10);
