@@ -59,12 +59,14 @@ describe('Home Assistant connection', () => {
     standin = await HaStandin.start({ token: TOKEN, version: '2026.3.0' });
     const { events } = connect(standin.hassUrl, TOKEN);
     await waitFor('connected', () => connection?.status().connected === true);
+    standin.version = '2026.4.0'; // upgraded while it was down: the Energy format follows the running version
     await standin.restart(300);
     await waitFor('disconnect seen', () => events.some((e) => (e.payload as { connected: boolean }).connected === false));
     await waitFor('reconnected', () => connection?.status().connected === true && standin?.connectedClients === 1);
     const states = events.filter((e) => e.name === 'haConnection').map((e) => (e.payload as { connected: boolean }).connected);
     expect(states).toEqual([true, false, true]);
-    await expect(connection?.send({ type: 'get_config' })).resolves.toMatchObject({ version: '2026.3.0' });
+    expect(connection?.status().version).toBe('2026.4.0');
+    await expect(connection?.send({ type: 'get_config' })).resolves.toMatchObject({ version: '2026.4.0' });
   });
 
   it('notices a hung link by its unanswered ping and connects again', async () => {

@@ -76,6 +76,15 @@ describe('Home Assistant notifications', () => {
       .toEqual([`create ${OFFLINE_ID}`, `dismiss ${OFFLINE_ID}`]);
   });
 
+  it('a meter removed from the registry takes its notifications with it', async () => {
+    const { standin, registry, bus } = await setup(10);
+    registry.setProblems(DEVICE, [{ code: 'wrong-key', message: 'wrong key' }]);
+    await waitFor('shown', () => standin.notifications.has(WRONG_KEY_ID));
+    registry.remove(DEVICE);
+    bus.emit('meterRemoved', { deviceId: DEVICE });
+    await waitFor('dismissed', () => standin.notifications.size === 0);
+  });
+
   it('offline_notify_minutes 0 never notifies about offline meters', async () => {
     const { standin, registry, service, clock } = await setup(0);
     registry.setOnline(DEVICE, false);

@@ -59,6 +59,10 @@ export class MemoryRegistry implements MeterRegistry {
     this.bus?.emit('meterChanged', { deviceId });
   }
 
+  remove(deviceId: string): void {
+    this.meters.delete(deviceId);
+  }
+
   list(): MeterView[] {
     return [...this.meters.values()];
   }
