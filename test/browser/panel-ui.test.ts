@@ -171,6 +171,19 @@ test('starting an update shows its progress until done', async () => {
   await row.locator('.status').getByText('done').waitFor();
 }, 60000);
 
+test('Add to Energy dashboard works with Home Assistant and says why not without it', async () => {
+  const card = page.locator('mep-meter-card');
+  await card.getByRole('button', { name: 'Add to Energy dashboard' }).click();
+  await card.locator('.notice').getByText('added to the Energy dashboard').waitFor();
+  expect(t.ha.energyCalls).toEqual(['mep_a1']);
+
+  t.ha.current = { available: false, connected: false, reason: 'Not running inside Home Assistant' };
+  t.bus.emit('haConnection', { connected: false });
+  await page.getByTestId('ha-status').getByText('Not running inside Home Assistant').waitFor();
+  expect(await card.getByRole('button', { name: 'Add to Energy dashboard' }).isDisabled()).toBe(true);
+  await card.getByText('Not running inside Home Assistant').waitFor();
+}, 60000);
+
 test('everything the page loaded went through the ingress prefix', () => {
   expect(requestedUrls.length).toBeGreaterThan(5);
   for (const url of requestedUrls) expect(new URL(url).pathname.startsWith(`${PREFIX}/`)).toBe(true);
