@@ -254,7 +254,7 @@ export class WebServer {
   private upload(req: HttpRequest, res: HttpResponse): void {
     const installer = this.ctx.installer();
     if (!installer) sendJson(res, 503, { ok: false, error: 'updates are not available in this firmware' });
-    else receiveUpload(req, res, installer);
+    else receiveUpload(req, res, installer, this.ctx.hal.clock);
   }
 
   private format(req: HttpRequest, res: HttpResponse): void {

@@ -1,11 +1,16 @@
 // POST /api/update: the raw request body (no multipart; Content-Length required) is streamed chunk by chunk into
 // the update engine (ota/installer-types.ts), never held whole in RAM (issue 4 "Installing an update safely").
 // The answer is the engine's InstallOutcome; when it says reboot, the engine reboots after this answer went out.
+// A body that stops arriving (browser closed mid-upload: Espruino may never say 'end') aborts after STALL_MS, so
+// the engine is free for the next upload.
 import { HttpRequest, HttpResponse } from '../hal/types';
+import { Timers } from '../meter/poller';
 import { UpdateInstaller } from '../ota/installer-types';
 import { sendJson } from './http';
 
-export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: UpdateInstaller): void {
+export const STALL_MS = 30000;
+
+export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: UpdateInstaller, timers: Timers): void {
   const lengthText = req.header('content-length') || '';
   const total = parseInt(lengthText, 10);
   if (!(total > 0) || String(total) !== lengthText.trim()) {
@@ -19,8 +24,28 @@ export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: Up
   }
   let received = 0;
   let failed = '';
+  let answered = false;
+  let timer: unknown = null;
+  const answer = (status: number, body: unknown): void => {
+    if (timer !== null) timers.clearTimeout(timer);
+    if (answered) return;
+    answered = true;
+    sendJson(res, status, body);
+  };
+  const watch = (): void => {
+    if (timer !== null) timers.clearTimeout(timer);
+    timer = timers.setTimeout(() => {
+      timer = null;
+      if (answered || failed) return;
+      failed = `upload stalled: ${received} of ${total} bytes received`;
+      installer.abort(failed);
+      answer(408, { ok: false, error: failed });
+    }, STALL_MS);
+  };
+  watch();
   req.onData((chunk) => {
     if (failed) return;
+    watch();
     received += chunk.length;
     const problem = received > total ? 'more data than Content-Length announced' : installer.write(chunk);
     if (problem) {
@@ -33,10 +58,7 @@ export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: Up
       failed = `upload incomplete: ${received} of ${total} bytes received`;
       installer.abort(failed);
     }
-    if (failed) {
-      sendJson(res, 400, { ok: false, error: failed });
-      return;
-    }
-    installer.finish((outcome) => sendJson(res, outcome.ok ? 200 : 400, outcome));
+    if (failed) answer(400, { ok: false, error: failed });
+    else installer.finish((outcome) => answer(outcome.ok ? 200 : 400, outcome));
   });
 }

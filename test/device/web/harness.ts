@@ -124,7 +124,8 @@ export function testDevice(initial: Record<string, unknown> = {}, networks: Wifi
   files.set(SETTINGS_FILE, new Uint8Array(Buffer.from(JSON.stringify(initial))));
   let settings = loadSettings(storage).settings;
   const clock = { now: 1000 };
-  const timers: (() => void)[] = [];
+  const timers = new Map<number, () => void>();
+  let timerId = 0;
   const dev = { stored: [], ap: { on: false }, clock, reboots: 0, logs: [], installer: null, webFiles: null, files } as unknown as TestDevice;
   const hal = {
     storage,
@@ -135,7 +136,10 @@ export function testDevice(initial: Record<string, unknown> = {}, networks: Wifi
     },
     wifi: { scan: (done: (n: WifiNetwork[]) => void) => setImmediate(() => done(networks)) },
     http: { listen: () => undefined, close: () => undefined },
-    clock: { setTimeout: (fn: () => void) => timers.push(fn) },
+    clock: {
+      setTimeout: (fn: () => void) => (timers.set(++timerId, fn), timerId),
+      clearTimeout: (id: number) => void timers.delete(id),
+    },
     system: {
       uptimeMs: () => clock.now,
       freeMemory: () => 40000,
@@ -166,7 +170,11 @@ export function testDevice(initial: Record<string, unknown> = {}, networks: Wifi
   dev.server = new WebServer(ctx);
   dev.settings = () => settings;
   // timers run when the test asks (reboot after the answer)
-  (dev as unknown as { runTimers: () => void }).runTimers = () => timers.splice(0).forEach((f) => f());
+  (dev as unknown as { runTimers: () => void }).runTimers = () => {
+    const due = [...timers.values()];
+    timers.clear();
+    due.forEach((f) => f());
+  };
   return dev;
 }
 

@@ -77,6 +77,29 @@ test('a truncated upload (connection lost) aborts the install', async () => {
   expect(installer.finished).toBe(false);
 });
 
+test('an upload whose body stops arriving (no end) is aborted after a while, freeing the engine', async () => {
+  const { dev, installer, b } = await setup();
+  let status = 0;
+  let body = '';
+  let push: (c: Uint8Array) => void = () => undefined;
+  dev.server.handle(
+    {
+      method: 'POST',
+      url: '/api/update',
+      header: (n) => ({ cookie: b.cookie, 'x-csrf-token': b.csrf, 'content-length': '4000' })[n.toLowerCase()],
+      onData: (l) => (push = l),
+      onEnd: () => undefined,
+    },
+    { writeHead: (s) => (status = s), write: () => undefined, end: (c) => (body = String(c)), onDrain: () => undefined },
+  );
+  push(new Uint8Array(500));
+  expect(status).toBe(0);
+  (dev as unknown as { runTimers(): void }).runTimers();
+  expect(status).toBe(408);
+  expect(JSON.parse(body).error).toBe('upload stalled: 500 of 4000 bytes received');
+  expect(installer.aborted).toMatch(/stalled/);
+});
+
 test('no or a bad Content-Length: 411; engine busy: 409 with its reason; no engine: 503', async () => {
   const { dev, installer, b } = await setup();
   for (const cl of ['', 'abc', '-5', '0', '12x']) {
