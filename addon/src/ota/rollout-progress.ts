@@ -15,9 +15,11 @@ export interface RolloutTimeouts {
   stallMs: number;
   /** A .bin's device must be back with the new version this long after it said it restarts. */
   rebootMs: number;
+  /** After a .bin is done (the device runs it on trial), a rollback verdict this long afterwards still fails it. */
+  trialWatchMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: RolloutTimeouts = { stallMs: 120_000, rebootMs: 300_000 };
+export const DEFAULT_TIMEOUTS: RolloutTimeouts = { stallMs: 120_000, rebootMs: 300_000, trialWatchMs: 15 * 60_000 };
 
 export interface Target {
   kind: PackageKind;
@@ -124,9 +126,21 @@ function onTick(p: DeviceProgress, target: Target, timeouts: RolloutTimeouts, at
   return finish(p, 'timed-out', at, `no progress for ${seconds(timeouts.stallMs)}${where}`);
 }
 
-/** The device's progress after `signal`. Finished devices never change. */
+/** A .bin that came back on the new version is done, but it runs on trial: if the trial fails, the boot loader
+ *  returns to the old firmware, which reports the verdict with the same command id (boot/trial.ts). */
+function lateVerdict(p: DeviceProgress, signal: DeviceSignal, target: Target, timeouts: RolloutTimeouts): DeviceProgress {
+  if (signal.type !== 'result' || target.kind !== 'bin' || p.status !== 'done') return p;
+  const r = signal.result;
+  if (r.command !== 'update' || r.id === null || r.id !== p.commandId || r.ok === true) return p;
+  if (signal.at - p.movedAt > timeouts.trialWatchMs) return p;
+  const why = r.error !== undefined ? deviceText(r.error) : 'the new firmware did not pass its trial';
+  return { ...p, status: 'failed', error: `rolled back after the restart: ${why}`, movedAt: signal.at };
+}
+
+/** The device's progress after `signal`. Finished devices do not change, except done -> failed by a late trial
+ *  verdict (lateVerdict). */
 export function advance(p: DeviceProgress, signal: DeviceSignal, target: Target, timeouts: RolloutTimeouts): DeviceProgress {
-  if (isFinal(p.status)) return p;
+  if (isFinal(p.status)) return lateVerdict(p, signal, target, timeouts);
   switch (signal.type) {
     case 'sent':
       return p.status === 'pending' ? { ...p, status: 'sent', commandId: signal.commandId, movedAt: signal.at } : p;

@@ -6,7 +6,7 @@ import { CommandResult, UpdateState } from '../../../discovery/contract';
 import { advance, DeviceProgress, DeviceSignal, initialProgress, isFinal, RolloutTimeouts, Target } from '../../../addon/src/ota/rollout-progress';
 
 const BIN: Target = { kind: 'bin', version: '1.5.0' };
-const T: RolloutTimeouts = { stallMs: 1000, rebootMs: 5000 };
+const T: RolloutTimeouts = { stallMs: 1000, rebootMs: 5000, trialWatchMs: 60_000 };
 
 function run(signals: DeviceSignal[], target: Target = BIN): DeviceProgress {
   return signals.reduce((p, s) => advance(p, s, target, T), initialProgress('mep_000000000001', 0));
@@ -43,6 +43,15 @@ describe('[add-on OTA rollouts] device state machine', () => {
     expect(run([...rebooting, result({ ok: true, version: '1.5.0' }, 60)]).status).toBe('done');
   });
 
+  test('a .bin done on trial turns failed when the old firmware reports the rollback, within the watch window', () => {
+    const done = [sent, result({ restart: true }), state({ installed_version: '1.5.0' }, 30)];
+    const verdict = (at: number) => result({ ok: false, error: '1.5.0 never became healthy', version: '1.0.0' }, at);
+    expect(run([...done, verdict(60_030)])).toMatchObject({ status: 'failed', error: 'rolled back after the restart: 1.5.0 never became healthy' });
+    expect(run([...done, verdict(60_031)]).status).toBe('done');
+    expect(run([...done, result({ id: 'c0', ok: false }, 100)]).status).toBe('done');
+    expect(run([sent, result({ version: '2.0.0' }), result({ ok: false }, 40)], { kind: 'wwws', version: '2.0.0' }).status).toBe('done');
+  });
+
   test('timeouts: no answer, no progress, no return; each says what was missing', () => {
     expect(run([sent, { type: 'tick', at: 999 }]).status).toBe('sent');
     expect(run([sent, { type: 'tick', at: 1000 }])).toMatchObject({ status: 'timed-out', error: 'the device did not answer the update command within 1 s' });
@@ -52,7 +61,7 @@ describe('[add-on OTA rollouts] device state machine', () => {
       .toMatchObject({ status: 'timed-out', error: 'the device did not come back with 1.5.0 within 5 s (it reports 1.0.0)' });
   });
 
-  test('property: random and garbage message sequences never throw, finished stays finished, percent stays 0..100', () => {
+  test('property: random and garbage message sequences never throw, finished stays finished (only done -> failed), percent stays 0..100', () => {
     const garbage = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.constant(undefined), fc.boolean());
     const update = fc.record({
       installed_version: fc.oneof(fc.constantFrom('1.0.0', '1.5.0'), garbage),
@@ -82,7 +91,10 @@ describe('[add-on OTA rollouts] device state machine', () => {
         at += dt;
         const before = p;
         p = advance(p, { ...s, at } as DeviceSignal, target, T);
-        if (isFinal(before.status)) expect(p).toBe(before);
+        if (isFinal(before.status)) {
+          expect(isFinal(p.status)).toBe(true);
+          if (p !== before) expect([before.status, p.status]).toEqual(['done', 'failed']);
+        }
         if (p.percent !== null) expect(p.percent >= 0 && p.percent <= 100).toBe(true);
         if (p.error !== undefined) expect(p.error.length).toBeLessThanOrEqual(300);
       }

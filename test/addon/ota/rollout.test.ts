@@ -180,6 +180,17 @@ describe('[add-on OTA rollouts] over aedes with scripted devices', () => {
     });
   });
 
+  test('a .bin that came back on trial and then rolled back turns from done to failed', async () => {
+    w = await world();
+    const device = await w.addDevice(1, 'trial-fails');
+    const started = w.rollouts.start(w.catalog.latest('bin')!.id, [device.deviceId]);
+    expect((await w.finished(started.id)).devices[0]!.status).toBe('done');
+    for (let i = 0; i < 100 && w.rollouts.get(started.id)!.devices[0]!.status === 'done'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(w.rollouts.get(started.id)!.devices[0]).toMatchObject({ status: 'failed', error: `rolled back after the restart: ${NEW} never became healthy` });
+    expect(w.history.get(`${started.id}/${device.deviceId}`)!.slice(-2)).toEqual(['done', 'failed']);
+    expect(device.version).toBe(OLD);
+  });
+
   test('update all: every known device, at most N at a time; offline and up-to-date devices are not sent anything', async () => {
     w = await world(2);
     const busy = [1, 2, 3, 4].map((n) => w.addDevice(n, 'install', { stepMs: 150 }));

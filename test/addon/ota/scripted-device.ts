@@ -19,7 +19,9 @@ export type Behaviour =
   /** Download half, then go silent. */
   | 'stall'
   /** Install a .bin, then come back with the old version (the new one never became healthy). */
-  | 'rollback';
+  | 'rollback'
+  /** Install a .bin, come back with it on trial, then fail the trial: back on the old version with the verdict. */
+  | 'trial-fails';
 
 export interface DeviceScript {
   behaviour: Behaviour;
@@ -103,7 +105,13 @@ export class ScriptedDevice {
     }
     await this.state({ release_summary: `firmware ${cmd.version} installed, restarting on trial` });
     await this.result({ id: cmd.id, command: 'update', ok: true, restart: true });
-    await this.reboot(behaviour === 'rollback' ? this.version : cmd.version, behaviour === 'rollback' ? `rolled back: ${cmd.version} never became healthy` : undefined);
+    const old = this.version;
+    await this.reboot(behaviour === 'rollback' ? old : cmd.version, behaviour === 'rollback' ? `rolled back: ${cmd.version} never became healthy` : undefined);
+    if (behaviour !== 'trial-fails') return;
+    await new Promise((r) => setTimeout(r, 500));
+    const verdict = `${cmd.version} never became healthy`;
+    await this.reboot(old, `rolled back: ${verdict}`);
+    await this.result({ id: cmd.id, command: 'update', ok: false, error: verdict, version: old });
   }
 
   private async fail(cmd: UpdateCommand, error: string): Promise<void> {
