@@ -2,6 +2,7 @@
 import { microBenchmarks, Figure } from './micro';
 import { pollingBenchmark } from './polling';
 import { firmwareBenchmarks, hostLatency } from './firmware';
+import { otaUploadBenchmarks } from './ota-upload';
 
 function print(title: string, figures: Figure[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -11,6 +12,7 @@ function print(title: string, figures: Figure[]): void {
 async function main(): Promise<void> {
   process.stdout.write(`MEP Bridge benchmark — Node ${process.version}, ${new Date().toISOString()}\n`);
   print('Protocol core (Node):', microBenchmarks());
+  print('Update engine: uploads into Storage through the installer (536-byte chunks, host Storage):', otaUploadBenchmarks());
   const seconds = Number(process.env.BENCH_POLL_SECONDS ?? 20);
   print(`Continuous polling at real 9600-baud pacing (${seconds} s, simulator turnaround 0 ms):`, await pollingBenchmark(seconds));
   const cycles = Number(process.env.BENCH_CYCLES ?? 10000);
