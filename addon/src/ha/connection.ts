@@ -104,7 +104,7 @@ export class HaConnection implements Service, HaLink {
     const conn = this.conn;
     this.conn = null;
     if (conn !== null) conn.close();
-    if (this.connected) this.setState(false, 'stopped');
+    if (this.connected) this.setState(false, 'The add-on is stopping', 'info');
   }
 
   async send<T>(message: MessageBase): Promise<T> {
@@ -163,14 +163,14 @@ export class HaConnection implements Service, HaLink {
     this.startHeartbeat(conn);
   }
 
-  private setState(connected: boolean, error?: string): void {
+  private setState(connected: boolean, error?: string, level: 'info' | 'warn' = 'warn'): void {
     const changed = connected !== this.connected || error !== this.lastError;
     this.connected = connected;
     this.lastError = connected ? undefined : error;
     if (!connected) this.stopHeartbeat();
     if (!changed) return;
     if (connected) this.deps.log.info(`connected to Home Assistant ${this.version ?? ''}`.trim());
-    else this.deps.log.warn(error ?? 'Home Assistant disconnected');
+    else this.deps.log[level](error ?? 'Home Assistant disconnected');
     const event: { connected: boolean; version?: string; error?: string } = { connected };
     if (this.version !== undefined) event.version = this.version;
     if (!connected && error !== undefined) event.error = error;
