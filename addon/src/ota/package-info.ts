@@ -17,11 +17,14 @@ export interface PackageInfo {
 /** A version at the end of a file name's stem ("mep-web-1.4.0.wwws" -> "1.4.0", "web-v2.0.1-rc.1.wwws"). */
 const VERSION_IN_NAME = /(?:^|[^0-9A-Za-z])v?(\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.]+)?)$/;
 
+/** Longest version the device accepts in an UpdateCommand (device/src/app/update-service.ts). */
+export const MAX_VERSION_LENGTH = 32;
+
 /** A .wwws carries no version of its own (device/src/ota/format.ts): the version is the one in its file name, else
  *  "sha-" and the start of its SHA-256, which compare below every real version (version-order.ts). */
 export function webBundleVersion(fileName: string, sha256: string): string {
   const m = VERSION_IN_NAME.exec(fileName.replace(/\.(bin|wwws)$/i, ''));
-  return m ? (m[1] as string) : 'sha-' + sha256.slice(0, 12);
+  return m && (m[1] as string).length <= MAX_VERSION_LENGTH ? (m[1] as string) : 'sha-' + sha256.slice(0, 12);
 }
 
 /** File name as shown to users: the last path segment, printable ASCII, at most 100 characters. */

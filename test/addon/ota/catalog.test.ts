@@ -72,6 +72,8 @@ describe('[add-on OTA catalog] version order', () => {
     expect(webBundleVersion('update-v2.0.1-rc.1.wwws', 'ab'.repeat(32))).toBe('2.0.1-rc.1');
     expect(webBundleVersion('update.wwws', 'ab'.repeat(32))).toBe('sha-abababababab');
     expect(webBundleVersion('update-2024.wwws', 'cd'.repeat(32))).toBe('sha-cdcdcdcdcdcd');
+    // Longer than an UpdateCommand's version may be (32): the hash form instead.
+    expect(webBundleVersion(`web-1.0.0-${'x'.repeat(30)}.wwws`, 'cd'.repeat(32))).toBe('sha-cdcdcdcdcdcd');
   });
 });
 
