@@ -1,7 +1,10 @@
 // fast-check at the panel's input boundary: any JSON body on any route gives a clear 2xx/4xx answer (never a 500,
 // never a crash), a key is never echoed, and the server keeps answering. Plus the pure body rules.
 import fc from 'fast-check';
+import { ingressPrefix } from '../../../addon/src/panel/access';
 import { parseKeyBody, parseRolloutBody, parseSettingsBody } from '../../../addon/src/panel/bodies';
+import { pageFor } from '../../../addon/src/panel/routes/assets';
+import { uploadNameProblem } from '../../../addon/src/panel/upload';
 import { parseMbk } from '../../../discovery/mbk-key';
 import { meterView } from './fixtures';
 import { PANEL_POST, startTestPanel, TestPanel } from './harness';
@@ -68,3 +71,30 @@ test('any JSON body on any route: a clear 2xx/4xx, the key never echoed, the ser
   expect((await t.call('GET', '/health')).status).toBe(200);
   for (const line of t.log.lines) expect(line).not.toMatch(/^error/);
 }, 120000);
+
+test('any X-Ingress-Path: the page base is either the safe prefix or nothing', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 220 }), fc.stringMatching(/^\/api\/hassio_ingress\/[A-Za-z0-9_-]{1,60}\/?$/)), (raw) => {
+      const prefix = ingressPrefix({ 'x-ingress-path': raw });
+      if (prefix !== '') {
+        expect(prefix).toMatch(/^\/[A-Za-z0-9/_\-.~]*$/);
+        expect(prefix).not.toMatch(/\/\/|\/\.\./);
+        expect(pageFor({ html: '<base href="./">', script: Buffer.alloc(0) }, prefix)).toBe(`<base href="${prefix}/">`);
+      }
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('any upload file name: accepted names are plain .bin/.wwws names, nothing throws', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 120 }), fc.jsonValue(), fc.stringMatching(/^[A-Za-z0-9._ -]{1,20}\.(bin|wwws)$/)), (name) => {
+      if (uploadNameProblem(name) === '') {
+        expect(typeof name).toBe('string');
+        expect(name as string).toMatch(/^[A-Za-z0-9][A-Za-z0-9 ._()+-]*\.(bin|wwws)$/i);
+        expect(name as string).not.toContain('/');
+      }
+    }),
+    { numRuns: 3000 },
+  );
+});

@@ -15,18 +15,21 @@ export class MepMeterCard extends LitElement {
     entries: { attribute: false },
     status: { attribute: false },
     notice: { state: true },
+    now: { attribute: false },
   };
   static override styles = [shared];
   declare meter: PanelMeter;
   declare entries: CatalogEntry[];
   declare status: StatusResponse | null;
   declare notice: string;
+  declare now: number;
 
   constructor() {
     super();
     this.entries = [];
     this.status = null;
     this.notice = '';
+    this.now = Date.now();
   }
 
   private async act(action: string, body?: unknown): Promise<void> {
@@ -65,7 +68,7 @@ export class MepMeterCard extends LitElement {
       <div class="row"><h2>${m.name}</h2>${this.statusBadge()}</div>
       <div class="muted">
         Link: <span data-testid="link">${m.linkStateName ?? 'unknown'}</span> · Firmware:
-        <span data-testid="firmware">${m.firmware ?? 'unknown'}</span> · Last reading ${ago(m.stateAt)}
+        <span data-testid="firmware">${m.firmware ?? 'unknown'}</span> · Last reading ${ago(m.stateAt, Math.max(this.now, Date.now()))}
       </div>
       ${m.problems.length
         ? html`<ul class="problems">${m.problems.map((p) => html`<li class="error" data-code=${p.code}><strong>${p.hint}</strong><br><span class="muted">${p.message}</span></li>`)}</ul>`

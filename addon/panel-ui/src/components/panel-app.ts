@@ -14,6 +14,7 @@ export class MepPanel extends LitElement {
     status: { state: true },
     loadError: { state: true },
     live: { state: true },
+    now: { state: true },
   };
   static override styles = [
     shared,
@@ -30,7 +31,10 @@ export class MepPanel extends LitElement {
   declare status: StatusResponse | null;
   declare loadError: string;
   declare live: boolean;
+  /** Re-rendered every few seconds so "last reading 5 s ago" stays true. */
+  declare now: number;
   private events: EventSource | null = null;
+  private clock: ReturnType<typeof setInterval> | null = null;
 
   constructor() {
     super();
@@ -40,12 +44,14 @@ export class MepPanel extends LitElement {
     this.status = null;
     this.loadError = '';
     this.live = false;
+    this.now = Date.now();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
     this.follow();
+    this.clock = setInterval(() => (this.now = Date.now()), 5000);
     this.addEventListener('catalog-added', () => void this.loadCatalog());
   }
 
@@ -53,6 +59,8 @@ export class MepPanel extends LitElement {
     super.disconnectedCallback();
     this.events?.close();
     this.events = null;
+    if (this.clock) clearInterval(this.clock);
+    this.clock = null;
   }
 
   private async loadCatalog(): Promise<void> {
@@ -122,7 +130,7 @@ export class MepPanel extends LitElement {
         ? html`<section class="card"><p>No meters yet. A bridge appears here as soon as it connects to the MQTT broker.</p></section>`
         : ''}
       <div class="meters">
-        ${this.meters.map((m) => html`<mep-meter-card .meter=${m} .entries=${this.entries} .status=${this.status}></mep-meter-card>`)}
+        ${this.meters.map((m) => html`<mep-meter-card .meter=${m} .entries=${this.entries} .status=${this.status} .now=${this.now}></mep-meter-card>`)}
       </div>
       <mep-firmware-section .entries=${this.entries} .rollouts=${this.rollouts}></mep-firmware-section>
     </main>`;
