@@ -3,6 +3,8 @@
 // Assistant restarts, and "not inside Home Assistant" (home-assistant.md §0 #7, §2.2, §2.3).
 import { HaConnection, HaError, NOT_IN_HOME_ASSISTANT, resolveHaTarget } from '../../../addon/src/ha/connection';
 import { coreInternalHost } from '../../../addon/src/ha/core-config';
+import { createNodeSocket } from '../../../addon/src/ha/node-socket';
+import { callService, createConnection, createLongLivedTokenAuth, HaWebSocket } from 'home-assistant-js-websocket';
 import { HaStandin } from '../../helpers/ha-standin';
 import { recordingBus, RecordingLogger, waitFor } from './support';
 
@@ -99,6 +101,28 @@ describe('Home Assistant connection', () => {
     expect(connection?.status()).toMatchObject({ available: true, connected: false, reason: 'Cannot reach Home Assistant; retrying' });
     standin = await HaStandin.start({ token: TOKEN, version: '2026.3.0', port });
     await waitFor('connected', () => connection?.status().connected === true);
+  });
+
+  it('the stand-in speaks the library\'s protocol: events to subscribers, service calls recorded, bad calls refused', async () => {
+    standin = await HaStandin.start({ token: TOKEN, version: '2026.3.0' });
+    const auth = createLongLivedTokenAuth(standin.hassUrl, TOKEN);
+    const conn = await createConnection({ auth, createSocket: () => createNodeSocket(auth, 2000) as unknown as Promise<HaWebSocket> });
+    try {
+      const seen: unknown[] = [];
+      const unsubscribe = await conn.subscribeEvents((event: { data: unknown }) => seen.push(event.data), 'mep_test');
+      standin.fireEvent('other_event', { n: 0 });
+      standin.fireEvent('mep_test', { n: 1 });
+      await waitFor('event', () => seen.length === 1);
+      expect(seen).toEqual([{ n: 1 }]);
+      await unsubscribe();
+      await callService(conn, 'persistent_notification', 'create', { notification_id: 'x', message: 'hello' });
+      expect(standin.notifications.get('x')).toEqual({ title: null, message: 'hello' });
+      await expect(callService(conn, 'persistent_notification', 'create', { title: 'no message' })).rejects.toMatchObject({ code: 'invalid_format' });
+      await expect(callService(conn, 'light', 'turn_on', {})).rejects.toMatchObject({ code: 'not_found' });
+      expect(standin.serviceCalls).toHaveLength(1);
+    } finally {
+      conn.close();
+    }
   });
 
   it('without a Supervisor token the Home Assistant features say why they are off', async () => {
