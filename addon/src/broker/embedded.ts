@@ -7,12 +7,15 @@ import type { Aedes, AuthenticateError, Client, PublishPacket } from 'aedes';
 import { Logger } from '../service';
 import { AclConfig, authorizePublish, authorizeSubscribe, BrokerIdentity } from './acl';
 import { createAuthenticator, LoginConfig } from './credentials';
+import { MqttFrameScanner } from './frame-scanner';
 import { LinkMessage, MqttLink } from './link';
 import { RetainedStore } from './retained-store';
 
 /** Largest PUBLISH payload accepted from a client: discovery of a 3-phase meter is ~15 KiB, a state message
  *  < 1 KiB; update packages travel over HTTP, never MQTT. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
+/** A PUBLISH frame also carries its topic (up to 64 KiB) and packet id. */
+const FRAME_OVERHEAD_BYTES = 65536 + 4;
 
 export interface EmbeddedBrokerConfig {
   /** 0 = any free port (tests). */
@@ -117,6 +120,16 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     broker.handle(socket);
+    // aedes reads with read() on 'readable'; a 'data' listener then sees each chunk as aedes takes it (Node streams:
+    // 'readable' controls the flow), so the scanner watches without changing how aedes reads.
+    const scanner = new MqttFrameScanner(maxPayload + FRAME_OVERHEAD_BYTES);
+    socket.on('data', (chunk: Buffer) => {
+      const scan = scanner.push(chunk);
+      if (scan.ok) return;
+      const what = scan.declared === null ? 'a malformed packet length' : `a ${scan.declared}-byte packet`;
+      logger.warn(`closed a connection from ${socket.remoteAddress ?? '?'}: ${what} (limit ${maxPayload} bytes of payload)`);
+      socket.destroy();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

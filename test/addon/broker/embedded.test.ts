@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as net from 'node:net';
 import { MqttClient } from 'mqtt';
 import { baseOptions, RunningBroker, startRunner } from './runner-process';
 import { closedWithin, collect, connect, granted, loginCode, sleep, until } from './mqtt-clients';
@@ -13,6 +14,16 @@ const DEVICE_PASSWORD = 'Device-Pw-91be22';
 const MBK = 'ABCDEFGHIJKLMNOPQRST';
 const A = 'mep_240ac4123456';
 const B = 'mep_240ac4abcdef';
+
+/** MQTT 3.1.1 CONNECT with user name and password (§3.1), for a raw socket. */
+function connectPacket(user: string, password: string, clientId: string): Buffer {
+  const str = (s: string) => {
+    const b = Buffer.from(s);
+    return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+  };
+  const body = Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, 0, 60]), str(clientId), str(user), str(password)]);
+  return Buffer.concat([Buffer.from([0x10, body.length]), body]);
+}
 
 function addonOptions() {
   return baseOptions({ embedded_broker: { port: 0, ...ADMIN, device_password: DEVICE_PASSWORD } });
@@ -112,6 +123,26 @@ describe('embedded broker, add-on mode', () => {
     expect(seen[0]?.payload).toBe('{"power_import":3}');
     expect(broker.alive()).toBe(true);
     expect(broker.log()).toMatch(/refused 307200-byte message/);
+  });
+
+  test('a packet announcing a huge size is cut off before its body arrives', async () => {
+    const socket = net.connect(broker.port!, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(connectPacket(ADMIN.username, ADMIN.password, 'raw-tool'));
+    await new Promise((resolve) => socket.once('data', resolve)); // CONNACK
+    const closed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 3000);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    socket.on('error', () => undefined);
+    // PUBLISH announcing 200 MB (remaining length 0x80 0x84 0xaf 0x5f), then only a few bytes of it.
+    socket.write(Buffer.from([0x30, 0x80, 0x84, 0xaf, 0x5f, 0x00, 0x01, 0x78, 0x41, 0x41]));
+    expect(await closed).toBe(true);
+    expect(broker.log()).toMatch(/closed a connection from .*: a 200000000-byte packet/);
+    expect(await loginCode(url, { ...ADMIN, clientId: 'after' })).toBe(0);
   });
 
   test('the log never contains a password', () => {
