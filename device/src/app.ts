@@ -29,6 +29,8 @@ declare const FIRMWARE_VERSION: string;
 export const VERSION = typeof FIRMWARE_VERSION === 'string' ? FIRMWARE_VERSION : 'dev';
 
 const AP_SSID = 'esp32-mep';
+/** The access point's WPA2 password (chosen on the setup page, else random: apPassword()). */
+const AP_PASSWORD_FILE = 'mep.ap';
 const WATCHDOG_S = 30;
 const DIAGNOSTICS_EVERY_MS = 60000;
 
@@ -119,6 +121,7 @@ export class App {
         const data = hal.storage.read(name);
         return data ? data.subarray(offset, offset + length) : null;
       },
+      storeApPassword: (pw) => this.hal.storage.write(AP_PASSWORD_FILE, pw),
       format: (keep) => {
         this.log.info(`storage formatted: ${formatWebArea(hal.storage, keep).length} files erased`);
         webFiles.reload();
@@ -193,7 +196,7 @@ export class App {
   /** WPA2 needs 8+ characters. Until the web pages let the user choose one (recovery issue), the AP password is
    *  derived from this board's random, stored secret, so it is not guessable from the broadcast MAC. */
   private apPassword(): string {
-    const name = 'mep.ap';
+    const name = AP_PASSWORD_FILE;
     let pw = this.hal.storage.readText(name);
     if (!pw || pw.length < 8) {
       const r = this.hal.crypto.randomBytes(8);

@@ -41,6 +41,8 @@ export interface WebContext {
   webFiles(): WebFiles | null;
   /** `length` bytes of a Storage file from `offset` (web files are streamed in slices, espruino.md §2.8). */
   readSlice(name: string, offset: number, length: number): Uint8Array | string | null;
+  /** Stores a new password for the device's own access point (used from the next WiFi restart on). */
+  storeApPassword(password: string): boolean;
   /** Erases the web/app storage area; the settings too unless keepSettings. */
   format(keepSettings: boolean): void;
 }
@@ -232,6 +234,10 @@ export class WebServer {
       const out = applySetupForm(this.ctx.settings(), form, (pw) => hashPassword(this.ctx.hal.crypto, pw));
       if (!out.settings) {
         sendJson(res, 400, { error: 'please correct the marked fields', fields: out.errors });
+        return;
+      }
+      if (out.apPassword && !this.ctx.storeApPassword(out.apPassword)) {
+        sendError(res, 500, 'the access point password could not be stored');
         return;
       }
       if (out.changed.length && !this.ctx.storeSettings(out.settings, out.restart)) {

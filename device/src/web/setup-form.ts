@@ -36,12 +36,14 @@ export interface FormOutcome {
   restart: Service[];
   /** Form fields whose value changed (secrets by name only). */
   changed: string[];
+  /** A new password for the device's own access point (kept outside the settings: app.ts apPassword). */
+  apPassword?: string;
 }
 
 /** What the page may show: plain values, and for secrets only whether one is stored. */
 export function formView(s: Settings): { values: Obj; secrets: Obj } {
   const values: Obj = { 'login.user': s.login.user };
-  const secrets: Obj = { 'login.password': s.login.passwordHash !== '' };
+  const secrets: Obj = { 'login.password': s.login.passwordHash !== '', 'ap.password': true };
   for (let i = 0; i < FIELDS.length; i++) {
     const f = FIELDS[i] as FormField;
     if (f[2]) secrets[f[0]] = getPath(s, f[1]) !== '';
@@ -57,6 +59,11 @@ function numberOf(v: unknown): unknown {
   return parseInt(v, 10);
 }
 
+function printableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20 || text.charCodeAt(i) > 0x7e) return false;
+  return true;
+}
+
 function loginErrors(current: Settings, form: Obj, errors: FormError[]): void {
   const user = form['login.user'];
   const password = form['login.password'];
@@ -65,6 +72,10 @@ function loginErrors(current: Settings, form: Obj, errors: FormError[]): void {
   }
   if (password !== undefined && password !== '' && (typeof password !== 'string' || password.length < 8 || password.length > 64)) {
     errors.push({ field: 'login.password', message: 'must be 8 to 64 characters' });
+  }
+  const ap = form['ap.password'];
+  if (ap !== undefined && ap !== '' && (typeof ap !== 'string' || ap.length < 8 || ap.length > 63 || !printableAscii(ap))) {
+    errors.push({ field: 'ap.password', message: 'a WPA2 password has 8 to 63 printable ASCII characters' });
   }
   const newUser = typeof user === 'string' ? user : current.login.user;
   const settingPassword = typeof password === 'string' && password !== '';
@@ -106,6 +117,12 @@ export function applySetupForm(current: Settings, form: Obj, hash: (password: st
   if (typeof password === 'string' && password !== '') {
     settings.login.passwordHash = hash(password);
     changed.push('login.password');
+  }
+  const ap = form['ap.password'];
+  if (typeof ap === 'string' && ap !== '') {
+    changed.push('ap.password');
+    if (applied.restart.indexOf('wifi') < 0) applied.restart.push('wifi');
+    return { errors, settings, restart: applied.restart, changed, apPassword: ap };
   }
   return { errors, settings, restart: applied.restart, changed };
 }

@@ -184,7 +184,7 @@ describe('no secret in any response', () => {
     // the settings view says only whether each secret is set (the crawl logged out: log in again)
     await b.login('admin', SECRETS.login);
     const view = (await b.req('GET', '/api/settings')).json;
-    expect(view.secrets).toEqual({ 'login.password': true, 'wifi.password': true, 'mqtt.password': true, 'meter.key': true });
+    expect(view.secrets).toEqual({ 'login.password': true, 'wifi.password': true, 'mqtt.password': true, 'meter.key': true, 'ap.password': true });
   });
 
   test('no response body ever contains the session token', async () => {

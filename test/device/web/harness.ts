@@ -165,6 +165,7 @@ export function testDevice(initial: Record<string, unknown> = {}, networks: Wifi
       return d ? d.subarray(offset, offset + length) : null;
     },
     format: (keep) => void formatWebArea(storage, keep),
+    storeApPassword: (pw) => storage.write('mep.ap', pw),
   };
   dev.ctx = ctx;
   dev.server = new WebServer(ctx);

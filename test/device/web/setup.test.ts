@@ -14,7 +14,17 @@ test('the view has plain values and only "set / not set" for secrets', async () 
   const { b } = await loggedIn();
   const view = (await b.req('GET', '/api/settings')).json;
   expect(view.values).toMatchObject({ name: 'MEP meter', 'wifi.ssid': 'home', 'mqtt.host': 'broker.lan', 'mqtt.port': 1883, 'meter.poll_interval_s': 10, 'login.user': 'admin' });
-  expect(view.secrets).toEqual({ 'wifi.password': true, 'mqtt.password': true, 'meter.key': true, 'login.password': true });
+  expect(view.secrets).toEqual({ 'wifi.password': true, 'mqtt.password': true, 'meter.key': true, 'login.password': true, 'ap.password': true });
+});
+
+test('the access point password can be chosen (WPA2 rules), restarts only WiFi, and is never sent back', async () => {
+  const { dev, b } = await loggedIn();
+  const bad = await b.req('POST', '/api/settings', { 'ap.password': 'short' });
+  expect(bad.json.fields).toEqual([{ field: 'ap.password', message: 'a WPA2 password has 8 to 63 printable ASCII characters' }]);
+  const r = await b.req('POST', '/api/settings', { 'ap.password': 'my-ap-pass-1' });
+  expect(r.json).toMatchObject({ ok: true, changed: ['ap.password'], restarted: ['wifi'] });
+  expect(Buffer.from(dev.files.get('mep.ap')!).toString()).toBe('my-ap-pass-1');
+  expect((await b.req('GET', '/api/settings')).text).not.toContain('my-ap-pass-1');
 });
 
 test('saving: empty secrets keep the stored values, and only the changed services restart', async () => {
