@@ -174,6 +174,13 @@ describe('firmware', () => {
     expect(list.latest.bin).toBe(binRes.json().id);
   });
 
+  test('an uploaded package can be removed; unknown ids are 404', async () => {
+    const entry = (await upload('old.wwws', wwws('<p>old</p>'))).json();
+    expect((await t.post(`/api/firmware/${entry.id}/remove`)).json()).toEqual({ message: 'removed' });
+    expect(t.catalog.get(entry.id)).toBeNull();
+    expect((await t.post(`/api/firmware/${entry.id}/remove`)).status).toBe(404);
+  });
+
   test('a corrupted package is rejected with its reason', async () => {
     const bad = wwws('<h1>x</h1>');
     bad[bad.length - 40] = (bad[bad.length - 40] ?? 0) ^ 0xff;

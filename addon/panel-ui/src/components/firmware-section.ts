@@ -47,6 +47,11 @@ export class MepFirmwareSection extends LitElement {
     this.dispatchEvent(new CustomEvent('catalog-added', { detail: res.data, bubbles: true, composed: true }));
   }
 
+  private async removeEntry(entry: CatalogEntry): Promise<void> {
+    const res = await apiPost<{ message: string }>(`api/firmware/${encodeURIComponent(entry.id)}/remove`);
+    this.notice = res.ok ? `${entry.fileName} removed` : res.error;
+  }
+
   private async updateAll(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const entryId = String(new FormData(e.currentTarget as HTMLFormElement).get('entry') ?? '');
@@ -71,8 +76,9 @@ export class MepFirmwareSection extends LitElement {
     return html`<section class="card">
       <h2>Firmware</h2>
       <table class="catalog">
-        <tr><th>Package</th><th>Version</th><th>Size</th><th>From</th></tr>
-        ${sorted.map((e) => html`<tr data-entry=${e.id}><td>${e.fileName}</td><td>${e.version}</td><td>${bytes(e.size)}</td><td>${e.source}</td></tr>`)}
+        <tr><th>Package</th><th>Version</th><th>Size</th><th>From</th><th></th></tr>
+        ${sorted.map((e) => html`<tr data-entry=${e.id}><td>${e.fileName}</td><td>${e.version}</td><td>${bytes(e.size)}</td><td>${e.source}</td>
+          <td>${e.source === 'uploaded' ? html`<button class="secondary" aria-label="Remove ${e.fileName}" @click=${() => this.removeEntry(e)}>×</button>` : ''}</td></tr>`)}
       </table>
       ${sorted.length === 0 ? html`<p class="muted">No packages yet.</p>` : ''}
       <h3>Upload a package</h3>
