@@ -1,11 +1,13 @@
 // Runs the add-on's BrokerService in its own process (aedes is ESM-only: jest cannot load it, tsx can), for
-// broker-service.test.ts. Started as `npx tsx broker-runner.ts '<json config>'`. Prints one JSON line on stdout
-// when ready ({ready, kind, port, describe}); the log goes to stderr. "stop\n" on stdin stops it cleanly (retained
-// messages flushed) and exits 0.
+// the broker tests. Started as `node --import tsx broker-runner.ts '<json config>'`. Prints one JSON line on stdout
+// when ready ({ready, kind, port, describe}); the log goes to stderr. Lines on stdin: "list" prints the meter
+// registry (started on the add-on's link when `withRegistry`) as {meters: MeterView[]}; "stop" stops cleanly
+// (retained messages flushed) and exits 0.
 import { EventBus } from '../../../addon/src/bus';
 import { BrokerService } from '../../../addon/src/broker/broker-service';
 import { RunMode } from '../../../addon/src/broker/choice';
 import { createLogger } from '../../../addon/src/log';
+import { MeterRegistryService } from '../../../addon/src/meters/registry-service';
 import { Options } from '../../../addon/src/options/types';
 
 interface RunnerConfig {
@@ -13,6 +15,7 @@ interface RunnerConfig {
   mode: RunMode;
   dataDir: string;
   supervisor: { url?: string; token?: string };
+  withRegistry?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -21,14 +24,23 @@ async function main(): Promise<void> {
   const bus = new EventBus((m) => logger.error(m));
   const service = new BrokerService({ ...config, bus, logger, firstConnectTimeoutMs: 3000 });
   await service.start();
+  const registry = config.withRegistry ? new MeterRegistryService({ bus, link: service.link, logger }) : null;
+  await registry?.start();
   process.stdout.write(
     JSON.stringify({ ready: true, kind: service.link.kind, port: service.embeddedPort, describe: service.describe() }) + '\n',
   );
   let stopping = false;
+  let pending = '';
   process.stdin.on('data', (chunk: Buffer) => {
-    if (stopping || !chunk.toString().includes('stop')) return;
-    stopping = true;
-    service.stop().then(() => process.exit(0), () => process.exit(1));
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === 'list') process.stdout.write(JSON.stringify({ meters: registry ? registry.list() : [] }) + '\n');
+      if (line.trim() !== 'stop' || stopping) continue;
+      stopping = true;
+      Promise.all([registry?.stop(), service.stop()]).then(() => process.exit(0), () => process.exit(1));
+    }
   });
 }
 

@@ -157,11 +157,13 @@ describe('embedded broker, retained messages across a restart', () => {
   test('discovery and availability come back after a restart; retained commands are never stored', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mep-retained-'));
     try {
-      let broker = await startRunner({ options: addonOptions(), mode: 'addon', dataDir });
+      let broker = await startRunner({ options: addonOptions(), mode: 'addon', dataDir, withRegistry: true });
       let url = `mqtt://127.0.0.1:${broker.port}`;
       const a = await connect(url, { username: A, password: DEVICE_PASSWORD, clientId: A });
       await a.publishAsync(`homeassistant/device/${A}/config`, '{"dev":{"ids":["mep_240ac4123456"]}}', { qos: 1, retain: true });
       await a.publishAsync(`mep/${A}/availability`, 'online', { qos: 1, retain: true });
+      await a.publishAsync(`mep/${A}/state`, '{"energy_import":12.5}', { qos: 0 });
+      await until(async () => (await broker.meters())[0]?.state?.energy_import === 12.5, 3000, 'the registry to see the device');
       await a.endAsync();
       const tool = await connect(url, { ...ADMIN, clientId: 'tool' });
       await tool.publishAsync(`mep/${A}/cmd/config`, JSON.stringify({ id: '9', meter: { key: MBK } }), { qos: 1, retain: true });
@@ -170,8 +172,11 @@ describe('embedded broker, retained messages across a restart', () => {
       await tool.endAsync();
       expect(await broker.stop()).toBe(0);
 
-      broker = await startRunner({ options: addonOptions(), mode: 'addon', dataDir });
+      broker = await startRunner({ options: addonOptions(), mode: 'addon', dataDir, withRegistry: true });
       url = `mqtt://127.0.0.1:${broker.port}`;
+      // The add-on's own registry (in-process link) knows the meter again before any device reconnects.
+      const meters = await broker.meters();
+      expect(meters.map((m) => [m.deviceId, m.online])).toEqual([[A, true]]);
       const watcher = await connect(url, { ...ADMIN, clientId: 'watcher' });
       const seen = collect(watcher);
       await watcher.subscribeAsync('#');

@@ -32,9 +32,9 @@ export function collect(client: MqttClient): { topic: string; payload: string; r
   return got;
 }
 
-export async function until(check: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, ms = 3000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

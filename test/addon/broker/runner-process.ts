@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Options } from '../../../addon/src/options/types';
 import { RunMode } from '../../../addon/src/broker/choice';
+import { MeterView } from '../../../addon/src/backend';
 
 export interface RunnerInfo {
   kind: 'embedded' | 'external';
@@ -16,6 +17,8 @@ export interface RunningBroker extends RunnerInfo {
   stop(): Promise<number | null>;
   /** Still running (did not crash). */
   alive(): boolean;
+  /** The add-on's meter registry (runner started withRegistry). */
+  meters(): Promise<MeterView[]>;
 }
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -31,7 +34,13 @@ export function baseOptions(over: Partial<Options> = {}): Options {
   };
 }
 
-export function startRunner(config: { options: Options; mode: RunMode; dataDir: string; supervisor?: { url?: string; token?: string } }): Promise<RunningBroker> {
+export function startRunner(config: {
+  options: Options;
+  mode: RunMode;
+  dataDir: string;
+  supervisor?: { url?: string; token?: string };
+  withRegistry?: boolean;
+}): Promise<RunningBroker> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'broker-runner.ts'), JSON.stringify({ supervisor: {}, ...config })], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -61,6 +70,17 @@ export function startRunner(config: { options: Options; mode: RunMode; dataDir: 
         ...info,
         log: () => err,
         alive: () => child.exitCode === null && child.signalCode === null,
+        meters: () =>
+          new Promise((resolveMeters) => {
+            const onData = (b: Buffer): void => {
+              const line = b.toString().split('\n').find((l) => l.startsWith('{"meters"'));
+              if (!line) return;
+              child.stdout!.off('data', onData);
+              resolveMeters((JSON.parse(line) as { meters: MeterView[] }).meters);
+            };
+            child.stdout!.on('data', onData);
+            child.stdin!.write('list\n');
+          }),
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.stdin!.write('stop\n');
           const timeout = setTimeout(() => child.kill('SIGKILL'), 10000);
