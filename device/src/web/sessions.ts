@@ -1,7 +1,7 @@
 // Browser sessions (issue 4 "Login"): a random token in an HttpOnly, SameSite=Strict cookie, and a CSRF token per
 // session that every POST must echo in the X-CSRF-Token header. A session starts unauthenticated (so even the
 // login form is CSRF-protected) and is replaced by a fresh one at login (no session fixation). Few sessions are
-// kept (RAM); the least recently used goes first.
+// kept (RAM); the least recently used goes first, anonymous ones before logged-in ones.
 import { Crypto } from '../hal/types';
 import { toHex } from '../meter/bytes';
 
@@ -52,9 +52,14 @@ export class Sessions {
 
   create(user: string, now: number): Session {
     if (this.list.length >= MAX_SESSIONS) {
-      let oldest = 0;
-      for (let i = 1; i < this.list.length; i++) if ((this.list[i] as Session).lastUse < (this.list[oldest] as Session).lastUse) oldest = i;
-      this.list.splice(oldest, 1);
+      // Anonymous sessions go first: anyone can make those, and that must not log the owner out.
+      let victim = -1;
+      for (let i = 0; i < this.list.length; i++) {
+        const c = this.list[i] as Session;
+        const v = victim < 0 ? null : (this.list[victim] as Session);
+        if (!v || (c.user === '') > (v.user === '') || ((c.user === '') === (v.user === '') && c.lastUse < v.lastUse)) victim = i;
+      }
+      this.list.splice(victim, 1);
     }
     const s: Session = { token: this.token(now), csrf: this.token(now + 1), user, lastUse: now };
     this.list.push(s);

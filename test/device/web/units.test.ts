@@ -140,6 +140,13 @@ test('sessions: unguessable distinct tokens, idle expiry, bounded count (least r
   expect(s.find('', 1)).toBeNull();
 });
 
+test('sessions: a flood of anonymous sessions never evicts a logged-in one', () => {
+  const s = new Sessions(crypto);
+  const owner = s.create('admin', 0);
+  for (let t = 1; t <= 100; t++) s.create('', t);
+  expect(s.find(owner.token, 101)?.user).toBe('admin');
+});
+
 test('throttle: free attempts, then doubling waits capped at a minute, reset on success', () => {
   const t = new LoginThrottle();
   t.failed('c', 0);
