@@ -89,9 +89,13 @@ export class App {
       log: createLogger(log, 'update', 'info'),
       firmwareVersion: VERSION,
       report: { state: (s) => this.mqtt.publishUpdateState(s), result: (r) => this.mqtt.publishResult(r) },
+      online: () => this.mqtt.connected(),
     });
     this.trial = new TrialGuard({
-      storage: hal.storage, clock: hal.clock, log, healthy: () => this.healthy(), outcome: (o) => this.updates.trialOutcome(o),
+      storage: hal.storage, clock: hal.clock, log, healthy: () => this.healthy(), outcome: (o) => {
+        this.updates.trialOutcome(o);
+        if (!o.ok) this.problem(o.summary); // also in diagnostics' last_error
+      },
     });
     this.mqtt = new MqttService({
       hal,
