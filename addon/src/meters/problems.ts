@@ -3,8 +3,10 @@
 import { MeterProblem } from '../backend';
 import { DeviceRecord } from './registry-state';
 
-/** Default age after which the last reading counts as stale (a few missed polls at the default interval). */
+/** Age after which the last reading counts as stale: this, or three of the device's poll intervals when those
+ *  are longer (the poll interval may be set up to an hour, device/src/settings/validate.ts). */
 export const DEFAULT_STALE_AFTER_MS = 5 * 60 * 1000;
+const STALE_POLLS = 3;
 
 const LINK_PROBLEMS: { [linkState: string]: MeterProblem } = {
   'no-reply': { code: 'no-reply', message: 'The meter does not answer: is the MEP port enabled by your utility?' },
@@ -36,7 +38,8 @@ export function meterProblems(d: DeviceRecord, now: number, staleAfterMs: number
     else if (d.diagnostics?.last_error && (link === undefined || QUIET_LINK_STATES.indexOf(link) < 0)) {
       problems.push({ code: 'device-error', message: `The bridge reports: ${d.diagnostics.last_error}` });
     }
-    if (d.stateAt !== null && now - d.stateAt > staleAfterMs) {
+    const limit = Math.max(staleAfterMs, STALE_POLLS * (d.stateIntervalMs ?? 0));
+    if (d.stateAt !== null && now - d.stateAt > limit) {
       problems.push({ code: 'stale', message: `No new reading for ${minutes(now - d.stateAt)}.` });
     }
   }

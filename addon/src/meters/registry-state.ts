@@ -18,6 +18,8 @@ export interface DeviceRecord {
   lastSeen: number | null;
   state: StatePayload | null;
   stateAt: number | null;
+  /** Time between the last two state messages (the device's poll interval as seen here), null before two. */
+  stateIntervalMs: number | null;
   diagnostics: DiagnosticsPayload | null;
   update: UpdateState | null;
   /** The device's last answer to an update command (problems: update failed). */
@@ -67,7 +69,7 @@ export function emptyRegistry(discoveryPrefix: string): RegistryState {
 function newRecord(deviceId: string): DeviceRecord {
   return {
     deviceId, name: null, baseTopic: defaultBaseTopic(deviceId), discovered: false, phases: null, entityIds: {},
-    online: null, lastSeen: null, state: null, stateAt: null, diagnostics: null, update: null, lastUpdateResult: null,
+    online: null, lastSeen: null, state: null, stateAt: null, stateIntervalMs: null, diagnostics: null, update: null, lastUpdateResult: null,
   };
 }
 
@@ -164,6 +166,7 @@ function applyDeviceTopic(s: RegistryState, id: string, suffix: string, m: Incom
       const state = parseState(m.payload);
       if (!state) return ignore(s, 'state message without valid readings', m.topic);
       record.state = { ...(known?.state ?? {}), ...state };
+      if (known?.stateAt != null && m.at > known.stateAt) record.stateIntervalMs = m.at - known.stateAt;
       record.stateAt = m.at;
       return { state: put(s, record), effects: [{ kind: 'state', deviceId: id, state }, changed] };
     }

@@ -100,6 +100,13 @@ describe('meter registry reducer', () => {
     expect(view(r.state, ID_A, t0 + 20 * 60_000).problems.map((p) => p.code)).toEqual(['offline']);
   });
 
+  test('a device polling slowly is not stale between its polls', () => {
+    const t0 = 1_800_000_000_000;
+    const r = run([msg(`mep/${ID_A}/state`, STATE, t0), msg(`mep/${ID_A}/state`, STATE, t0 + 20 * 60_000)]);
+    expect(view(r.state, ID_A, t0 + 45 * 60_000).problems).toEqual([]);
+    expect(view(r.state, ID_A, t0 + 90 * 60_000).problems.map((p) => p.code)).toEqual(['stale']);
+  });
+
   test('a failed update is a problem until the next successful one', () => {
     const base = `mep/${ID_A}`;
     const failed = JSON.stringify({ id: 'u1', command: 'update', ok: false, error: 'sha-256 mismatch' });
