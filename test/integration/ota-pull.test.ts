@@ -85,6 +85,29 @@ describe('pull a .bin', () => {
     expect(await result('u-4', at)).toMatchObject({ ok: false, error: 'url must be an http:// URL' });
   }, 30000);
 
+  test('a package for another board is refused once its header arrives; a truncated download gives up cleanly', async () => {
+    const c3 = bin(await bundleAsVersion('0.4.0'), '0.4.0', 'esp32c3');
+    env.server.put('/fw/c3.bin', c3);
+    const at = env.w.mark();
+    await env.w.client.publishAsync(`${BASE}/cmd/update`, updateCommand('u-6', env.server, '/fw/c3.bin', c3, '0.4.0'), { qos: 1 });
+    expect(await result('u-6', at)).toMatchObject({
+      ok: false, version: '0.2.0', error: 'firmware package rejected: package is built for board esp32c3, this device is ESP32',
+    });
+    // The server has fewer bytes than the command announces: every resume ends early, then the device gives up.
+    const short = bin(await bundleAsVersion('0.4.1'), '0.4.1');
+    env.server.put('/fw/short.bin', short.subarray(0, 30000));
+    const cmd = JSON.parse(updateCommand('u-7', env.server, '/fw/short.bin', short, '0.4.1'));
+    await env.w.client.publishAsync(`${BASE}/cmd/update`, JSON.stringify(cmd), { qos: 1 });
+    const r = await result('u-7', at, () => true, 40000);
+    expect(r).toMatchObject({ ok: false, version: '0.2.0' });
+    expect(String(r.error)).toMatch(/^download failed: connection ended after 30000 of \d+ bytes$/);
+    expect(JSON.parse((await env.w.next(`${BASE}/update`, (t) => t.includes('download failed'), { after: at })).text)).toMatchObject({
+      installed_version: '0.2.0', in_progress: false,
+    });
+    expect(host.storage.list()).not.toContain('ota.stage');
+    expect(host.bootCount).toBe(2);
+  }, 60000);
+
   test('a web bundle is pulled and live at once', async () => {
     const wwws = packWwws([{ name: 'www_index.html', data: Buffer.from('<p>pulled dashboard</p>'), gzip: true }]);
     env.server.put('/web/1.wwws', wwws);
