@@ -43,8 +43,6 @@ interface RetainedPersistence {
   createRetainedStream(pattern: string): AsyncIterable<PublishPacket>;
 }
 
-/** aedes is ESM-only; a real dynamic import keeps it loadable from the CommonJS build and under tsx/esbuild ESM. */
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<typeof import('aedes')>;
 
 function asBuffer(payload: Buffer | string): Buffer {
   return Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
@@ -58,7 +56,9 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise
   const identityOf = (client: Client | null): BrokerIdentity => (client && identities.get(client)) || { kind: 'full' };
   const store = config.dataDir ? new RetainedStore(RetainedStore.fileIn(config.dataDir), logger) : null;
 
-  const { Aedes: AedesClass } = await importEsm('aedes');
+  // aedes is ESM-only: loaded with a dynamic import (tsx and Node 20 load it from CommonJS too; an esbuild ESM
+  // bundle includes it).
+  const { Aedes: AedesClass } = await import('aedes');
   const broker: Aedes = await AedesClass.createBroker({
     authenticate(client, username, password, done) {
       const result = authenticator.check(username, password, client.id);
