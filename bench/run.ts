@@ -3,6 +3,7 @@ import { microBenchmarks, Figure } from './micro';
 import { pollingBenchmark } from './polling';
 import { firmwareBenchmarks, hostLatency } from './firmware';
 import { otaUploadBenchmarks } from './ota-upload';
+import { addonLoadBenchmark, coldStartBenchmark } from './addon';
 
 function print(title: string, figures: Figure[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
   const polls = Number(process.env.BENCH_HOST_POLLS ?? 60);
   print('Production bundle on the Node host + simulator + aedes (1 poll/s):', await hostLatency(polls));
   print('Firmware App on a Node HAL + simulator + aedes (App clock 20x/1000x fast):', await firmwareBenchmarks(cycles));
+  const devices = Number(process.env.BENCH_ADDON_DEVICES ?? 200);
+  const addonSeconds = Number(process.env.BENCH_ADDON_SECONDS ?? 30);
+  print(`Add-on with ${devices} devices on the embedded broker, 1 state/s each, ${addonSeconds} s:`, await addonLoadBenchmark(devices, addonSeconds));
+  print('Cold start of npm start (firmware bundle already built):', await coldStartBenchmark());
 }
 
 main().catch((err) => {

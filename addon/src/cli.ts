@@ -10,11 +10,13 @@ import { ADDON_OPTIONS_FILE, loadOptions, OptionsError } from './options';
 const HELP = `MEP Bridge add-on
 
   main.mjs addon [--options /data/options.json] [--data-dir /data] [--catalog-dir /app/firmware]
-                 [--panel-assets /app/panel] [--panel-port 8099]
+                 [--panel-assets /app/panel] [--panel-port 8099] [--local]
 
 Runs the add-on inside Home Assistant: the MQTT side (Supervisor broker, the configured one, or the embedded one),
 the meter registry, firmware catalog and downloads, Home Assistant integration and the ingress panel.
-Environment: SUPERVISOR_TOKEN (set by the Supervisor).`;
+Environment: SUPERVISOR_TOKEN (set by the Supervisor).
+--local: local mode outside Home Assistant (broker and panel on 127.0.0.1 only, anonymous broker clients there),
+         as \`npm start\` runs it, without the simulated meter (used by \`npm run bench\` on the production bundle).`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       'catalog-dir': { type: 'string' },
       'panel-assets': { type: 'string' },
       'panel-port': { type: 'string' },
+      local: { type: 'boolean' },
     },
   });
   if (values.help || positionals[0] !== 'addon') {
@@ -42,15 +45,17 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const panelPort = values['panel-port'] === undefined ? 8099 : Number(values['panel-port']);
+  const local = values.local === true;
   const addon = await startAddon({
-    mode: 'addon',
+    mode: local ? 'local' : 'addon',
     options,
     dataDir: values['data-dir'] ?? '/data',
     catalogDir: values['catalog-dir'] ?? '/app/firmware',
-    panel: { host: '0.0.0.0', port: panelPort, assetsDir: values['panel-assets'] },
-    supervisor: { token: process.env['SUPERVISOR_TOKEN'], mqttUrl: process.env['MEP_SUPERVISOR_MQTT_URL'] },
+    panel: { host: local ? '127.0.0.1' : '0.0.0.0', port: panelPort, assetsDir: values['panel-assets'] },
+    supervisor: local ? {} : { token: process.env['SUPERVISOR_TOKEN'], mqttUrl: process.env['MEP_SUPERVISOR_MQTT_URL'] },
     homeAssistant: resolveHaTarget(process.env),
   });
+  process.stderr.write(`MEP Bridge add-on running: panel ${addon.panelUrl}, broker port ${addon.brokerPort ?? 'external'}\n`);
   await new Promise<void>((done) => {
     process.once('SIGTERM', done);
     process.once('SIGINT', done);
