@@ -219,3 +219,19 @@ describe('any request', () => {
     expect(dev.reboots).toBe(0);
   });
 });
+
+test('property: random login bodies never log in, are answered 400/401/429, and never echo what was sent', async () => {
+  const dev = await securedDevice();
+  const b = new TestBrowser(dev.server);
+  await b.open();
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(fc.record({ user: fc.string(), password: fc.string({ minLength: 12 }) }), fc.anything()), async (body) => {
+      const r = await b.req('POST', '/api/login', JSON.stringify(body) ?? 'x');
+      expect([400, 401, 429]).toContain(r.status);
+      const sent = (body as { password?: unknown })?.password;
+      if (typeof sent === 'string' && sent.length >= 12) expect(r.text).not.toContain(sent);
+      expect((await b.req('GET', '/api/status')).status).toBe(401);
+    }),
+    { numRuns: 80 },
+  );
+});
