@@ -93,7 +93,8 @@ export function connectExternalBroker(config: ExternalBrokerConfig): Promise<Mqt
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    close: () => new Promise((resolve) => client.end(false, {}, () => resolve())),
+    // Connected: finish in-flight publishes first; disconnected: nothing to finish, stop reconnecting now.
+    close: () => new Promise((resolve) => client.end(!client.connected, {}, () => resolve())),
   };
 
   return new Promise((resolve, reject) => {
