@@ -65,7 +65,8 @@ const TYPES: { [ext: string]: string } = {
 
 function contentType(path: string): string {
   const parts = path.split('.');
-  return (parts.length > 1 && TYPES[(parts[parts.length - 1] as string).toLowerCase()]) || 'application/octet-stream';
+  const type = parts.length > 1 ? TYPES[(parts[parts.length - 1] as string).toLowerCase()] : undefined;
+  return typeof type === 'string' ? type : 'application/octet-stream';
 }
 
 export class WebServer {
