@@ -1,8 +1,10 @@
 // The add-on bundle: addon/build/build.ts turns an add-on entry and all its dependencies into one ESM file that
 // runs on plain Node with no node_modules next to it (the image copies only dist/addon). Built here from a stand-in
 // entry that carries aedes (ESM-only), mqtt (CommonJS) and the options loader, and from the real entry
-// (addon/src/cli.ts) once it exists.
-import { execFile } from 'child_process';
+// (addon/src/cli.ts), which is run for real.
+import { execFile, spawn } from 'child_process';
+import mqtt from 'mqtt';
+import { freePort } from '../../helpers/brokers';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -63,10 +65,56 @@ describe('add-on bundle', () => {
     expect(failed?.stderr).not.toContain('Sup3r-Secret');
   });
 
-  (existsSync(DEFAULT_ENTRY) ? test : test.skip)('the real add-on entry (addon/src/cli.ts) builds and answers --help', async () => {
+  test('the real add-on (addon/src/cli.ts) bundled: refuses bad options clearly, runs, serves /health and MQTT, stops on SIGTERM', async () => {
     const realOut = join(outDir, 'real');
-    const real = await buildAddon({ outDir: realOut, panel: false });
+    const real = await buildAddon({ entry: DEFAULT_ENTRY, outDir: realOut });
     const { stdout } = await node(real.bundle, ['--help']);
-    expect(stdout.length).toBeGreaterThan(0);
-  }, 60000);
+    expect(stdout).toContain('main.mjs addon');
+
+    const bad = join(outDir, 'real-bad.json');
+    writeFileSync(bad, JSON.stringify({ log_level: 'loud', mqtt: { password: 'Sup3r-Secret' }, embedded_broker: { port: 70000 }, ota: { port: 8125 }, offline_notify_minutes: 0 }));
+    const failed = await node(real.bundle, ['addon', '--options', bad, '--data-dir', outDir]).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/log_level/);
+    expect(failed?.stderr).toMatch(/embedded_broker\.port/);
+    expect(failed?.stderr).not.toContain('Sup3r-Secret');
+
+    const [panelPort, brokerPort, otaPort] = [await freePort(), await freePort(), await freePort()];
+    const good = join(outDir, 'real-good.json');
+    writeFileSync(good, JSON.stringify({ log_level: 'info', mqtt: {}, embedded_broker: { port: brokerPort }, ota: { port: otaPort }, offline_notify_minutes: 0 }));
+    const dataDir = mkdtempSync(join(tmpdir(), 'mep-addon-data-'));
+    const child = spawn(process.execPath, [real.bundle, 'addon', '--local', '--options', good, '--data-dir', dataDir, '--catalog-dir', dataDir,
+      '--panel-assets', real.panelDir as string, '--panel-port', String(panelPort)], { cwd: outDir, env: { PATH: process.env.PATH ?? '' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    try {
+      await waitUntil(() => out.includes('MEP Bridge add-on running'), 30000, () => out);
+      const health = await fetch(`http://127.0.0.1:${panelPort}/health`);
+      expect(health.status).toBe(200);
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { reconnectPeriod: 0 });
+      await client.endAsync();
+    } finally {
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(out).toContain('MEP Bridge add-on stopping');
+  }, 90000);
 });
+
+function waitUntil(check: () => boolean, ms: number, detail: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const start = Date.now();
+    const t = setInterval(() => {
+      if (check()) {
+        clearInterval(t);
+        resolve();
+      } else if (Date.now() - start > ms) {
+        clearInterval(t);
+        reject(new Error(`timed out; output:\n${detail()}`));
+      }
+    }, 50);
+  });
+}
