@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as net from 'node:net';
+import fc from 'fast-check';
 import { MqttClient } from 'mqtt';
 import { baseOptions, RunningBroker, startRunner } from './runner-process';
 import { closedWithin, collect, connect, granted, loginCode, sleep, until } from './mqtt-clients';
@@ -44,7 +45,7 @@ describe('embedded broker, add-on mode', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mep-embedded-'));
-    broker = await startRunner({ options: addonOptions(), mode: 'addon', dataDir });
+    broker = await startRunner({ options: addonOptions(), mode: 'addon', dataDir, withRegistry: true });
     url = `mqtt://127.0.0.1:${broker.port}`;
   });
   afterEach(async () => {
@@ -143,6 +144,27 @@ describe('embedded broker, add-on mode', () => {
     expect(await closed).toBe(true);
     expect(broker.log()).toMatch(/closed a connection from .*: a 200000000-byte packet/);
     expect(await loginCode(url, { ...ADMIN, clientId: 'after' })).toBe(0);
+  });
+
+  test('garbage on the device topics: the add-on keeps running and keeps what it knew', async () => {
+    const a = await device(A);
+    await a.publishAsync(`homeassistant/device/${A}/config`, JSON.stringify({ dev: { ids: [A], name: 'Garage' }, cmps: {} }), { qos: 1 });
+    await a.publishAsync(`mep/${A}/state`, '{"energy_import":42.5}', { qos: 1 });
+    await until(async () => (await broker.meters()).some((m) => m.deviceId === A && m.state?.energy_import === 42.5), 3000, 'the meter');
+    const tool = await admin();
+    const suffixes = ['state', 'diagnostics', 'availability', 'update', 'cmd/result', 'update/install', 'x'];
+    const samples = fc.sample(
+      fc.tuple(fc.constantFrom(...suffixes.map((x) => `mep/${A}/${x}`), `homeassistant/device/${A}/config`), fc.oneof(fc.json(), fc.uint8Array({ maxLength: 300 }))),
+      { numRuns: 150, seed: 5 },
+    );
+    for (const [topic, payload] of samples) {
+      if (topic.endsWith('/config') && (typeof payload === 'string' ? payload === '' : payload.length === 0)) continue;
+      await tool.publishAsync(topic, typeof payload === 'string' ? payload : Buffer.from(payload), { qos: 1 });
+    }
+    expect(broker.alive()).toBe(true);
+    const meter = (await broker.meters()).find((m) => m.deviceId === A);
+    expect(meter?.name).toBe('Garage');
+    expect(typeof meter?.state?.energy_import).toBe('number');
   });
 
   test('the log never contains a password', () => {
