@@ -53,7 +53,8 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise
   const maxPayload = config.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
   const authenticator = createAuthenticator(config.login);
   const identities = new WeakMap<Client, BrokerIdentity>();
-  const identityOf = (client: Client | null): BrokerIdentity => (client && identities.get(client)) || { kind: 'full' };
+  // null client = the add-on's in-process publishes; a client without a recorded login gets no rights at all.
+  const identityOf = (client: Client | null): BrokerIdentity | null => (client ? identities.get(client) ?? null : { kind: 'full' });
   const store = config.dataDir ? new RetainedStore(RetainedStore.fileIn(config.dataDir), logger) : null;
 
   // aedes is ESM-only: loaded with a dynamic import (tsx and Node 20 load it from CommonJS too; an esbuild ESM
@@ -78,7 +79,8 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise
         return done(new Error('payload too large'));
       }
       if (config.acl) {
-        const decision = authorizePublish(identityOf(client), packet.topic, config.acl);
+        const identity = identityOf(client);
+        const decision = identity ? authorizePublish(identity, packet.topic, config.acl) : { allowed: false as const, reason: 'no login' };
         if (!decision.allowed) {
           logger.warn(`refused publish from ${client?.id ?? '?'}: ${decision.reason}`);
           return done(new Error('not authorised'));
@@ -88,7 +90,8 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise
     },
     authorizeSubscribe(client, subscription, done) {
       if (config.acl) {
-        const decision = authorizeSubscribe(identityOf(client), subscription.topic, config.acl);
+        const identity = identityOf(client);
+        const decision = identity ? authorizeSubscribe(identity, subscription.topic, config.acl) : { allowed: false as const, reason: 'no login' };
         if (!decision.allowed) {
           logger.warn(`refused subscription of ${client.id}: ${decision.reason}`);
           return done(null, null);
