@@ -33,6 +33,15 @@ export interface BootRecord extends Sequenced {
   f?: string;
 }
 
+/** Parts of the text that marks our boot loader in `.bootcde` (loader.ts NAME), joined at run time so that the app
+ *  bundle itself never contains it: a device whose `.bootcde` is the app (uploaded the old way) does not match. */
+export const LOADER_MARK_PARTS = ['mep', 'boot', 'loader'];
+
+/** True when `.bootcde` holds our boot loader (not an app uploaded directly as boot code). */
+export function isBootLoader(bootCode: string | null): boolean {
+  return !!bootCode && bootCode.length < 8192 && bootCode.indexOf(LOADER_MARK_PARTS.join('-')) >= 0;
+}
+
 export function otherSlot(slot: string): string {
   return slot === 'a' ? 'b' : 'a';
 }

@@ -20,6 +20,9 @@ declare const E: LoaderE;
 declare function setTimeout(fn: () => void, ms: number): unknown;
 declare const console: { log(text: string): void };
 
+/** Identifies this loader in `.bootcde` (the installer checks for it: LOADER_MARK in boot-record.ts). Only this file
+ *  holds the joined literal, so an app bundle stored as `.bootcde` the old way never matches. */
+const NAME = 'mep-boot-loader';
 /** Trial limit when the record carries none, ms; the watchdog timeout of a trial boot, s. */
 const DEFAULT_TRIAL_LIMIT_MS = 600000;
 const TRIAL_WATCHDOG_S = 30;
@@ -36,13 +39,13 @@ function choose(): { slot: string; trial: boolean; limit: number } {
     const back: BootRecord = { s: 0, c: r.p, p: r.c, t: CONFIRMED, v: r.pv, pv: r.v, f: `firmware ${r.v} did not start healthy; back to ${r.pv}` };
     if (r.id) back.id = r.id;
     writeRecord(read, write, BOOT_RECORD, back);
-    console.log(`boot: ${back.f}`);
+    console.log(`${NAME}: ${back.f}`);
     return { slot: back.c, trial: false, limit: 0 };
   }
   if (r.t === INSTALLED) {
     r.t = BOOTED;
     writeRecord(read, write, BOOT_RECORD, r);
-    console.log(`boot: trying firmware ${r.v} (slot ${r.c})`);
+    console.log(`${NAME}: trying firmware ${r.v} (slot ${r.c})`);
     return { slot: r.c, trial: true, limit: r.l || DEFAULT_TRIAL_LIMIT_MS };
   }
   return { slot: r.c, trial: false, limit: 0 };
@@ -53,7 +56,7 @@ function run(): void {
   let code = read(slotFile(pick.slot));
   if (!code && !pick.trial) code = read(slotFile(otherSlot(pick.slot)));
   if (!code) {
-    console.log('boot: no application in Storage');
+    console.log(`${NAME}: no application in Storage`);
     return;
   }
   if (pick.trial) {
@@ -66,7 +69,7 @@ function run(): void {
   try {
     global.eval(code);
   } catch (e) {
-    console.log(`boot: the application failed to start: ${e}`);
+    console.log(`${NAME}: the application failed to start: ${e}`);
     if (pick.trial) E.reboot();
   }
 }

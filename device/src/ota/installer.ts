@@ -9,7 +9,7 @@
 //             pointer (web-files.ts). Legacy bundles learn their file lengths in pass 1.
 // Until the final record write nothing running is touched; a power cut anywhere leaves the old state.
 import { PackageKind } from '../../../discovery/contract';
-import { BOOT_RECORD, BootRecord, CONFIRMED, INSTALLED, otherSlot, slotFile } from '../boot/boot-record';
+import { BOOT_RECORD, BootRecord, CONFIRMED, INSTALLED, isBootLoader, otherSlot, slotFile } from '../boot/boot-record';
 import { readRecord, writeRecord } from '../boot/record';
 import { Clock, Crypto, Storage, System } from '../hal/types';
 import { BinHeader, binIncompatibility, BinParser } from './bin-parser';
@@ -159,7 +159,9 @@ export class Installer implements UpdateInstaller {
     const h = this.head;
     const binary = h[0] === 0x89;
     if (binary && h[1] === 0x4d && h[2] === 0x45 && h[3] === 0x42) {
-      if (!this.d.storage.readText('.bootcde')) return this.fail('this device has no boot loader (.bootcde): install it over USB first');
+      if (!isBootLoader(this.d.storage.readText('.bootcde'))) {
+        return this.fail('this device has no update boot loader: upload dist/boot.js as .bootcde and the firmware as app.a once over USB');
+      }
       this.kind = 'bin';
       this.parser = new BinParser();
     } else {

@@ -113,7 +113,7 @@ export interface Rig {
 export function rig(options: { board?: string; flash?: HostStorage } = {}): Rig {
   const flash = options.flash ?? new HostStorage();
   if (!options.flash) {
-    flash.write('.bootcde', new Uint8Array(Buffer.from('/* loader */')));
+    flash.write('.bootcde', new Uint8Array(Buffer.from('/* mep-boot-loader */')));
     flash.write('app.a', new Uint8Array(Buffer.from('/* firmware 0.1.0 */')));
   }
   const storage = halStorage(flash);

@@ -78,10 +78,13 @@ describe('.bin firmware package', () => {
     expect(r.installer.progress()).toBeNull();
   });
 
-  test('a device without a boot loader refuses firmware packages (nothing could boot them)', () => {
+  test('a device without our boot loader refuses firmware packages (nothing would boot them)', () => {
     const r = rig();
     r.flash.erase('.bootcde');
-    expect(install(r.installer, BIN).error).toMatch(/no boot loader/);
+    expect(install(r.installer, BIN).error).toMatch(/no update boot loader: upload dist\/boot.js as .bootcde/);
+    // The old layout: the app itself uploaded as .bootcde (its code mentions the loader's name only in pieces).
+    r.flash.write('.bootcde', new Uint8Array(Buffer.from(`var parts=${JSON.stringify(['mep', 'boot', 'loader'])};` + 'x'.repeat(9000))));
+    expect(install(r.installer, BIN).error).toMatch(/no update boot loader/);
   });
 
   test('while the running firmware is on trial, no new install starts', () => {
