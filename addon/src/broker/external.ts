@@ -81,6 +81,11 @@ export function connectExternalBroker(config: ExternalBrokerConfig): Promise<Mqt
       );
     },
     subscribe(filter, qos = 1) {
+      if (!client.connected) {
+        // Offline: mqtt.js queues the SUBSCRIBE until it connects; start-up must not wait for the broker.
+        client.subscribe(filter, { qos }, (err) => err && logger.warn(`subscribe ${filter}: ${err.message}`));
+        return Promise.resolve();
+      }
       return new Promise((resolve, reject) =>
         client.subscribe(filter, { qos }, (err, granted) => {
           if (err) return reject(err);

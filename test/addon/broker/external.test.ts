@@ -84,6 +84,30 @@ describe.each(brokers)('external broker link on %s', (_name, start) => {
     await device.endAsync();
   });
 
+  test('a broker that is down at start-up: the link starts anyway, subscribes later, and works once it is up', async () => {
+    const port = broker.port;
+    await broker.stop();
+    const states: boolean[] = [];
+    const started = Date.now();
+    link = await connectExternalBroker({
+      host: '127.0.0.1', port, ssl: false, username: USER, password: PASSWORD, logger: memoryLogger(),
+      reconnectPeriodMs: 200, firstConnectTimeoutMs: 500, onConnection: (c) => states.push(c),
+    });
+    expect(link.connected()).toBe(false);
+    const got: string[] = [];
+    link.onMessage((m) => got.push(m.topic));
+    await link.subscribe('mep/+/state');
+    expect(Date.now() - started).toBeLessThan(3000);
+    broker = await start({ port, username: USER, password: PASSWORD });
+    await until(() => link!.connected(), 10000, 'the first connection');
+    const device = await connect(broker.url, { username: USER, password: PASSWORD, clientId: 'late-device' });
+    await until(async () => {
+      await device.publishAsync('mep/mep_240ac4123456/state', '{}', { qos: 1 });
+      return got.length > 0;
+    }, 5000, 'a message through the late subscription');
+    await device.endAsync();
+  });
+
   test('a refused login is a clear error without the password', async () => {
     const logger = memoryLogger();
     const wrong = 'Wrong-Secret-0000';
