@@ -106,6 +106,25 @@ test('a command the device never answers resolves as a timeout; a result for ano
   expect(await commander.poll('not-a-device')).toMatchObject({ ok: false, error: 'not a bridge device id' });
 });
 
+test('update command: the device gets the one-time token, the log does not', async () => {
+  bridge.removeAllListeners('message');
+  let seen: { token?: string } = {};
+  bridge.on('message', (topic, payload) => {
+    if (!topic.endsWith('/cmd/update')) return;
+    const cmd = JSON.parse(payload.toString()) as { id: string; token: string };
+    seen = cmd;
+    bridge.publish(`${BASE}/cmd/result`, JSON.stringify({ id: cmd.id, command: 'update', ok: true, version: '0.2.0' }), { qos: 1 });
+  });
+  const token = 'one-time-token-5f0e9a';
+  const result = await commander.update(ID_A, {
+    kind: 'wwws', url: 'http://192.168.1.2:8100/p/1', size: 1000, sha256: 'ab'.repeat(32), version: '0.2.0', token,
+  });
+  expect(result).toMatchObject({ command: 'update', ok: true, version: '0.2.0' });
+  expect(seen.token).toBe(token);
+  expect(lines.join('\n')).toMatch(/sending update to mep_240ac4123456: .*"token":"\*\*\*"/);
+  expect(lines.join('\n')).not.toContain(token);
+});
+
 test('the Last Will marks the meter offline', async () => {
   bridge.stream.destroy(); // a power cut: no DISCONNECT, the broker sends the will
   await until(() => registry.get(ID_A)?.online === false, 5000, 'offline');
