@@ -3,6 +3,7 @@
 // after) a Storage write lands, then powered on again. Every case ends on a working firmware that is online; the
 // version is the old one unless the cut came after the new one was fully installed.
 import { HostHandle } from '../../device/sim/host';
+import { packWwws } from '../../ota/pack';
 import { BASE, bin, bundleAsVersion, device, environment, Env, firmwareOf, updateCommand } from './ota-rig';
 
 let env: Env;
@@ -79,3 +80,61 @@ test.each(STEPS.map((s) => [s.name, s] as const))('power cut when %s: the device
   expect(host.storage.list()).not.toContain('ota.stage');
   await host.stop();
 }, 90000);
+
+describe('web bundle (.wwws) pulls', () => {
+  const one = packWwws([
+    { name: 'www_index.html', data: Buffer.from('<p>dashboard one</p>'.repeat(50)), gzip: true },
+    { name: 'www_app.js', data: Buffer.from('var v = 1;') },
+  ]);
+  const two = packWwws([
+    { name: 'www_index.html', data: Buffer.from('<p>dashboard two</p>'.repeat(50)), gzip: true },
+    { name: 'www_app.js', data: Buffer.from('var v = 2;') },
+  ]);
+
+  const WEB_STEPS: [string, 'storage-writing' | 'storage-write', (w: Write) => boolean, 'one' | 'two'][] = [
+    ['staging starts', 'storage-writing', (w) => w.name === 'ota.stage' && w.offset === 0, 'one'],
+    ['the new generation is being written', 'storage-writing', (w) => w.name.startsWith('wb_'), 'one'],
+    ['the web pointer switches (before it lands)', 'storage-writing', (w) => w.name.startsWith('web.'), 'one'],
+    ['the web pointer switched (just after)', 'storage-write', (w) => w.name.startsWith('web.'), 'two'],
+  ];
+
+  async function served(host: HostHandle): Promise<{ index: string; js: string }> {
+    const base = `http://127.0.0.1:${host.httpPort()}`;
+    const index = await (await fetch(`${base}/index.html`)).text();
+    const js = await (await fetch(`${base}/app.js`)).text();
+    return { index, js };
+  }
+
+  test.each(WEB_STEPS)('power cut when %s: one complete bundle is served after power-on', async (_n, event, at, ends) => {
+    const lines: string[] = [];
+    const host = await device(env, lines);
+    await settle(host, lines, '0.1.0', env.w.mark());
+    env.server.put('/web/one.wwws', one);
+    env.server.put('/web/two.wwws', two);
+    let mark = env.w.mark();
+    await env.w.client.publishAsync(`${BASE}/cmd/update`, updateCommand('w-1', env.server, '/web/one.wwws', one, 'one', 'wwws'), { qos: 1 });
+    await env.w.next(`${BASE}/cmd/result`, (t) => t.includes('"w-1"'), { after: mark });
+    expect(await served(host)).toEqual({ index: '<p>dashboard one</p>'.repeat(50), js: 'var v = 1;' });
+    let cut = false;
+    const onWrite = (w: Write): void => {
+      if (!cut && at(w)) {
+        cut = true;
+        host.kill();
+      }
+    };
+    host.events.on(event, onWrite);
+    await env.w.client.publishAsync(`${BASE}/cmd/update`, updateCommand('w-2', env.server, '/web/two.wwws', two, 'two', 'wwws'), { qos: 1 });
+    for (let i = 0; i < 200 && host.state === 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    host.events.off(event, onWrite);
+    expect({ cut, state: host.state }).toEqual({ cut: true, state: 'off' });
+    mark = env.w.mark();
+    host.powerOn();
+    await settle(host, lines, '0.1.0', mark);
+    const n = ends === 'one' ? 1 : 2;
+    const word = ends;
+    expect(await served(host)).toEqual({ index: `<p>dashboard ${word}</p>`.repeat(50), js: `var v = ${n};` });
+    // Only the live generation's files remain (a half-written one is erased at boot).
+    expect(host.storage.list().filter((f) => /^w[ab]_/.test(f)).sort()).toEqual(ends === 'one' ? ['wa_app.js', 'wa_index.html'] : ['wb_app.js', 'wb_index.html']);
+    await host.stop();
+  }, 60000);
+});

@@ -76,8 +76,11 @@ export class Installer implements UpdateInstaller {
 
   constructor(deps: InstallerDeps) {
     this.d = deps;
-    // A stage left by a power cut is never resumed: nothing refers to it.
+    // A stage or a half-written web generation left by a power cut is never resumed: nothing refers to them.
     deps.storage.erase(STAGE_FILE);
+    const live = readWebRecord(deps.storage);
+    if (!live || live.g !== 'a') this.eraseGeneration('a');
+    if (!live || live.g !== 'b') this.eraseGeneration('b');
   }
 
   /** Pull updates: what the whole package must hash to, the version it carries, the command to report. */
