@@ -47,6 +47,16 @@ test('without a boot record it runs slot a, and E.reboot() runs the loader again
   expect(lines.filter((l) => l === 'running A')).toHaveLength(2);
 });
 
+test('load(file) resets the interpreter and runs that Storage file; load() runs the boot code again', async () => {
+  const { host, lines } = await device({ 'app.b': 'console.log("running B")' });
+  host.evaluate('load("app.b")');
+  await host.waitFor('boot', (n: number) => n === 2);
+  expect(lines[lines.length - 1]).toBe('running B');
+  host.evaluate('load()');
+  await host.waitFor('boot', (n: number) => n === 3);
+  expect(lines[lines.length - 1]).toBe('running A');
+});
+
 test('a confirmed record runs its slot', async () => {
   const { lines } = await device({ 'app.b': 'console.log("running B")', 'boot.0': record({ t: CONFIRMED }) });
   expect(lines).toContain('running B');
