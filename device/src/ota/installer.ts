@@ -5,8 +5,11 @@
 //   finish: size, parser verdict (SHA-256, format version), optional whole-package SHA-256 (pull), then
 //     .bin  → payload copied from the stage into the inactive app slot, re-hashed there with the native SHA-256,
 //             boot record switched to "installed, on trial" (boot/boot-record.ts), reboot;
-//     .wwws → pass 2 re-reads the stage and writes the files as the other generation, then switches the web
-//             pointer (web-files.ts). Legacy bundles learn their file lengths in pass 1.
+//     .wwws → the files are written as the other generation, then the web pointer switches (web-files.ts).
+//             Format 2: each file's bytes are copied from where pass 1 saw them in the stage and re-hashed with
+//             the native SHA-256 (the JS SHA-256 runs once per byte: it is the slow part on the ESP32, §3).
+//             Legacy text format (content is transformed, no hashes): pass 2 re-parses the stage, with the file
+//             lengths learnt in pass 1.
 // Until the final record write nothing running is touched; a power cut anywhere leaves the old state.
 import { PackageKind } from '../../../discovery/contract';
 import { BOOT_RECORD, BootRecord, CONFIRMED, INSTALLED, isBootLoader, otherSlot, slotFile } from '../boot/boot-record';
@@ -44,6 +47,14 @@ export interface InstallerDeps {
 
 type Parser = BinParser | WwwsParser;
 
+interface StagedFile {
+  name: string;
+  gzip: boolean;
+  at: number;
+  size: number;
+  sha256: Uint8Array | null;
+}
+
 function firstError(events: ({ type: string } | OtaError)[]): OtaError | null {
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as OtaError;
@@ -70,8 +81,10 @@ export class Installer implements UpdateInstaller {
   private head: number[] = [];
   private parser: Parser | null = null;
   private header: BinHeader | null = null;
-  /** File lengths seen in pass 1 (the legacy format has none in its headers). */
-  private lengths: number[] = [];
+  /** Web files seen in pass 1: where their stored bytes start in the package (-1 unknown), length, hash. */
+  private files: StagedFile[] = [];
+  /** Bytes pushed into the parser so far (the package offset of the next push). */
+  private fed = 0;
   private expected: { sha256: string; version: string; id: string | null } | null = null;
 
   constructor(deps: InstallerDeps) {
@@ -103,7 +116,8 @@ export class Installer implements UpdateInstaller {
     this.head = [];
     this.parser = null;
     this.header = null;
-    this.lengths = [];
+    this.files = [];
+    this.fed = 0;
     if (source === 'upload') this.expected = null;
     this.d.log(`update: receiving ${total} bytes (${source})`);
     return null;
@@ -176,6 +190,8 @@ export class Installer implements UpdateInstaller {
 
   /** Runs bytes through the parser; returns the first problem, after aborting the install. */
   private feed(parser: Parser, bytes: Uint8Array, end: boolean): string | null {
+    const base = this.fed;
+    this.fed += end ? 0 : bytes.length;
     const events = (end ? parser.finish() : parser.push(bytes)) as ({ type: string } | OtaError)[];
     const error = firstError(events);
     if (error) return this.fail(`${this.kind === 'bin' ? 'firmware' : 'web bundle'} package rejected: ${error.message}`);
@@ -185,7 +201,11 @@ export class Installer implements UpdateInstaller {
         const why = binIncompatibility(e.header, this.d.system.board(), this.d.system.interpreterVersion());
         if (why) return this.fail(`firmware package rejected: ${why}`);
         this.header = e.header;
-      } else if (e.type === 'file-end') this.lengths.push(e.length);
+      } else if (e.type === 'file-start') {
+        this.files.push({ name: e.file.name, gzip: e.file.gzip, at: -1, size: e.file.storedLength || 0, sha256: e.file.sha256 });
+      } else if (e.type === 'file-data' && e.offset === 0 && e.bytes.buffer === bytes.buffer) {
+        (this.files[this.files.length - 1] as StagedFile).at = base + e.bytes.byteOffset - bytes.byteOffset;
+      } else if (e.type === 'file-end') (this.files[this.files.length - 1] as StagedFile).size = e.length;
     }
     return null;
   }
@@ -262,29 +282,21 @@ export class Installer implements UpdateInstaller {
     const live = readWebRecord(s);
     const gen = live && live.g === 'a' ? 'b' : 'a';
     this.eraseGeneration(gen);
-    const staged = s.read(STAGE_FILE) || new Uint8Array(0);
-    const parser = new WwwsParser();
-    const entries: WebEntry[] = [];
-    let size = 0;
-    let failed: string | null = null;
-    for (let at = 0; at <= staged.length && !failed; at += PIECE) {
-      const events = (at < staged.length ? parser.push(staged.subarray(at, Math.min(staged.length, at + PIECE))) : parser.finish()) as (WwwsEvent | OtaError)[];
-      for (let i = 0; i < events.length && !failed; i++) {
-        const e = events[i] as WwwsEvent | OtaError;
-        if (e.type === 'error') failed = `web bundle changed in Storage: ${e.message}`;
-        else if (e.type === 'file-start') {
-          size = e.file.storedLength !== null ? e.file.storedLength : (this.lengths[entries.length] as number);
-          entries.push([e.file.name.substr(4), size, e.file.gzip ? 1 : 0]);
-        } else if (e.type === 'file-data' && e.bytes.length > 0) {
-          if (!writePieces(s, webFileName(gen, e.name.substr(4)), e.bytes, e.offset, size)) failed = 'not enough free Storage for the web files';
-        }
-      }
-      this.d.system.kickWatchdog();
+    let direct = true;
+    for (let i = 0; i < this.files.length; i++) {
+      const f = this.files[i] as StagedFile;
+      if (!f.sha256 || (f.at < 0 && f.size > 0)) direct = false;
     }
+    const failed = direct ? this.copyWebFiles(gen) : this.reparseWebFiles(gen);
     if (failed) {
       this.eraseGeneration(gen);
       done({ ok: false, kind: 'wwws', error: this.fail(failed) });
       return;
+    }
+    const entries: WebEntry[] = [];
+    for (let i = 0; i < this.files.length; i++) {
+      const f = this.files[i] as StagedFile;
+      entries.push([f.name.substr(4), f.size, f.gzip ? 1 : 0]);
     }
     const version = this.expected ? this.expected.version : hexOf(this.d.crypto.sha256(s.readText(STAGE_FILE) || '')).substr(0, 12);
     const record: WebRecord = { s: 0, g: gen, v: version, f: entries };
@@ -298,6 +310,43 @@ export class Installer implements UpdateInstaller {
     this.cleanup();
     this.d.log(`update: web bundle ${version} installed (${entries.length} files)`);
     done({ ok: true, kind: 'wwws', version });
+  }
+
+  /** Format 2: copy each file's verified bytes out of the stage, then check them in flash with the native hash. */
+  private copyWebFiles(gen: string): string | null {
+    const s = this.d.storage;
+    const staged = s.read(STAGE_FILE) || new Uint8Array(0);
+    for (let i = 0; i < this.files.length; i++) {
+      const f = this.files[i] as StagedFile;
+      if (f.size === 0) continue;
+      const name = webFileName(gen, f.name.substr(4));
+      if (!writePieces(s, name, staged.subarray(f.at, f.at + f.size), 0, f.size)) return 'not enough free Storage for the web files';
+      if (hexOf(this.d.crypto.sha256(s.readText(name) || '')) !== hexOf(f.sha256 as Uint8Array)) return `web file ${f.name} did not read back intact from Storage`;
+      this.d.system.kickWatchdog();
+    }
+    return null;
+  }
+
+  /** Legacy text format: parse the stage again, writing the content with the lengths learnt in pass 1. */
+  private reparseWebFiles(gen: string): string | null {
+    const s = this.d.storage;
+    const staged = s.read(STAGE_FILE) || new Uint8Array(0);
+    const parser = new WwwsParser();
+    let index = -1;
+    let size = 0;
+    for (let at = 0; at <= staged.length; at += PIECE) {
+      const events = (at < staged.length ? parser.push(staged.subarray(at, Math.min(staged.length, at + PIECE))) : parser.finish()) as (WwwsEvent | OtaError)[];
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i] as WwwsEvent | OtaError;
+        if (e.type === 'error') return `web bundle changed in Storage: ${e.message}`;
+        if (e.type === 'file-start') size = (this.files[++index] as StagedFile).size;
+        else if (e.type === 'file-data' && e.bytes.length > 0) {
+          if (!writePieces(s, webFileName(gen, e.name.substr(4)), e.bytes, e.offset, size)) return 'not enough free Storage for the web files';
+        }
+      }
+      this.d.system.kickWatchdog();
+    }
+    return null;
   }
 
   private eraseGeneration(gen: string): void {

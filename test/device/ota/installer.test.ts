@@ -6,6 +6,7 @@ import { packBin, packWwws } from '../../../ota/pack';
 import { BOOTED, BootRecord, INSTALLED } from '../../../device/src/boot/boot-record';
 import { readRecord, writeRecord } from '../../../device/src/boot/record';
 import { STAGE_FILE } from '../../../device/src/ota/installer';
+import { WwwsParser } from '../../../device/src/ota/wwws-parser';
 import { install, rig, snapshot } from './harness';
 
 const APP = Buffer.from('(function(){console.log("firmware 0.2.0");})();'.repeat(40));
@@ -132,6 +133,17 @@ describe('.wwws web bundle', () => {
     expect(Buffer.from(r.flash.read(js.storageName)!).toString()).toBe('console.log(1)');
     expect(r.web.lookup('/missing.html')).toBeNull();
     expect(r.web.version()).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  test('format 2 files are copied from where pass 1 verified them: the bundle is parsed (and JS-hashed) once', () => {
+    const pushes = jest.spyOn(WwwsParser.prototype, 'push');
+    try {
+      const r = rig();
+      expect(install(r.installer, WWWS, 500).ok).toBe(true);
+      expect(pushes).toHaveBeenCalledTimes(Math.ceil(WWWS.length / 500) + 1); // + the 4 magic bytes pushed first
+    } finally {
+      pushes.mockRestore();
+    }
   });
 
   test('the next bundle is written as the other generation, then the old files are erased', () => {
