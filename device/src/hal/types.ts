@@ -40,6 +40,9 @@ export interface Storage {
   write(name: string, data: Uint8Array | string): boolean;
   /** Pre-sized file for chunked writes: create with the first chunk and the total size, then chunks at offsets. */
   writeAt(name: string, data: Uint8Array, offset: number, totalSize?: number): boolean;
+  /** Bytes [offset, offset + length) of a file as a byte string (Espruino: a memory-mapped flash slice, no RAM
+   *  copy), for native hashing of staged updates; optional (test HALs), null when absent. */
+  readTextAt?(name: string, offset: number, length: number): string | null;
   erase(name: string): void;
   list(prefix?: string): string[];
   /** Bytes free for new files. */

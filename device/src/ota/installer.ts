@@ -18,7 +18,9 @@ import { Clock, Crypto, Storage, System } from '../hal/types';
 import { BinHeader, binIncompatibility, BinParser } from './bin-parser';
 import { hexOf, MAX_BUNDLE_BYTES, MAX_FILES, MAX_PAYLOAD_BYTES, WWWS_ENTRY_LENGTH } from './format';
 import { InstallOutcome, InstallProgress, UpdateInstaller } from './installer-types';
+import { HasherFactory } from './sha256';
 import { OtaError } from './stream';
+import { StagedHashes } from './staged-hash';
 import { StoredWebFiles, WEB_RECORD, WebEntry, webFileName, WebRecord, readWebRecord } from './web-files';
 import { WwwsEvent } from './wwws-events';
 import { WwwsParser } from './wwws-parser';
@@ -85,10 +87,12 @@ export class Installer implements UpdateInstaller {
   private files: StagedFile[] = [];
   /** Bytes pushed into the parser so far (the package offset of the next push). */
   private fed = 0;
+  private readonly hashes: StagedHashes;
   private expected: { sha256: string; version: string; id: string | null } | null = null;
 
   constructor(deps: InstallerDeps) {
     this.d = deps;
+    this.hashes = new StagedHashes((offset, length) => deps.crypto.sha256(this.stagedText(offset, length)));
     // A stage or a half-written web generation left by a power cut is never resumed: nothing refers to them.
     deps.storage.erase(STAGE_FILE);
     const live = readWebRecord(deps.storage);
@@ -171,6 +175,16 @@ export class Installer implements UpdateInstaller {
   }
 
   // ------------------------------------------------------------------------------------------------ pass 1
+  private stagedText(offset: number, length: number): string {
+    const s = this.d.storage;
+    return (s.readTextAt ? s.readTextAt(STAGE_FILE, offset, length) : null) || '';
+  }
+
+  /** Native hashing of staged regions when Storage can hand out slices (the Espruino HAL), else the JS SHA-256. */
+  private parserOptions(): { createHash?: HasherFactory } {
+    return this.d.storage.readTextAt ? { createHash: this.hashes.factory() } : {};
+  }
+
   /** Picks the parser from the first bytes and feeds them to it. */
   private startParser(): string | null {
     const h = this.head;
@@ -180,10 +194,10 @@ export class Installer implements UpdateInstaller {
         return this.fail('this device has no update boot loader: upload dist/boot.js as .bootcde and the firmware as app.a once over USB');
       }
       this.kind = 'bin';
-      this.parser = new BinParser();
+      this.parser = new BinParser(this.parserOptions());
     } else {
       this.kind = 'wwws';
-      this.parser = new WwwsParser();
+      this.parser = new WwwsParser(this.parserOptions());
     }
     return this.feed(this.parser, new Uint8Array(h), false);
   }
@@ -192,6 +206,7 @@ export class Installer implements UpdateInstaller {
   private feed(parser: Parser, bytes: Uint8Array, end: boolean): string | null {
     const base = this.fed;
     this.fed += end ? 0 : bytes.length;
+    this.hashes.pushing(bytes, base);
     const events = (end ? parser.finish() : parser.push(bytes)) as ({ type: string } | OtaError)[];
     const error = firstError(events);
     if (error) return this.fail(`${this.kind === 'bin' ? 'firmware' : 'web bundle'} package rejected: ${error.message}`);
@@ -331,7 +346,7 @@ export class Installer implements UpdateInstaller {
   private reparseWebFiles(gen: string): string | null {
     const s = this.d.storage;
     const staged = s.read(STAGE_FILE) || new Uint8Array(0);
-    const parser = new WwwsParser();
+    const parser = new WwwsParser(); // legacy text: no hashes to compute
     let index = -1;
     let size = 0;
     for (let at = 0; at <= staged.length; at += PIECE) {

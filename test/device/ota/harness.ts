@@ -26,6 +26,10 @@ export function halStorage(flash: HostStorage): Storage & { writes: number } {
         throw e;
       }
     },
+    readTextAt: (n: string, offset: number, length: number) => {
+      const b = flash.read(n, offset, length);
+      return b && length > 0 ? Buffer.from(b).toString('latin1') : null;
+    },
     erase: (n: string) => flash.erase(n),
     list: (prefix?: string) => flash.list().filter((n) => !prefix || n.startsWith(prefix)),
     free: () => flash.getFree(),

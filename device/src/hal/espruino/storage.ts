@@ -37,6 +37,11 @@ export function createStorage(): Storage {
       const text = flash.read(name);
       return text === undefined ? null : text;
     },
+    readTextAt(name: string, offset: number, length: number): string | null {
+      if (!validName(name) || length < 1) return null;
+      const text = flash.read(name, offset, length);
+      return text === undefined ? null : text;
+    },
     write(name: string, data: Uint8Array | string): boolean {
       return tryWrite(name, typeof data === 'string' ? data : E.toString(data));
     },
