@@ -2,6 +2,8 @@
 // sources) on the Node host (device/sim/host), against a simulated meter, a TCP meter or a serial port, with
 // settings (broker, meter key) written into the simulated Storage before boot.
 import { existsSync, statSync } from 'fs';
+import { dirname, join } from 'path';
+import { buildArtefacts } from '../../device/build/artefacts';
 import { buildFirmware, DEFAULT_OUT, newestSourceMtime, SIZE_BUDGET_BYTES } from '../../device/build/build';
 import { startHost, type HostBoard } from '../../device/sim/host';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
@@ -70,16 +72,20 @@ export function deviceSettings(broker: BrokerAddress, key: string, stored?: Part
   };
 }
 
-/** Builds dist/firmware.js when it is missing or older than any source. The size budget only warns here: the host
- *  runs an oversized bundle fine (`mep upload` and the build script enforce it). */
+/** Builds dist/firmware.js and its artefacts (boot.js, firmware.bin, update.wwws: device/build/artefacts.ts) when
+ *  any is missing or older than the sources. The size budget only warns here: the host runs an oversized bundle fine
+ *  (`mep upload` and the build script enforce it). */
 export async function ensureBundle(rebuild = false): Promise<string> {
-  if (rebuild || !existsSync(DEFAULT_OUT) || statSync(DEFAULT_OUT).mtimeMs < newestSourceMtime()) {
+  const outputs = [DEFAULT_OUT, ...['boot.js', 'firmware.bin'].map((name) => join(dirname(DEFAULT_OUT), name))];
+  const newest = newestSourceMtime();
+  if (rebuild || outputs.some((file) => !existsSync(file) || statSync(file).mtimeMs < newest)) {
     process.stderr.write('mep: building dist/firmware.js\n');
     const r = await buildFirmware({ budgetBytes: Infinity });
     process.stderr.write(`mep: ${r.bytes} bytes, ${r.functions} functions, build ${r.buildId}\n`);
     if (r.bytes > SIZE_BUDGET_BYTES) {
       process.stderr.write(`mep: warning: the bundle is over the ${SIZE_BUDGET_BYTES / 1024} KB budget (fine on the host, refused by mep upload)\n`);
     }
+    await buildArtefacts(r);
   }
   return DEFAULT_OUT;
 }

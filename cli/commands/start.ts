@@ -2,9 +2,11 @@
 // 127.0.0.1:1883 admitting anonymous clients there only, the panel on http://localhost:8099, the OTA download
 // port), and a simulated meter with the production firmware on the Node host connected to that broker, so that
 // readings reach the panel within seconds. Flags turn the simulated meter off or point everything at another broker.
-import { mkdirSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { startHost, type HostHandle } from '../../device/sim/host';
+import { HostStorage, startHost, type HostHandle } from '../../device/sim/host';
+import { BOOT_RECORD, SLOT_PREFIX } from '../../device/src/boot/boot-record';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
 import { parseMbk } from '../../device/src/meter/key';
 import { startAddon, type AddonHandle } from '../../addon/src/main';
@@ -13,6 +15,9 @@ import { resolveHaTarget } from '../../addon/src/ha/connection';
 import { integerArg, parseCommandLine, UsageError } from '../usage';
 import { deviceSettings, ensureBundle, parseBrokerUrl } from './device';
 import { DEMO_KEY } from './sim';
+
+/** Build outputs: the firmware bundle, boot loader and the update packages the add-on ships (npm run build). */
+const DIST = join(__dirname, '..', '..', 'dist');
 
 const HELP = `mep start [--no-sim] [--broker <mqtt://[user[:password]@]host[:port]>] [--panel-port <port>]
           [--broker-port <port>] [--ota-port <port>] [--device-http-port <port>] [--data-dir <dir>]
@@ -26,6 +31,20 @@ and a simulated meter read by the production firmware running on the Node host, 
 --meter-key / --device-key   the simulated meter's MBK and the one the device starts with (default both
                      ${DEMO_KEY}); different keys show the "wrong key" problem, fixed from the panel.
 Ctrl-C stops everything.`;
+
+/** The simulated device is flashed like `mep upload` leaves a board: the boot loader in .bootcde and the bundle in
+ *  slot a (the host does that on an empty Storage). Updates installed from the panel then survive a restart of
+ *  `npm start`, until the bundle itself is rebuilt: then the device is flashed again, keeping settings and pages. */
+function flashIfRebuilt(storageDir: string, bundlePath: string, loaderPath: string): void {
+  const marker = join(storageDir, '..', 'device.flashed');
+  const hash = createHash('sha256').update(readFileSync(bundlePath)).update(readFileSync(loaderPath)).digest('hex');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === hash) return;
+  const storage = new HostStorage(storageDir);
+  for (const name of storage.list()) {
+    if (name === '.bootcde' || name.startsWith(SLOT_PREFIX) || name.startsWith(BOOT_RECORD)) storage.erase(name);
+  }
+  writeFileSync(marker, hash);
+}
 
 export async function startCommand(argv: string[]): Promise<void> {
   const { values } = parseCommandLine(
@@ -67,7 +86,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     mode: 'local',
     options,
     dataDir: join(dataDir, 'addon'),
-    catalogDir: resolve('dist'),
+    catalogDir: DIST,
     panel: { host: '127.0.0.1', port: panelPort },
     // Outside Home Assistant the HA features are off, unless MEP_HA_URL + MEP_HA_TOKEN point at a real Core.
     homeAssistant: resolveHaTarget(process.env),
@@ -80,8 +99,11 @@ export async function startCommand(argv: string[]): Promise<void> {
     const broker = external ?? { host: '127.0.0.1', port: addon.brokerPort ?? brokerPort, username: '', password: '' };
     const storageDir = join(dataDir, 'device');
     mkdirSync(storageDir, { recursive: true });
+    const loaderPath = join(DIST, 'boot.js');
+    flashIfRebuilt(storageDir, bundlePath, loaderPath);
     device = await startHost({
       bundlePath,
+      loaderPath,
       meter: sim,
       storageDir,
       settings: deviceSettings(broker, deviceKey),

@@ -3,12 +3,13 @@
 // device starts with the wrong MBK key and says so in plain words, the user enters the right key in the panel and
 // readings arrive; a .wwws is uploaded; the simulated device's firmware is updated through the add-on and reports the
 // new version. No page, response or log line contains the key.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { packBin, packWwws } from '../../ota/pack';
 import { startProduct, Product } from '../helpers/product';
+import { bundleAsVersion } from '../integration/ota-rig';
 
 const CHROMIUM = '/usr/bin/chromium';
 const METER_KEY = 'Pq7#Lm2$Zx9!Rt5%Wv3&';
@@ -80,9 +81,9 @@ test('updating the simulated device to a newer firmware through the panel: the d
   const card = page.locator('mep-meter-card');
   const running = (await card.locator('[data-testid="firmware"]').textContent())?.trim();
   expect(running).toMatch(/^\d+\.\d+\.\d+/);
-  const bundle = readFileSync(join(__dirname, '../../dist/firmware.js'));
+  // The running bundle as if built with version 9.9.9 (its version literal differs), packed like npm run build does.
   const file = join(dir, 'firmware-9.9.9.bin');
-  writeFileSync(file, packBin(new Uint8Array(bundle), { firmwareVersion: '9.9.9', buildId: 'e2e', board: 'esp32' }));
+  writeFileSync(file, packBin(await bundleAsVersion('9.9.9'), { firmwareVersion: '9.9.9', buildId: 'e2e', board: 'esp32' }));
   const section = page.locator('mep-firmware-section');
   await section.locator('input[type="file"]').setInputFiles(file);
   await section.getByRole('button', { name: 'Upload' }).click();
