@@ -1,0 +1,124 @@
+// The add-on as the Supervisor runs it: the production bundle (dist/addon/main.mjs built by addon/build/build.ts) in
+// add-on mode with SUPERVISOR_TOKEN, its options in an options.json, the Supervisor's services/mqtt pointing at
+// Mosquitto (the broker Home Assistant users run), Home Assistant Core's websocket (stand-in), and the production
+// firmware on the Node host reading a simulated meter with the wrong MBK key. The add-on must pick the Supervisor's
+// broker, learn the device, publish the latest firmware version for its update entity, and raise (then clear) a
+// persistent notification for the wrong key — without a secret in its log.
+import { ChildProcess, spawn } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { buildAddon } from '../../addon/build/build';
+import { startHost, HostHandle } from '../../device/sim/host';
+import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { productionBundle } from '../device/host/helpers';
+import { Broker, freePort, startMosquitto } from '../helpers/brokers';
+import { HaStandin } from '../helpers/ha-standin';
+import { startSupervisorStandIn, SupervisorStandIn } from '../helpers/supervisor-standin';
+import { retained, watcher, Watcher } from '../helpers/mqtt-watch';
+
+const METER_KEY = 'Gh4!Jk8@Lm2#Np6$Qr0%';
+const WRONG_KEY = 'WrongKey-0123456789A';
+const SUPERVISOR_TOKEN = 'supervisor-token-5b1e9d';
+const MQTT_PASSWORD = 'mosquitto-addons-pw-77';
+const DEVICE = 'mep_240ac4000091';
+
+let mosquitto: Broker;
+let supervisor: SupervisorStandIn;
+let ha: HaStandin;
+let addon: ChildProcess;
+let output = '';
+let device: HostHandle;
+let sim: MeterSimulator;
+let w: Watcher;
+const dir = mkdtempSync(join(tmpdir(), 'mep-addon-mode-'));
+
+function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const start = Date.now();
+    const t = setInterval(() => {
+      if (check()) {
+        clearInterval(t);
+        resolve();
+      } else if (Date.now() - start > ms) {
+        clearInterval(t);
+        reject(new Error(`timed out waiting for ${what}; add-on output:\n${output}`));
+      }
+    }, 100);
+  });
+}
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto({ username: 'addons', password: MQTT_PASSWORD });
+  supervisor = await startSupervisorStandIn({
+    token: SUPERVISOR_TOKEN,
+    mqtt: { host: '127.0.0.1', port: mosquitto.port, ssl: false, protocol: '3.1.1', username: 'addons', password: MQTT_PASSWORD, addon: 'core_mosquitto' },
+  });
+  ha = await HaStandin.start({ token: SUPERVISOR_TOKEN, version: '2026.3.1', prefs: null });
+  const { bundle, panelDir } = await buildAddon({ outDir: join(dir, 'app') });
+  const options = join(dir, 'options.json');
+  writeFileSync(options, JSON.stringify({ log_level: 'info', mqtt: {}, embedded_broker: { port: await freePort() }, ota: { port: await freePort(), host: '127.0.0.1' }, offline_notify_minutes: 10 }));
+  addon = spawn(process.execPath, [bundle, 'addon', '--options', options, '--data-dir', dir, '--catalog-dir', join(__dirname, '../../dist'),
+    '--panel-assets', panelDir as string, '--panel-port', String(await freePort())], {
+    env: { PATH: process.env.PATH ?? '', SUPERVISOR_TOKEN, MEP_SUPERVISOR_MQTT_URL: `${supervisor.url}/services/mqtt`, MEP_HA_URL: ha.hassUrl },
+  });
+  addon.stdout!.on('data', (d) => (output += d));
+  addon.stderr!.on('data', (d) => (output += d));
+  await waitFor(() => output.includes('MEP Bridge add-on running'), 30000, 'the add-on to start');
+
+  w = await watcher(`mqtt://addons:${MQTT_PASSWORD}@127.0.0.1:${mosquitto.port}`);
+  sim = new MeterSimulator({ key: METER_KEY, pacing: 'instant', timeScale: 60 });
+  device = await startHost({
+    bundlePath: await productionBundle(),
+    meter: sim,
+    settings: {
+      name: 'Cellar meter',
+      wifi: { ssid: 'home', password: 'wifi-secret-abc' },
+      mqtt: { host: '127.0.0.1', port: mosquitto.port, username: 'addons', password: MQTT_PASSWORD },
+      meter: { key: WRONG_KEY, pollIntervalS: 5 },
+    },
+    wifi: { mac: '24:0a:c4:00:00:91' },
+  });
+}, 120000);
+
+afterAll(async () => {
+  await device?.stop();
+  sim?.close();
+  await w?.client.endAsync();
+  if (addon && addon.exitCode === null) {
+    const exited = new Promise((r) => addon.once('exit', r));
+    addon.kill('SIGTERM');
+    await exited;
+  }
+  await ha?.close();
+  await supervisor?.stop();
+  await mosquitto?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the add-on takes the Supervisor broker and asks for it with the Supervisor token', () => {
+  expect(output).toMatch(new RegExp(`MQTT: Home Assistant's broker: mqtt://127\\.0\\.0\\.1:${mosquitto.port} .*provided by core_mosquitto`));
+  expect(supervisor.requests.some((r) => r.path === '/services/mqtt' && r.authorized)).toBe(true);
+  expect(ha.connectedClients).toBeGreaterThan(0);
+});
+
+test('it learns the device and publishes the latest firmware version for its update entity (retained)', async () => {
+  const topic = `mep/${DEVICE}/update/latest`;
+  await w.next(topic, (t) => t !== '', { ms: 60000 });
+  // What Home Assistant's update entity reads after a restart: the retained version.
+  expect(await retained(`mqtt://addons:${MQTT_PASSWORD}@127.0.0.1:${mosquitto.port}`, topic)).toMatch(/^\d+\.\d+\.\d+/);
+}, 90000);
+
+test('a wrong MBK key raises a persistent notification in Home Assistant; the right key clears it', async () => {
+  await waitFor(() => [...ha.notifications.keys()].some((id) => id.includes(DEVICE) && id.includes('wrong_key')), 90000, 'the wrong-key notification');
+  const note = [...ha.notifications.entries()].find(([id]) => id.includes('wrong_key'))![1];
+  expect(note.message).not.toContain(WRONG_KEY);
+
+  // The fix, as the panel does it: a config command on the device's topic, not retained.
+  w.client.publish(`mep/${DEVICE}/cmd/config`, JSON.stringify({ id: 'fix-1', meter: { key: METER_KEY } }), { qos: 1, retain: false });
+  await waitFor(() => ![...ha.notifications.keys()].some((id) => id.includes('wrong_key')), 90000, 'the notification to be dismissed');
+}, 200000);
+
+test('no secret in the add-on log', () => {
+  for (const secret of [SUPERVISOR_TOKEN, MQTT_PASSWORD, METER_KEY, WRONG_KEY]) expect(output).not.toContain(secret);
+});
