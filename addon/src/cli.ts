@@ -14,7 +14,8 @@ const HELP = `MEP Bridge add-on
 
 Runs the add-on inside Home Assistant: the MQTT side (Supervisor broker, the configured one, or the embedded one),
 the meter registry, firmware catalog and downloads, Home Assistant integration and the ingress panel.
-Environment: SUPERVISOR_TOKEN (set by the Supervisor).
+Environment: SUPERVISOR_TOKEN (set by the Supervisor); MEP_SUPERVISOR_URL (default http://supervisor) and
+MEP_HA_URL (default http://supervisor/core) point elsewhere for tests.
 --local: local mode outside Home Assistant (broker and panel on 127.0.0.1 only, anonymous broker clients there),
          as \`npm start\` runs it, without the simulated meter (used by \`npm run bench\` on the production bundle).`;
 
@@ -52,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     dataDir: values['data-dir'] ?? '/data',
     catalogDir: values['catalog-dir'] ?? '/app/firmware',
     panel: { host: local ? '127.0.0.1' : '0.0.0.0', port: panelPort, assetsDir: values['panel-assets'] },
-    supervisor: local ? {} : { token: process.env['SUPERVISOR_TOKEN'], mqttUrl: process.env['MEP_SUPERVISOR_MQTT_URL'] },
+    supervisor: local ? {} : { token: process.env['SUPERVISOR_TOKEN'], url: process.env['MEP_SUPERVISOR_URL'] },
     homeAssistant: resolveHaTarget(process.env),
   });
   process.stderr.write(`MEP Bridge add-on running: panel ${addon.panelUrl}, broker port ${addon.brokerPort ?? 'external'}\n`);

@@ -14,6 +14,7 @@ import { MqttDeviceCommander } from './meters/commander';
 import { MeterRegistryService } from './meters/registry-service';
 import { describeOptions } from './options';
 import { Options } from './options/types';
+import { advertisedPortFrom } from './ota/advertised-port';
 import { PackageCatalog } from './ota/catalog';
 import { LatestVersionPublisher } from './ota/latest-version';
 import { RolloutManager, rolloutService } from './ota/rollout';
@@ -30,8 +31,8 @@ export interface Runtime {
   /** Update packages shipped with the add-on (firmware.bin, update.wwws); null = none. */
   catalogDir: string | null;
   panel: { host: string; port: number; assetsDir?: string };
-  /** Supervisor API (add-on mode): its token, and the services/mqtt URL for tests. */
-  supervisor?: { token?: string; mqttUrl?: string };
+  /** Supervisor API (add-on mode): its token and base URL (default http://supervisor; tests use a stand-in). */
+  supervisor?: { token?: string; url?: string };
   /** Home Assistant Core for home-assistant-js-websocket; null = not inside Home Assistant. */
   homeAssistant: HaTarget | null;
   /** Log sink (default stdout). */
@@ -94,6 +95,8 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   const bus = new EventBus((message) => log.error(message));
   const life = new Lifecycle(log);
   log.info(`MEP Bridge add-on starting (${mode} mode) with options ${describeOptions(options)}`);
+  const supervisorToken = runtime.supervisor?.token;
+  const supervisorUrl = runtime.supervisor?.url ?? 'http://supervisor';
 
   const broker = new BrokerService({
     options,
@@ -101,7 +104,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     bus,
     logger: logger('mqtt'),
     dataDir,
-    supervisor: { token: runtime.supervisor?.token, url: runtime.supervisor?.mqttUrl },
+    supervisor: { token: supervisorToken, url: `${supervisorUrl}/services/mqtt` },
   });
   await life.essential(broker);
 
@@ -127,6 +130,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     listenHost: mode === 'local' ? '127.0.0.1' : undefined,
     host: options.ota.host,
     internalUrl: () => coreInternalHost(ha),
+    advertisedPort: supervisorToken ? advertisedPortFrom({ url: supervisorUrl, token: supervisorToken }, options.ota.port, logger('downloads')) : undefined,
   });
   await life.optional(downloads);
   const rollouts = new RolloutManager({ bus, log: logger('rollouts'), mqtt: broker.link, meters: registry, catalog, downloads });

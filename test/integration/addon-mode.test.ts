@@ -22,6 +22,7 @@ const WRONG_KEY = 'WrongKey-0123456789A';
 const SUPERVISOR_TOKEN = 'supervisor-token-5b1e9d';
 const MQTT_PASSWORD = 'mosquitto-addons-pw-77';
 const DEVICE = 'mep_240ac4000091';
+const HOST_OTA_PORT = 18125;
 
 let mosquitto: Broker;
 let supervisor: SupervisorStandIn;
@@ -53,14 +54,16 @@ beforeAll(async () => {
   supervisor = await startSupervisorStandIn({
     token: SUPERVISOR_TOKEN,
     mqtt: { host: '127.0.0.1', port: mosquitto.port, ssl: false, protocol: '3.1.1', username: 'addons', password: MQTT_PASSWORD, addon: 'core_mosquitto' },
+    // The user mapped the download port to another host port in the add-on's network settings.
+    addonInfo: { network: { '8125/tcp': HOST_OTA_PORT, '1883/tcp': 1884 } },
   });
   ha = await HaStandin.start({ token: SUPERVISOR_TOKEN, version: '2026.3.1', prefs: null });
   const { bundle, panelDir } = await buildAddon({ outDir: join(dir, 'app') });
   const options = join(dir, 'options.json');
-  writeFileSync(options, JSON.stringify({ log_level: 'info', mqtt: {}, embedded_broker: { port: await freePort() }, ota: { port: await freePort(), host: '127.0.0.1' }, offline_notify_minutes: 10 }));
+  writeFileSync(options, JSON.stringify({ log_level: 'info', mqtt: {}, embedded_broker: { port: await freePort() }, ota: { port: 8125, host: '127.0.0.1' }, offline_notify_minutes: 10 }));
   addon = spawn(process.execPath, [bundle, 'addon', '--options', options, '--data-dir', dir, '--catalog-dir', join(__dirname, '../../dist'),
     '--panel-assets', panelDir as string, '--panel-port', String(await freePort())], {
-    env: { PATH: process.env.PATH ?? '', SUPERVISOR_TOKEN, MEP_SUPERVISOR_MQTT_URL: `${supervisor.url}/services/mqtt`, MEP_HA_URL: ha.hassUrl },
+    env: { PATH: process.env.PATH ?? '', SUPERVISOR_TOKEN, MEP_SUPERVISOR_URL: supervisor.url, MEP_HA_URL: ha.hassUrl },
   });
   addon.stdout!.on('data', (d) => (output += d));
   addon.stderr!.on('data', (d) => (output += d));
@@ -118,6 +121,18 @@ test('a wrong MBK key raises a persistent notification in Home Assistant; the ri
   w.client.publish(`mep/${DEVICE}/cmd/config`, JSON.stringify({ id: 'fix-1', meter: { key: METER_KEY } }), { qos: 1, retain: false });
   await waitFor(() => ![...ha.notifications.keys()].some((id) => id.includes('wrong_key')), 90000, 'the notification to be dismissed');
 }, 200000);
+
+test("Home Assistant's Install button: the add-on sends the device an update command for the host's download port", async () => {
+  const mark = w.mark();
+  w.client.publish(`mep/${DEVICE}/update/install`, 'install', { qos: 1, retain: false });
+  const cmd = await w.next(`mep/${DEVICE}/cmd/update`, () => true, { ms: 30000, after: mark });
+  expect(cmd.retain).toBe(false);
+  const body = JSON.parse(cmd.text) as { url: string; kind: string; size: number; sha256: string; token: string };
+  expect(new URL(body.url).port).toBe(String(HOST_OTA_PORT));
+  expect(body.kind).toBe('bin');
+  expect(body.sha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(output).not.toContain(body.token);
+}, 60000);
 
 test('no secret in the add-on log', () => {
   for (const secret of [SUPERVISOR_TOKEN, MQTT_PASSWORD, METER_KEY, WRONG_KEY]) expect(output).not.toContain(secret);

@@ -26,6 +26,8 @@ export interface DownloadServerDeps {
   listenHost?: string;
   /** options.ota.host. */
   host?: string;
+  /** The port devices reach (the Supervisor's host port mapping, advertised-port.ts); default the bound port. */
+  advertisedPort?: () => Promise<number>;
   /** Home Assistant's internal URL, when Home Assistant is there. */
   internalUrl?: InternalUrlLookup;
   tokenTtlMs?: number;
@@ -93,7 +95,8 @@ export class DownloadServer implements Service, PackageDownloads {
     const { host, source } = await chooseDownloadHost(this.deps.host, this.deps.internalUrl);
     if (source === 'local') this.deps.log.debug('firmware downloads: devices are sent to 127.0.0.1 (local mode; set ota.host otherwise)');
     const token = this.tokens.issue({ deviceId, entryId, size: entry.size });
-    return { url: packageUrl(host, this.port(), entryId), token };
+    const port = this.deps.advertisedPort ? await this.deps.advertisedPort() : this.port();
+    return { url: packageUrl(host, port, entryId), token };
   }
 
   revoke(token: string): void {
