@@ -19,10 +19,11 @@ test('deviceSettings fills broker and key, keeping other stored settings', () =>
   expect(kept).toMatchObject({ name: 'kitchen', wifi: { ssid: 'x', password: 'y' }, meter: { key: 'KEYKEYKEYKEYKEYK' } });
 });
 
-test('uploadPlan: espruino CLI writes the bundle as .bootcde, esptool flashes the interpreter once', () => {
-  const plan = uploadPlan('/dev/ttyUSB0', 'dist/firmware.js');
-  expect(commandLine(plan.upload)).toBe(`npx espruino --port /dev/ttyUSB0 --storage ${BOOT_FILE}:dist/firmware.js`);
-  expect(commandLine(plan.reboot)).toBe("npx espruino --port /dev/ttyUSB0 -e 'E.reboot()'");
+test('uploadPlan: espruino CLI writes the bundle into slot a and the boot loader as .bootcde, esptool flashes the interpreter once', () => {
+  const plan = uploadPlan('/dev/ttyUSB0', 'dist/firmware.js', 'dist/boot.js');
+  expect(commandLine(plan.upload)).toBe(`npx espruino --port /dev/ttyUSB0 --storage app.a:dist/firmware.js --storage ${BOOT_FILE}:dist/boot.js`);
+  // The boot record (boot.*) is cleared so that the loader starts the freshly written slot a, then the board reboots.
+  expect(commandLine(plan.reboot)).toMatch(/^npx espruino --port \/dev\/ttyUSB0 -e '.*indexOf\("boot\."\)===0\)S\.erase\(f\).*E\.reboot\(\)'$/);
   expect(commandLine(plan.flashInterpreter)).toMatch(/^esptool\.py --chip esp32 --port \/dev\/ttyUSB0 .* 0x1000 bootloader\.bin 0x8000 partitions_espruino\.bin 0x10000 espruino_esp32\.bin$/);
-  expect(commandLine(uploadPlan('tcp://10.0.0.5:23', 'fw.js').flashInterpreter)).toContain("'<usb serial port>'");
+  expect(commandLine(uploadPlan('tcp://10.0.0.5:23', 'fw.js', 'boot.js').flashInterpreter)).toContain("'<usb serial port>'");
 });
