@@ -54,10 +54,11 @@ describe('[OTA] bundled for Espruino and run in an Espruino-shaped context', () 
         `import { BinParser } from ${JSON.stringify(join(OTA, 'bin-parser'))};`,
         `import { WwwsParser } from ${JSON.stringify(join(OTA, 'wwws-parser'))};`,
         `import { sha256 } from ${JSON.stringify(join(OTA, 'sha256'))};`,
-        'declare const global: { feed: unknown; sha: unknown };',
+        'declare const global: { [name: string]: unknown };',
         DRIVER,
-        'global.feed = feed;',
-        'global.sha = sha;',
+        // Quoted: the build mangles member names that firmware classes use (e.g. a feed() method), quoted ones never.
+        'global["feed"] = feed;',
+        'global["sha"] = sha;',
       ].join('\n'),
     );
     // Throws on any esbuild error, any construct the acorn check rejects, or a blown size budget.
