@@ -20,8 +20,9 @@ import { buildAddon } from '../addon/build/build';
 import { ensureBundle } from '../cli/commands/device';
 import { Figure } from './micro';
 import { freePort } from '../test/helpers/brokers';
+import { takeSseFrames } from '../test/helpers/sse';
+import { startProduct } from '../test/helpers/product';
 
-const MEP = join(__dirname, '..', 'bin', 'mep.js');
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 interface Running {
@@ -29,39 +30,6 @@ interface Running {
   panel: string;
   output: () => string;
   stop(): Promise<void>;
-}
-
-async function startMep(args: string[], dataDir: string): Promise<Running & { brokerPort: number }> {
-  const [panelPort, brokerPort, otaPort, devicePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [MEP, 'start', '--panel-port', String(panelPort), '--broker-port', String(brokerPort),
-    '--ota-port', String(otaPort), '--device-http-port', String(devicePort), '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d.toString()));
-  child.stderr!.on('data', (d) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const t = setInterval(() => {
-      if (out.includes('MEP Bridge is running')) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(t);
-      reject(new Error(`mep start exited ${code}: ${out}`));
-    });
-  });
-  return {
-    child,
-    brokerPort,
-    panel: `http://127.0.0.1:${panelPort}`,
-    output: () => out,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 function cpuTicks(pid: number): number {
@@ -97,15 +65,9 @@ function subscribePanel(panel: string, onMeter: (m: { deviceId: string; state: {
     let buffer = '';
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (!frame.startsWith('event: meter\n')) continue;
-        const data = frame.split('\n').find((l) => l.startsWith('data: '));
-        if (data) onMeter(JSON.parse(data.slice(6)));
-      }
+      const taken = takeSseFrames(buffer + chunk);
+      buffer = taken.rest;
+      for (const f of taken.frames) if (f.event === 'meter') onMeter(f.data as Parameters<typeof onMeter>[0]);
     });
   });
   req.on('error', () => undefined);
@@ -232,13 +194,12 @@ export async function addonLoadBenchmark(devices: number, seconds: number): Prom
 /** `mep start` (firmware bundle already built) until the panel's API shows the simulated meter's first reading. */
 export async function coldStartBenchmark(): Promise<Figure[]> {
   await ensureBundle();
-  const dataDir = mkdtempSync(join(tmpdir(), 'mep-bench-start-'));
   const t0 = performance.now();
-  const run = await startMep([], dataDir);
+  const run = await startProduct();
   const ready = performance.now() - t0;
   let first = NaN;
   for (let i = 0; i < 600; i++) {
-    const body = (await getJson(run.panel + '/api/meters').catch(() => null)) as { meters?: { state: unknown }[] } | null;
+    const body = (await getJson(run.panelUrl + '/api/meters').catch(() => null)) as { meters?: { state: unknown }[] } | null;
     if (body?.meters?.some((m) => m.state)) {
       first = performance.now() - t0;
       break;
@@ -246,7 +207,6 @@ export async function coldStartBenchmark(): Promise<Figure[]> {
     await new Promise((r) => setTimeout(r, 50));
   }
   await run.stop();
-  rmSync(dataDir, { recursive: true, force: true });
   return [
     { name: 'npm start: process start → "MEP Bridge is running"', value: ready, unit: 'ms' },
     { name: 'npm start: process start → first reading in the panel API', value: first, unit: 'ms' },

@@ -12,6 +12,7 @@ import { packWwws, wwwsFilesFromDir } from '../../ota/pack';
 import { Broker, startAedes } from '../helpers/brokers';
 import { watcher, Watcher } from '../helpers/mqtt-watch';
 import { productionBundle } from '../device/host/helpers';
+import { devicePort } from '../helpers/host-http';
 
 const KEY = 'ABCDEFGHIJKLMNOPQRST';
 const DEVICE = 'mep_240ac4000077';
@@ -36,15 +37,6 @@ function webBundle(name: string, change?: (html: string) => string): string {
   return path;
 }
 
-async function devicePort(): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const p = host.httpPort(80);
-    if (p) return p;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the device never listened on port 80');
-}
-
 beforeAll(async () => {
   broker = await startAedes();
   w = await watcher(broker.url);
@@ -60,7 +52,7 @@ beforeAll(async () => {
     },
     wifi: { mac: '24:0a:c4:00:00:77' },
   });
-  base = `http://127.0.0.1:${await devicePort()}`;
+  base = `http://127.0.0.1:${await devicePort(host)}`;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   page = await browser.newPage();
   page.on('response', async (r) => {
@@ -162,7 +154,8 @@ test('format from /recovery (keeping settings): the web files are gone, "/" goes
   page.once('dialog', (d) => void d.accept());
   await page.click('#X');
   await page.locator('#m').filter({ hasText: 'Formatted' }).waitFor();
-  expect(await page.textContent('#w')).toBe('none');
+  // The page re-reads the status after "Formatted" (recovery-page.ts go()): wait for that answer.
+  await page.locator('#w').filter({ hasText: /^none$/ }).waitFor({ timeout: 10000 });
   await page.goto(`${base}/`);
   expect(new URL(page.url()).pathname).toBe('/recovery');
   await page.locator('#R').waitFor(); // still logged in: settings and login were kept

@@ -11,6 +11,7 @@ import { HostHandle, startHost } from '../../device/sim/host';
 import { packBin } from '../../ota/pack';
 import { Broker, startAedes } from '../helpers/brokers';
 import { productionBundle } from '../device/host/helpers';
+import { devicePort } from '../helpers/host-http';
 
 const LOGIN = { user: 'owner', password: 'owner-pass-123' };
 const dir = mkdtempSync(join(tmpdir(), 'mep-update-'));
@@ -20,15 +21,6 @@ let browser: Browser;
 let page: Page;
 let base: string;
 let current = '';
-
-async function devicePort(): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const p = host.httpPort(80);
-    if (p) return p;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the device never listened on port 80');
-}
 
 /** The production bundle re-versioned, packed as a .bin. */
 function firmwareBin(bundle: string, version: string): string {
@@ -59,7 +51,7 @@ beforeAll(async () => {
     settings: { wifi: { ssid: 'home', password: 'wifi-secret-xyz1' }, mqtt: { host: '127.0.0.1', port: broker.port } },
     wifi: { mac: '24:0a:c4:00:00:78' },
   });
-  base = `http://127.0.0.1:${await devicePort()}`;
+  base = `http://127.0.0.1:${await devicePort(host)}`;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   page = await browser.newPage();
 }, 90000);
@@ -93,7 +85,7 @@ test('uploading a newer .bin: progress, answer, reboot, and the new version afte
   await page.locator('#m').filter({ hasText: 'Installed 0.9.1: rebooting' }).waitFor({ timeout: 30000 });
   expect(await page.evaluate('document.getElementById("P").value')).toBe(1);
   await host.waitFor('boot', (n: number) => n > boots, 20000);
-  await page.goto(`${base.replace(/:\d+$/, '')}:${await devicePort()}/recovery`);
+  await page.goto(`${base.replace(/:\d+$/, '')}:${await devicePort(host)}/recovery`);
   await logIn();
   expect(await page.textContent('#v')).toBe('0.9.1');
 }, 60000);

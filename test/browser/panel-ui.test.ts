@@ -12,6 +12,7 @@ import { buildPanelUi } from '../../addon/src/panel/build-ui';
 import { packWwws } from '../../ota/pack';
 import { meterView } from '../addon/panel/fixtures';
 import { startTestPanel, TestPanel } from '../addon/panel/harness';
+import { pageText } from '../helpers/page-text';
 
 const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'Kx9#mQ2$wE7!rT4%yU1&';
@@ -47,25 +48,6 @@ function ingressProxy(targetPort: number): Promise<Server> {
     req.pipe(upstream);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/** Every piece of text in the page, shadow roots and input values included. */
-function pageText(p: Page): Promise<string> {
-  // A string, evaluated in the page (the Node side has no DOM types).
-  return p.evaluate<string>(`(() => {
-    const parts = [document.documentElement.outerHTML];
-    const walk = (root) => {
-      for (const el of root.querySelectorAll('*')) {
-        if (el instanceof HTMLInputElement) parts.push(el.value);
-        if (el.shadowRoot) {
-          parts.push(el.shadowRoot.innerHTML);
-          walk(el.shadowRoot);
-        }
-      }
-    };
-    walk(document);
-    return parts.join('\\n');
-  })()`);
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { packBin, packWwws } from '../../ota/pack';
+import { pageText } from '../helpers/page-text';
 import { startProduct, Product } from '../helpers/product';
 import { bundleAsVersion } from '../integration/ota-rig';
 
@@ -20,21 +21,6 @@ let product: Product;
 let browser: Browser;
 let page: Page;
 const responses: Promise<string>[] = [];
-
-/** All text of the page, shadow roots and input values included. */
-function pageText(p: Page): Promise<string> {
-  return p.evaluate<string>(`(() => {
-    const parts = [document.documentElement.outerHTML];
-    const walk = (root) => {
-      for (const el of root.querySelectorAll('*')) {
-        if (el instanceof HTMLInputElement) parts.push(el.value);
-        if (el.shadowRoot) { parts.push(el.shadowRoot.innerHTML); walk(el.shadowRoot); }
-      }
-    };
-    walk(document);
-    return parts.join('\\n');
-  })()`);
-}
 
 beforeAll(async () => {
   expect(existsSync(CHROMIUM)).toBe(true); // required: fails, never skips, without Chromium

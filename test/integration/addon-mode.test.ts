@@ -16,6 +16,7 @@ import { Broker, freePort, startMosquitto } from '../helpers/brokers';
 import { HaStandin } from '../helpers/ha-standin';
 import { startSupervisorStandIn, SupervisorStandIn } from '../helpers/supervisor-standin';
 import { retained, watcher, Watcher } from '../helpers/mqtt-watch';
+import { waitFor } from '../helpers/wait';
 
 const METER_KEY = 'Gh4!Jk8@Lm2#Np6$Qr0%';
 const WRONG_KEY = 'WrongKey-0123456789A';
@@ -34,20 +35,8 @@ let sim: MeterSimulator;
 let w: Watcher;
 const dir = mkdtempSync(join(tmpdir(), 'mep-addon-mode-'));
 
-function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const t = setInterval(() => {
-      if (check()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - start > ms) {
-        clearInterval(t);
-        reject(new Error(`timed out waiting for ${what}; add-on output:\n${output}`));
-      }
-    }, 100);
-  });
-}
+/** Waits with the add-on's output in the error. */
+const waitUntil = (check: () => boolean, ms: number, what: string): Promise<void> => waitFor(what, check, ms, () => output);
 
 beforeAll(async () => {
   mosquitto = await startMosquitto({ username: 'addons', password: MQTT_PASSWORD });
@@ -67,7 +56,7 @@ beforeAll(async () => {
   });
   addon.stdout!.on('data', (d) => (output += d));
   addon.stderr!.on('data', (d) => (output += d));
-  await waitFor(() => output.includes('MEP Bridge add-on running'), 30000, 'the add-on to start');
+  await waitUntil(() => output.includes('MEP Bridge add-on running'), 30000, 'the add-on to start');
 
   w = await watcher(`mqtt://addons:${MQTT_PASSWORD}@127.0.0.1:${mosquitto.port}`);
   sim = new MeterSimulator({ key: METER_KEY, pacing: 'instant', timeScale: 60 });
@@ -113,13 +102,13 @@ test('it learns the device and publishes the latest firmware version for its upd
 }, 90000);
 
 test('a wrong MBK key raises a persistent notification in Home Assistant; the right key clears it', async () => {
-  await waitFor(() => [...ha.notifications.keys()].some((id) => id.includes(DEVICE) && id.includes('wrong_key')), 90000, 'the wrong-key notification');
+  await waitUntil(() => [...ha.notifications.keys()].some((id) => id.includes(DEVICE) && id.includes('wrong_key')), 90000, 'the wrong-key notification');
   const note = [...ha.notifications.entries()].find(([id]) => id.includes('wrong_key'))![1];
   expect(note.message).not.toContain(WRONG_KEY);
 
   // The fix, as the panel does it: a config command on the device's topic, not retained.
   w.client.publish(`mep/${DEVICE}/cmd/config`, JSON.stringify({ id: 'fix-1', meter: { key: METER_KEY } }), { qos: 1, retain: false });
-  await waitFor(() => ![...ha.notifications.keys()].some((id) => id.includes('wrong_key')), 90000, 'the notification to be dismissed');
+  await waitUntil(() => ![...ha.notifications.keys()].some((id) => id.includes('wrong_key')), 90000, 'the notification to be dismissed');
 }, 200000);
 
 test("Home Assistant's Install button: the add-on sends the device an update command for the host's download port", async () => {

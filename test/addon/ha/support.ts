@@ -72,13 +72,7 @@ export class MemoryRegistry implements MeterRegistry {
   }
 }
 
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor } from '../../helpers/wait';
 
 /** `after` still holds everything `before` had; a null slot may only have been filled with one of `ours`. */
 export function keeps(before: unknown, after: unknown, ours: string[]): boolean {

@@ -5,6 +5,7 @@
 import { execFile, spawn } from 'child_process';
 import mqtt from 'mqtt';
 import { freePort } from '../../helpers/brokers';
+import { waitFor } from '../../helpers/wait';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -89,7 +90,7 @@ describe('add-on bundle', () => {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     try {
-      await waitUntil(() => out.includes('MEP Bridge add-on running'), 30000, () => out);
+      await waitFor('the add-on to start', () => out.includes('MEP Bridge add-on running'), 30000, () => out);
       const health = await fetch(`http://127.0.0.1:${panelPort}/health`);
       expect(health.status).toBe(200);
       const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { reconnectPeriod: 0 });
@@ -103,18 +104,3 @@ describe('add-on bundle', () => {
     expect(out).toContain('MEP Bridge add-on stopping');
   }, 90000);
 });
-
-function waitUntil(check: () => boolean, ms: number, detail: () => string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const t = setInterval(() => {
-      if (check()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - start > ms) {
-        clearInterval(t);
-        reject(new Error(`timed out; output:\n${detail()}`));
-      }
-    }, 50);
-  });
-}

@@ -2,6 +2,7 @@
 import { request, IncomingMessage } from 'http';
 import { meterView } from './fixtures';
 import { startTestPanel, TestPanel } from './harness';
+import { takeSseFrames } from '../../helpers/sse';
 
 let t: TestPanel;
 beforeAll(async () => {
@@ -33,15 +34,9 @@ function openEvents(port: number): Promise<Stream> {
       };
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (event && data) frames.push({ event, data: JSON.parse(data) });
-        }
+        const taken = takeSseFrames(buffer + chunk);
+        buffer = taken.rest;
+        frames.push(...taken.frames);
         deliver();
       });
       resolve({
