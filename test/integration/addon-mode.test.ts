@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { buildAddon } from '../../addon/build/build';
+import { buildArtefacts } from '../../device/build/artefacts';
+import { buildFirmware } from '../../device/build/build';
 import { startHost, HostHandle } from '../../device/sim/host';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
-import { productionBundle } from '../device/host/helpers';
 import { Broker, freePort, startMosquitto } from '../helpers/brokers';
 import { HaStandin } from '../helpers/ha-standin';
 import { startSupervisorStandIn, SupervisorStandIn } from '../helpers/supervisor-standin';
@@ -48,9 +49,12 @@ beforeAll(async () => {
   });
   ha = await HaStandin.start({ token: SUPERVISOR_TOKEN, version: '2026.3.1', prefs: null });
   const { bundle, panelDir } = await buildAddon({ outDir: join(dir, 'app') });
+  // The image's firmware catalog: this build's firmware.bin and update.wwws (device/build/artefacts.ts).
+  const firmware = await buildFirmware({ out: join(dir, 'catalog', 'firmware.js'), budgetBytes: Infinity });
+  await buildArtefacts(firmware);
   const options = join(dir, 'options.json');
   writeFileSync(options, JSON.stringify({ log_level: 'info', mqtt: {}, embedded_broker: { port: await freePort() }, ota: { port: 8125, host: '127.0.0.1' }, offline_notify_minutes: 10 }));
-  addon = spawn(process.execPath, [bundle, 'addon', '--options', options, '--data-dir', dir, '--catalog-dir', join(__dirname, '../../dist'),
+  addon = spawn(process.execPath, [bundle, 'addon', '--options', options, '--data-dir', dir, '--catalog-dir', join(dir, 'catalog'),
     '--panel-assets', panelDir as string, '--panel-port', String(await freePort())], {
     env: { PATH: process.env.PATH ?? '', SUPERVISOR_TOKEN, MEP_SUPERVISOR_URL: supervisor.url, MEP_HA_URL: ha.hassUrl },
   });
@@ -61,7 +65,7 @@ beforeAll(async () => {
   w = await watcher(`mqtt://addons:${MQTT_PASSWORD}@127.0.0.1:${mosquitto.port}`);
   sim = new MeterSimulator({ key: METER_KEY, pacing: 'instant', timeScale: 60 });
   device = await startHost({
-    bundlePath: await productionBundle(),
+    bundlePath: firmware.out,
     meter: sim,
     settings: {
       name: 'Cellar meter',
