@@ -18,7 +18,7 @@ import { advertisedPortFrom } from './ota/advertised-port';
 import { PackageCatalog } from './ota/catalog';
 import { LatestVersionPublisher } from './ota/latest-version';
 import { RolloutManager, rolloutService } from './ota/rollout';
-import { DownloadServer } from './ota/server';
+import { DownloadServer, downloadsOff } from './ota/server';
 import { createPanelServer } from './panel/server';
 import { Logger, Service } from './service';
 
@@ -132,8 +132,15 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     internalUrl: () => coreInternalHost(ha),
     advertisedPort: supervisorToken ? advertisedPortFrom({ url: supervisorUrl, token: supervisorToken }, options.ota.port, logger('downloads')) : undefined,
   });
-  await life.optional(downloads);
-  const rollouts = new RolloutManager({ bus, log: logger('rollouts'), mqtt: broker.link, meters: registry, catalog, downloads });
+  const downloading = await life.optional(downloads);
+  const rollouts = new RolloutManager({
+    bus,
+    log: logger('rollouts'),
+    mqtt: broker.link,
+    meters: registry,
+    catalog,
+    downloads: downloading ? downloads : downloadsOff(`firmware downloads are off: port ${options.ota.port} could not be opened (see the add-on log)`),
+  });
   await life.optional(rolloutService(rollouts));
   await life.optional(new LatestVersionPublisher({ bus, log: logger('latest'), mqtt: broker.link, meters: registry, catalog, rollouts }));
   await life.optional(

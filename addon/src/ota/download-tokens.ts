@@ -36,7 +36,7 @@ interface TokenState extends Grant {
   completeAt: number | null;
 }
 
-function keyOf(token: string): string {
+export function keyOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 

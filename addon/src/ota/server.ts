@@ -9,12 +9,21 @@ import { Logger, Service } from '../service';
 import { parseRange } from './byte-range';
 import { PackageFiles } from './catalog';
 import { chooseDownloadHost, InternalUrlLookup, packageUrl } from './download-host';
-import { DEFAULT_TOKEN_OPTIONS, DownloadTokens } from './download-tokens';
+import { DEFAULT_TOKEN_OPTIONS, DownloadTokens, keyOf } from './download-tokens';
 
 /** What a rollout needs from the server: a URL and token for one device and package, and revocation. */
 export interface PackageDownloads {
   grant(deviceId: string, entryId: string): Promise<{ url: string; token: string }>;
   revoke(token: string): void;
+}
+
+/** Stands in for the download server when it could not start (its port taken): every rollout then fails at once
+ *  with this reason instead of sending devices to a port nobody listens on. */
+export function downloadsOff(reason: string): PackageDownloads {
+  return {
+    grant: () => Promise.reject(new Error(reason)),
+    revoke: () => undefined,
+  };
 }
 
 export interface DownloadServerDeps {
@@ -46,6 +55,8 @@ export class DownloadServer implements Service, PackageDownloads {
   readonly name = 'ota-server';
   private server: Server | null = null;
   private readonly tokens: DownloadTokens;
+  /** Responses streaming right now, by token key (revoke() cuts them). */
+  private readonly open = new Map<string, Set<ServerResponse>>();
 
   constructor(private readonly deps: DownloadServerDeps) {
     this.tokens = new DownloadTokens({
@@ -99,8 +110,13 @@ export class DownloadServer implements Service, PackageDownloads {
     return { url: packageUrl(host, port, entryId), token };
   }
 
+  /** Revokes a token and cuts its downloads in progress: a cancelled or timed-out rollout must not install anyway
+   *  (the device sees a dropped connection, resumes, gets 401 and gives up). */
   revoke(token: string): void {
     this.tokens.revoke(token);
+    const key = keyOf(token);
+    for (const res of this.open.get(key) ?? []) res.destroy();
+    this.open.delete(key);
   }
 
   /** Live tokens (tests and diagnostics). */
@@ -154,7 +170,12 @@ export class DownloadServer implements Service, PackageDownloads {
       res.destroy();
     });
     res.on('finish', () => this.tokens.sent(check.key, start, end + 1));
+    const open = this.open.get(check.key) ?? new Set<ServerResponse>();
+    open.add(res);
+    this.open.set(check.key, open);
     res.on('close', () => {
+      open.delete(res);
+      if (open.size === 0 && this.open.get(check.key) === open) this.open.delete(check.key);
       if (!res.writableFinished) {
         stream.destroy();
         this.deps.log.info(`firmware download: connection dropped during ${what}`);

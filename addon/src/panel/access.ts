@@ -25,6 +25,14 @@ export function peerAllowed(mode: PanelMode, remoteAddress: string | undefined):
   return address === '127.0.0.1' || address === '::1';
 }
 
+/** Local mode: true when the Host header names this machine (localhost, 127.0.0.1, [::1], any port). A web page
+ *  that re-binds its own DNS name to 127.0.0.1 (DNS rebinding) reaches the loopback socket with its own name in
+ *  Host and is refused; add-on mode needs no such check (only the ingress proxy can connect). */
+export function localHostHeader(host: string | undefined): boolean {
+  if (!host) return false;
+  return /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i.test(host);
+}
+
 /** Why a state-changing request is refused as cross-site, or '' when it comes from the panel's own page. */
 export function sameOriginProblem(headers: IncomingHttpHeaders): string {
   if (headers[SAME_ORIGIN_HEADER] !== SAME_ORIGIN_VALUE) {

@@ -1,7 +1,7 @@
 // The panel's fastify application without a listening socket: ingress guard, same-origin check, body parsers,
 // error mapping, the JSON API, live updates (SSE) and the page. server.ts listens; tests may inject() into it.
 import Fastify, { FastifyError, FastifyInstance } from 'fastify';
-import { peerAllowed, sameOriginProblem } from './access';
+import { localHostHeader, peerAllowed, sameOriginProblem } from './access';
 import { ApiError, JSON_BODY_LIMIT, PanelDeps } from './deps';
 import { createLiveEvents, LiveEvents } from './live-events';
 import { assetRoutes, PanelAssets } from './routes/assets';
@@ -33,6 +33,10 @@ function guard(app: FastifyInstance, deps: PanelDeps): void {
     const health = req.url === '/health' && peerAllowed('local', peer);
     if (!health && !peerAllowed(deps.mode, peer)) {
       reply.code(403).send({ error: deps.mode === 'addon' ? 'open this panel from Home Assistant (ingress only)' : 'local connections only' });
+      return reply;
+    }
+    if (deps.mode === 'local' && !health && !localHostHeader(req.headers.host)) {
+      reply.code(403).send({ error: 'open the panel as http://localhost (the Host header names another site)' });
       return reply;
     }
     if (req.method === 'POST') {

@@ -3,6 +3,7 @@
 import { createHash } from 'crypto';
 import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'fs';
+import { get as httpGet } from 'http';
 import { join } from 'path';
 import { parseRange } from '../../../addon/src/ota/byte-range';
 import { PackageCatalog } from '../../../addon/src/ota/catalog';
@@ -102,6 +103,28 @@ describe('[add-on OTA server] downloads', () => {
     const whole = Buffer.concat([cut.body, resumed.body]);
     expect(createHash('sha256').update(whole).digest('hex')).toBe(s.binEntry.sha256);
     expect(s.log.lines.join('\n')).not.toContain(token);
+  });
+
+  test('revoking a token (a cancelled or timed-out rollout) cuts its download in progress; a resume is refused', async () => {
+    const { url, token } = await s.server.grant('mep_aabbccddeeff', s.binEntry.id);
+    const received = await new Promise<{ bytes: number; complete: boolean }>((resolve) => {
+      let bytes = 0;
+      const req = httpGet(url, { headers: auth(token) }, (res) => {
+        res.once('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          res.pause(); // the device is slow: most of the package is still to come
+          s.server.revoke(token);
+          setTimeout(() => res.resume(), 100);
+          res.on('data', (more: Buffer) => (bytes += more.length));
+        });
+        res.on('close', () => resolve({ bytes, complete: res.complete }));
+      });
+      req.on('error', () => undefined);
+    });
+    expect(received.complete).toBe(false);
+    expect(received.bytes).toBeLessThan(s.bin.length);
+    const resume = await fetchUrl(url, { headers: { ...auth(token), Range: `bytes=${received.bytes}-` } });
+    expect(resume.status).toBe(401);
   });
 
   test('one time: usable for resumes until every byte was sent, then only for the grace period', async () => {

@@ -1,9 +1,10 @@
 // Who may reach the panel: only Home Assistant's ingress proxy in add-on mode, only this machine in local mode;
 // state-changing requests only from the panel's own page (home-assistant.md §0 #8, §2.4).
 import { execFile } from 'child_process';
+import { request } from 'http';
 import { join } from 'path';
 import { promisify } from 'util';
-import { ingressPrefix, peerAllowed, sameOriginProblem } from '../../../addon/src/panel/access';
+import { ingressPrefix, localHostHeader, peerAllowed, sameOriginProblem } from '../../../addon/src/panel/access';
 import { meterView } from './fixtures';
 import { PANEL_POST, startTestPanel, TestPanel } from './harness';
 
@@ -97,6 +98,25 @@ describe('local mode', () => {
     expect(res.status).toBe(403);
     expect(res.json().error).toMatch(/X-Requested-With/);
     expect(t.commander.calls).toEqual([]);
+  });
+
+  test('DNS rebinding: a request naming another site in Host is refused, even from loopback with the panel headers', async () => {
+    // fetch() will not send a foreign Host header: a raw request, as the browser of a rebinding page would send it.
+    const raw = (method: string, path: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: t.port, method, path, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await raw('POST', '/api/meters/mep_a1/restart', { ...PANEL_POST, 'sec-fetch-site': 'same-origin', host: 'attacker.example' })).toBe(403);
+    expect(await raw('GET', '/api/meters', { host: 'attacker.example:8099' })).toBe(403);
+    expect(await raw('GET', '/api/meters', { host: `localhost:${t.port}` })).toBe(200);
+    expect(t.commander.calls).toEqual([]);
+    for (const host of ['localhost:8099', '127.0.0.1:8099', '[::1]:8099', 'localhost']) expect(localHostHeader(host)).toBe(true);
+    for (const host of ['attacker.example', 'localhost.attacker.example', '127.0.0.1.nip.io', '', undefined]) expect(localHostHeader(host)).toBe(false);
   });
 
   test('a cross-site form post is refused even with the header (Sec-Fetch-Site)', async () => {
