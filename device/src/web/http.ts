@@ -61,6 +61,10 @@ export function redirect(res: HttpResponse, location: string): void {
  *  (espruino.md §2.8: response bodies are copied into RAM). */
 export const SLICE = 1024;
 export function streamSlices(res: HttpResponse, length: number, slice: (offset: number, len: number) => Uint8Array | string | null): void {
+  if (length <= 0) {
+    res.end(); // an empty file: nothing to wait for (no drain would ever come)
+    return;
+  }
   let offset = 0;
   const next = (): void => {
     if (offset >= length) return;

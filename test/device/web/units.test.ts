@@ -87,6 +87,13 @@ test('streamSlices writes one slice per drain, never more than 1 KB at once, and
   expect(Buffer.concat(writes.map((w) => Buffer.from(w)))).toEqual(Buffer.from(data));
 });
 
+test('streamSlices ends an empty file at once (no drain would ever come: the socket would hang)', () => {
+  let ended = 0;
+  const res: HttpResponse = { writeHead: () => undefined, write: () => undefined, end: () => void ended++, onDrain: () => undefined };
+  streamSlices(res, 0, () => new Uint8Array(0));
+  expect(ended).toBe(1);
+});
+
 test('router: exact paths, 405 for a known path with another method, GET fallback, 404', () => {
   const r = new Router();
   const hits: string[] = [];
