@@ -30,7 +30,7 @@ describe('pull a .bin', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    host = await device(env, lines);
+    host = await device(env, lines, { h: 1500, l: 15000, s: 3000 }); // stall limit 3 s instead of 60 s
     await online(host, lines, '0.1.0');
   }, 40000);
 
@@ -116,6 +116,18 @@ describe('pull a .bin', () => {
     expect(await result('u-5', at)).toEqual({ id: 'u-5', command: 'update', ok: true, version: 'web-7' });
     expect(host.storage.list()).toContain('wa_index.html');
   }, 30000);
+
+  test('a download that stalls without closing (half-open connection) is dropped and resumed; the engine is not stuck', async () => {
+    const page = new Uint8Array(6000).map((_, i) => (i * 131 + 7) & 0xff);
+    const wwws = packWwws([{ name: 'www_stall.bin', data: page }]);
+    env.server.put('/web/stall.wwws', wwws);
+    env.server.stallNextAfter = 1000;
+    const at = env.w.mark();
+    await env.w.client.publishAsync(`${BASE}/cmd/update`, updateCommand('u-6', env.server, '/web/stall.wwws', wwws, 'web-8', 'wwws'), { qos: 1 });
+    expect(await result('u-6', at, () => true, 30000)).toEqual({ id: 'u-6', command: 'update', ok: true, version: 'web-8' });
+    expect(env.server.ranges.slice(-2)).toEqual(['', 'bytes=1000-']);
+    expect(lines.some((l) => l.includes('no data for 3 s'))).toBe(true);
+  }, 40000);
 });
 
 describe('a new firmware that fails its trial', () => {

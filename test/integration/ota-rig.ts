@@ -33,12 +33,14 @@ export interface PackageServer {
   ranges: string[];
   /** The next response is cut off after this many body bytes. */
   dropNextAfter: number | null;
+  /** The next response sends this many body bytes, then nothing more while keeping the connection open. */
+  stallNextAfter: number | null;
   close(): Promise<void>;
 }
 
 export async function packageServer(): Promise<PackageServer> {
   const files = new Map<string, Served>();
-  const state = { dropNextAfter: null as number | null };
+  const state = { dropNextAfter: null as number | null, stallNextAfter: null as number | null };
   const ranges: string[] = [];
   const server: Server = createServer((req, res) => {
     const f = files.get(req.url ?? '');
@@ -52,6 +54,12 @@ export async function packageServer(): Promise<PackageServer> {
       'Content-Length': String(body.length),
       ...(m ? { 'Content-Range': `bytes ${start}-${f.bytes.length - 1}/${f.bytes.length}` } : {}),
     });
+    const stall = state.stallNextAfter;
+    if (stall !== null && stall < body.length) {
+      state.stallNextAfter = null;
+      res.write(body.subarray(0, stall)); // and then silence: no more bytes, no close
+      return;
+    }
     const drop = state.dropNextAfter;
     if (drop !== null && drop < body.length) {
       state.dropNextAfter = null;
@@ -71,6 +79,12 @@ export async function packageServer(): Promise<PackageServer> {
     },
     set dropNextAfter(v) {
       state.dropNextAfter = v;
+    },
+    get stallNextAfter() {
+      return state.stallNextAfter;
+    },
+    set stallNextAfter(v) {
+      state.stallNextAfter = v;
     },
     close: () =>
       new Promise<void>((r) => {
@@ -132,7 +146,7 @@ export async function environment(): Promise<Env> {
 }
 
 /** The device as `mep upload` leaves it: loader in .bootcde, the 0.1.0 bundle in slot a; trial hold/limit short. */
-export async function device(env: Env, lines: string[], timing = { h: 1500, l: 15000 }): Promise<HostHandle> {
+export async function device(env: Env, lines: string[], timing: { h: number; l: number; s?: number } = { h: 1500, l: 15000 }): Promise<HostHandle> {
   const storageDir = mkdtempSync(join(dir, 'flash-'));
   const sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 9, timeScale: 60 });
   env.sims.push(sim);

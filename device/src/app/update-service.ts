@@ -63,6 +63,9 @@ export class UpdateService {
   private cmd: UpdateCommand | null = null;
   private received = 0;
   private resumes = 0;
+  /** clock.now() of the last request start or data chunk; checked by the stall watch. */
+  private lastActivity = 0;
+  private stallWatch: unknown = null;
   private request: { abort(): void } | null = null;
   private summary = '';
   private lastPercent = -1;
@@ -117,14 +120,38 @@ export class UpdateService {
     this.lastPercent = -1;
     this.d.log.info(`update ${cmd.kind} ${cmd.version}: downloading ${cmd.size} bytes`);
     this.progress(true);
+    this.watchStall(this.d.installer.timing().s);
     this.fetch();
     return null;
+  }
+
+  /** A download that stops receiving without the connection closing (half-open TCP) would hold the update engine
+   *  forever: after `stallMs` without data the request is dropped and resumed like a broken connection. */
+  private watchStall(stallMs: number): void {
+    this.stopStallWatch();
+    this.stallWatch = this.d.clock.setInterval(() => {
+      if (!this.cmd) {
+        this.stopStallWatch();
+        return;
+      }
+      const request = this.request;
+      if (!request || this.d.clock.now() - this.lastActivity < stallMs) return;
+      this.request = null;
+      request.abort();
+      this.dropped(`no data for ${Math.round(stallMs / 1000)} s`);
+    }, Math.min(stallMs, 5000));
+  }
+
+  private stopStallWatch(): void {
+    if (this.stallWatch !== null) this.d.clock.clearInterval(this.stallWatch);
+    this.stallWatch = null;
   }
 
   private fetch(): void {
     const cmd = this.cmd as UpdateCommand;
     const headers: { [name: string]: string } = { Authorization: 'Bearer ' + cmd.token };
     if (this.received > 0) headers.Range = `bytes=${this.received}-`;
+    this.lastActivity = this.d.clock.now();
     this.request = (this.d.http as HttpClient).get(cmd.url, headers, (res) => this.onResponse(res), (m) => this.dropped(m));
   }
 
@@ -140,6 +167,7 @@ export class UpdateService {
     }
     res.onData((chunk) => {
       if (!this.cmd) return;
+      this.lastActivity = this.d.clock.now();
       const err = this.d.installer.write(chunk);
       if (err) {
         this.fail(err, true);
@@ -172,6 +200,7 @@ export class UpdateService {
   private finish(): void {
     const cmd = this.cmd as UpdateCommand;
     this.request = null;
+    this.stopStallWatch();
     this.d.installer.finish((o: InstallOutcome) => {
       this.cmd = null;
       if (!o.ok) {
@@ -190,6 +219,7 @@ export class UpdateService {
 
   private fail(error: string, installerDone?: boolean, command?: UpdateCommand): void {
     const cmd = command || this.cmd;
+    this.stopStallWatch();
     if (this.request) this.request.abort();
     this.request = null;
     this.cmd = null;

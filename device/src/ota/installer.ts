@@ -35,6 +35,8 @@ const PIECE = 512;
 const REBOOT_DELAY_MS = 1500;
 const TRIAL_LIMIT_MS = 600000;
 const HOLD_MS = 60000;
+/** A pull download that receives nothing this long is treated as dropped (half-open TCP after a WiFi glitch). */
+const STALL_MS = 60000;
 
 export interface InstallerDeps {
   storage: Storage;
@@ -238,14 +240,16 @@ export class Installer implements UpdateInstaller {
     return found ? found.record : null;
   }
 
-  private timing(): { h: number; l: number } {
-    const t = { h: HOLD_MS, l: TRIAL_LIMIT_MS };
+  /** Trial hold (h), trial limit (l) and download stall limit (s), ms; TIMING_FILE overrides them (tests). */
+  timing(): { h: number; l: number; s: number } {
+    const t = { h: HOLD_MS, l: TRIAL_LIMIT_MS, s: STALL_MS };
     const text = this.d.storage.readText(TIMING_FILE);
     if (!text) return t;
     try {
-      const o = JSON.parse(text) as { h?: unknown; l?: unknown };
+      const o = JSON.parse(text) as { h?: unknown; l?: unknown; s?: unknown };
       if (typeof o.h === 'number' && o.h > 0) t.h = o.h;
       if (typeof o.l === 'number' && o.l > 0) t.l = o.l;
+      if (typeof o.s === 'number' && o.s > 0) t.s = o.s;
     } catch {
       // keep the defaults
     }
