@@ -178,7 +178,6 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     async stop() {
       log.info('MEP Bridge add-on stopping');
       await life.stopAll();
-      bus.removeListeners('*');
     },
   };
 }
