@@ -25,18 +25,11 @@ export type SupervisorLookup =
   /** No SUPERVISOR_TOKEN: not running as an add-on. */
   | { status: 'no-supervisor' };
 
+/** How to reach a broker: the Supervisor's answer without its provider slug, or the same fields from the options. */
+export type BrokerConnection = Omit<SupervisorMqtt, 'addon'>;
+
 export type BrokerChoice =
-  | {
-      kind: 'external';
-      source: 'options' | 'supervisor';
-      host: string;
-      port: number;
-      ssl: boolean;
-      protocol: '3.1' | '3.1.1';
-      username?: string;
-      password?: string;
-      provider?: string;
-    }
+  | ({ kind: 'external'; source: 'options' | 'supervisor'; provider?: string } & BrokerConnection)
   | {
       kind: 'embedded';
       host: '127.0.0.1' | '0.0.0.0';
