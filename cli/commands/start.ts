@@ -4,7 +4,8 @@
 // readings reach the panel within seconds. Flags turn the simulated meter off or point everything at another broker.
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { dirname, join, resolve } from 'path';
+import { DEFAULT_OUT } from '../../device/build/build';
 import { HostStorage, startHost, type HostHandle } from '../../device/sim/host';
 import { BOOT_RECORD, SLOT_PREFIX } from '../../device/src/boot/boot-record';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
@@ -17,7 +18,7 @@ import { deviceSettings, ensureBundle, parseBrokerUrl } from './device';
 import { DEMO_KEY } from './sim';
 
 /** Build outputs: the firmware bundle, boot loader and the update packages the add-on ships (npm run build). */
-const DIST = join(__dirname, '..', '..', 'dist');
+const DIST = dirname(DEFAULT_OUT);
 
 const HELP = `mep start [--no-sim] [--broker <mqtt://[user[:password]@]host[:port]>] [--panel-port <port>]
           [--broker-port <port>] [--ota-port <port>] [--device-http-port <port>] [--data-dir <dir>]
