@@ -1,9 +1,10 @@
-// Shared inputs for the discovery tests: the HA data files of shared/schemas and two reference contexts.
+// Shared inputs for the discovery tests: the HA data files of shared/schemas (copied to test/fixtures/schemas, see
+// test/fixtures/README.md) and two reference contexts.
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { DiscoveryContext } from '../../discovery';
 
-export const SCHEMAS_DIR = join(__dirname, '..', '..', '..', 'shared', 'schemas');
+export const SCHEMAS_DIR = join(__dirname, '..', 'fixtures', 'schemas');
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'discovery');
 
 export interface DeviceClassRule {

@@ -1,11 +1,12 @@
-// Loads the shared protocol vectors (../shared/vectors). They are read-only inputs owned by the spec team.
+// Loads the protocol vectors: verbatim copies of ../shared/vectors (owned by the spec team) in test/fixtures/vectors,
+// so the tests run in a clone without ../shared (provenance: test/fixtures/README.md).
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-export const SHARED_DIR = join(__dirname, '..', '..', '..', 'shared');
+export const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
 
-export function loadVectors<T = any>(name: 'digest.json' | 'frames.json'): T {
-  return JSON.parse(readFileSync(join(SHARED_DIR, 'vectors', name), 'utf8')) as T;
+export function loadVectors<T = any>(name: 'digest.json' | 'frames.json' | 'guide-examples.json'): T {
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, 'vectors', name), 'utf8')) as T;
 }
 
 export function hex(text: string): Uint8Array {

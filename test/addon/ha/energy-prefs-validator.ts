@@ -1,14 +1,14 @@
 // What Home Assistant's `energy/save_prefs` accepts, per Core version, as its voluptuous schemas decide
 // (core homeassistant/components/energy/data.py: unified @ 0004b6b4 for ≥ 2026.3, legacy @ ac38065f for ≤ 2026.2
-// with `power` from 2025.12). Grid entries are checked against shared/schemas/ha-energy-grid-source.schema.json;
-// the cross-entry rules (one legacy grid, unique statistics, single price) are coded here. Used by the stand-in
-// (test/helpers/ha-standin.ts) and by the property tests.
+// with `power` from 2025.12). Grid entries are checked against shared/schemas/ha-energy-grid-source.schema.json (its
+// copy in test/fixtures/schemas); the cross-entry rules (one legacy grid, unique statistics, single price) are coded
+// here. Used by the stand-in (test/helpers/ha-standin.ts) and by the property tests.
 import Ajv, { ValidateFunction } from 'ajv';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { atLeastVersion } from '../../../addon/src/ha/version';
 
-export const SCHEMAS_DIR = join(__dirname, '..', '..', '..', '..', 'shared', 'schemas');
+export const SCHEMAS_DIR = join(__dirname, '..', '..', '..', 'fixtures', 'schemas');
 const GRID_SCHEMA = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'ha-energy-grid-source.schema.json'), 'utf8')) as {
   definitions: { [name: string]: unknown };
 };

@@ -1,5 +1,5 @@
 // The add-on's metadata as Home Assistant and its linter read it: config.yaml, repository.yaml and
-// translations/en.yaml validated with the shared schemas (../shared/schemas, next to the repository as in CI),
+// translations/en.yaml validated with the shared schemas (verbatim copies of ../shared/schemas in test/fixtures/schemas),
 // the linter's extra rules, and the facts the add-on relies on (init: false, ingress, ports, MQTT service …).
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -11,7 +11,7 @@ import { lintAddonConfig, pythonEquals } from './addon-lint';
 
 type Plain = { [key: string]: unknown };
 const ROOT = resolve(__dirname, '../../..');
-const SCHEMAS = resolve(__dirname, '../../../../shared/schemas');
+const SCHEMAS = resolve(__dirname, '../../fixtures/schemas');
 
 const readYaml = (file: string): Plain => parse(readFileSync(resolve(ROOT, file), 'utf8')) as Plain;
 const readSchema = (name: string): Plain => JSON.parse(readFileSync(resolve(SCHEMAS, name), 'utf8')) as Plain;
