@@ -8,7 +8,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { atLeastVersion } from '../../../addon/src/ha/version';
 
-export const SCHEMAS_DIR = join(__dirname, '..', '..', '..', 'fixtures', 'schemas');
+export const SCHEMAS_DIR = join(__dirname, '..', '..', 'fixtures', 'schemas');
 const GRID_SCHEMA = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'ha-energy-grid-source.schema.json'), 'utf8')) as {
   definitions: { [name: string]: unknown };
 };
