@@ -58,7 +58,12 @@ describe.each(brokers)('[firmware ↔ %s] device publishes for Home Assistant', 
     const state = JSON.parse((await w.next(`${BASE}/state`, (t) => t.includes('energy_import'))).text);
     expect(state.energy_import).toBeGreaterThan(60000);
     expect(state.voltage_l1).toBeGreaterThan(200);
-    const diag = JSON.parse((await w.next(`${BASE}/diagnostics`, (t) => t.includes('"online"'))).text);
+    // The link going online (the first poll read, BT23) publishes the diagnostics (App.onLinkStatus), before the
+    // first state message (BT28) on the same connection: now that a reading has arrived, the broker holds them. They
+    // are read as retained, as Home Assistant gets them after a restart, not awaited live: aedes drops a message to a
+    // subscriber once a later one from the same client has reached it first (its dedupe by broker counter), and the
+    // retained diagnostics, stored asynchronously, are overtaken by the next state message on a loaded machine.
+    const diag = JSON.parse((await retained(broker.url, `${BASE}/diagnostics`)) as string);
     expect(diag.link_state).toBe('online');
     const withModel = await w.next(`homeassistant/device/${DEVICE}/config`, (t) => JSON.parse(t).dev.mdl !== undefined);
     expect(JSON.parse(withModel.text).dev.mdl).toBeTruthy();
@@ -108,8 +113,10 @@ describe.each(brokers)('[firmware ↔ %s] device publishes for Home Assistant', 
     const back = w.mark();
     sim.setMepPortDisabled(false);
     // The session probes a silent link with exponential back-off (2 s, 4 s, 8 s ... at most 60 s), so recovery can
-    // take up to a minute plus the start-up reads.
-    await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 90000 });
+    // take up to a minute plus the start-up reads. A reading after the meter answers again follows the diagnostics
+    // that reported the link online (retained; see the first test for why they are not awaited live).
+    await w.next(`${BASE}/state`, undefined, { after: back, ms: 90000 });
+    expect(JSON.parse((await retained(broker.url, `${BASE}/diagnostics`)) as string).link_state).toBe('online');
   }, 120000);
 
   test('a broker restart is survived: the device reconnects and publishes again', async () => {
