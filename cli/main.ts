@@ -36,7 +36,7 @@ const HELP = `mep — MEP (OSGP meter expansion port) tool
   mep demo   a simulated meter and a live read of it, in one process
   mep device --broker <mqtt url> --meter <sim | tcp://host:port | serial path> [--key <MBK>] [--storage <dir>] [--http <port>]
              the production firmware bundle on the Node host
-  mep upload --port <serial path | tcp://host:port> [--file <js>] [--exec]   the firmware to a real board
+  mep upload --port <serial path | tcp://host:port> [--file <js>] [--no-reset]   the firmware to a board (console upload)
   mep pack bin  --bundle <firmware.js> --out <file.bin> [--version <v>] [--build-id <id>] [--board auto|esp32|esp32c3]
   mep pack wwws --dir <folder> --out <file.wwws> [--gzip]
   mep inspect <file.bin | file.wwws> [--json]      header, files, SHA-256; exit 1 when it does not verify
