@@ -176,7 +176,8 @@ export class ByteWriter {
   }
 
   toBytes(): Uint8Array {
-    return this.buf.slice(0, this.length);
+    // Espruino 2v29: typed-array .slice() returns a plain Array (shared/espruino/README.md, known difference (a)).
+    return new Uint8Array(this.buf.subarray(0, this.length));
   }
 }
 

@@ -50,7 +50,8 @@ export class OmaDigest {
       do this.step(0);
       while (this.position !== 0);
     }
-    return this.state.slice(0, 8);
+    // Espruino 2v29: typed-array .slice() returns a plain Array (shared/espruino/README.md, known difference (a)).
+    return new Uint8Array(this.state.subarray(0, 8));
   }
 }
 

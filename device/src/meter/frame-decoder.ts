@@ -116,7 +116,8 @@ export class FrameDecoder {
         if (dropped) events.push({ type: 'discard', count: dropped });
         dropped = 0;
         const total = this.u16(at) + 2;
-        events.push({ type: 'frame', bytes: this.buf.slice(at, at + total) });
+        // A copy: the receive buffer is reused. Espruino 2v29: typed-array .slice() returns a plain Array (shared/espruino/README.md, known difference (a)).
+        events.push({ type: 'frame', bytes: new Uint8Array(this.buf.subarray(at, at + total)) });
         this.start += total;
       } else if (verdict === INVALID || atIdle) {
         dropped++;

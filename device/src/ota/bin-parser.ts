@@ -111,7 +111,8 @@ export class BinParser extends ChunkParser<BinEvent> {
       board,
       minInterpreter: { major: b[BIN_INTERP_AT] as number, minor: b[BIN_INTERP_AT + 1] as number },
       payloadLength,
-      payloadSha256: b.slice(BIN_SHA_AT, BIN_SHA_AT + HASH_LENGTH),
+      // A copy: the gather buffer is reused. Espruino 2v29: typed-array .slice() returns a plain Array (shared/espruino/README.md, known difference (a)).
+      payloadSha256: new Uint8Array(b.subarray(BIN_SHA_AT, BIN_SHA_AT + HASH_LENGTH)),
     };
     return null;
   }

@@ -132,7 +132,8 @@ export class WwwsV2Parser extends ChunkParser<WwwsEvent> {
       return { code: 'bad-entry', message: `${name}: original length ${originalLength} ${why}`, at: at + WWWS_ORIGINAL_AT };
     }
     this.seen[name] = true;
-    this.file = { name, gzip, storedLength, originalLength, sha256: b.slice(WWWS_SHA_AT, WWWS_SHA_AT + HASH_LENGTH) };
+    // A copy: the gather buffer is reused for the next entry. Espruino 2v29: typed-array .slice() returns a plain Array (shared/espruino/README.md, known difference (a)).
+    this.file = { name, gzip, storedLength, originalLength, sha256: new Uint8Array(b.subarray(WWWS_SHA_AT, WWWS_SHA_AT + HASH_LENGTH)) };
     this.fileHash = this.createHash();
     this.fileDone = 0;
     this.stored += storedLength;
@@ -183,7 +184,7 @@ export class WwwsV2Parser extends ChunkParser<WwwsEvent> {
     const actual = this.bundleHash.digest();
     const b = this.gather.buf;
     if (!sameBytes(b, 0, actual, HASH_LENGTH)) {
-      return { code: 'hash-mismatch', message: `bundle SHA-256 is ${hexOf(actual)}, the trailer says ${hexOf(b.slice(0, HASH_LENGTH))}`, at: this.fieldAt };
+      return { code: 'hash-mismatch', message: `bundle SHA-256 is ${hexOf(actual)}, the trailer says ${hexOf(b.subarray(0, HASH_LENGTH))}`, at: this.fieldAt };
     }
     this.state = COMPLETE;
     return null;

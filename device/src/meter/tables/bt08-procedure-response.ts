@@ -54,7 +54,8 @@ function readResponse(r: ByteReader): ProcedureResponse {
     procSeq,
     resultCode,
     resultText: procedureResultText(resultCode),
-    respData: r.bytes.slice(r.pos),
+    // A copy, not a view of the receive buffer (as copyBytes). Espruino 2v29: typed-array .slice() returns a plain Array (shared/espruino/README.md, known difference (a)).
+    respData: new Uint8Array(r.bytes.subarray(r.pos, r.bytes.length)),
   };
 }
 

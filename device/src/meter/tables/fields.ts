@@ -17,7 +17,8 @@ export function bit(value: number, n: number): boolean {
 export function copyBytes(data: Uint8Array, start: number, end: number): Uint8Array {
   const from = Math.min(Math.max(start, 0), data.length);
   const to = Math.min(Math.max(end, from), data.length);
-  return data.slice(from, to);
+  // Espruino 2v29: typed-array .slice() returns a plain Array (shared/espruino/README.md, known difference (a)).
+  return new Uint8Array(data.subarray(from, to));
 }
 
 export function u8At(data: Uint8Array, at: number): number | null {
