@@ -5,7 +5,7 @@
 import { parse } from 'acorn';
 import { regexProblems } from './regex';
 import { declareLexical, EsNode, FUNCTION_TYPES, hoistVars, isNode, nodeAt, nodesAt, patternNames, Scope } from './scope';
-import { BUILTIN_CLASSES, ITERATOR_METHODS, MISSING_GLOBALS, MISSING_METHODS, MISSING_STATICS } from './rules';
+import { BUILTIN_CLASSES, ITERATOR_METHODS, MISSING_GLOBALS, MISSING_METHODS, MISSING_STATICS, PROTOTYPE_LOOKUP_BROKEN } from './rules';
 
 export interface Violation {
   rule: string;
@@ -173,7 +173,7 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
         callOrNew(node, scope);
         break;
       case 'MemberExpression':
-        member(node, scope);
+        member(node, scope, parent, key);
         break;
       case 'ClassDeclaration':
       case 'ClassExpression':
@@ -181,6 +181,7 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
     }
     if (FUNCTION_TYPES.has(node.type)) return functionNode(node, scope);
     if (node.type === 'BlockStatement' || node.type === 'StaticBlock') {
+      useBeforeDeclaration(nodesAt(node, 'body'));
       const inner = new Scope(scope);
       declareLexical(nodesAt(node, 'body'), inner);
       return children(node, inner);
@@ -197,6 +198,7 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
       const inner = new Scope(scope);
       const head = nodeAt(node, node.type === 'ForStatement' ? 'init' : 'left');
       if (head) declareLexical([head], inner);
+      if (head) loopClosures(node, head);
       return children(node, inner);
     }
     if (node.type === 'CatchClause') {
@@ -219,6 +221,9 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
 
   const functionNode = (node: EsNode, scope: Scope): void => {
     functions++;
+    if (node.type === 'ArrowFunctionExpression' && arrowLosesThis(node)) {
+      report(node.start, 'arrow-this', 'this expression-bodied arrow loses its lexical `this` on Espruino 2v29: a function literal follows the last `this` in its body', 'read what you need from `this` into a local outside the arrow (esbuild turns `{ return … }` back into an expression body), or put `this` after the nested function (shared/espruino/README.md, known difference (b))');
+    }
     if (node.generator) report(node.start, 'generator', 'generators (function*) are not supported', 'return an array or use a callback (espruino.md §1.2)');
     if (node.async) report(node.start, 'async', 'async functions are not supported', 'return a Promise and chain .then/.catch (espruino.md §1.2)');
     const inner = new Scope(scope);
@@ -227,12 +232,79 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
     for (const p of nodesAt(node, 'params')) for (const n of patternNames(p)) inner.names.add(n);
     const body = nodeAt(node, 'body') as EsNode;
     if (body.type === 'BlockStatement') {
+      useBeforeDeclaration(nodesAt(body, 'body'));
       hoistVars(body, inner);
       declareLexical(nodesAt(body, 'body'), inner);
     }
     for (const p of nodesAt(node, 'params')) visit(p, node, 'params', inner);
     if (body.type === 'BlockStatement') children(body, inner);
     else visit(body, node, 'body', inner);
+  };
+
+  // Espruino 2v29 has one binding per `for (let/const …)` loop, not one per iteration: a function created in the loop
+  // sees the last value (test/espruino/semantics.test.ts). A `let` declared inside the loop body is fine.
+  const loopClosures = (loop: EsNode, head: EsNode): void => {
+    if (head.type !== 'VariableDeclaration' || head.kind === 'var') return;
+    const names = new Set<string>();
+    for (const d of nodesAt(head, 'declarations')) for (const n of patternNames(nodeAt(d, 'id'))) names.add(n);
+    const find = (node: EsNode, parent: EsNode | null, key: string, inFunction: boolean): boolean => {
+      if (inFunction && node.type === 'Identifier' && names.has(node.name as string)) {
+        const member = parent?.type === 'MemberExpression' && key === 'property' && !parent.computed;
+        const propertyKey = parent?.type === 'Property' && key === 'key' && !parent.computed;
+        if (!member && !propertyKey) return true;
+      }
+      const fn = FUNCTION_TYPES.has(node.type);
+      for (const k of Object.keys(node)) {
+        if (k === 'loc') continue;
+        const value = node[k];
+        const list = Array.isArray(value) ? value : [value];
+        for (const v of list) if (isNode(v) && find(v, node, k, inFunction || fn)) return true;
+      }
+      return false;
+    };
+    for (const part of ['test', 'update', 'body']) {
+      const n = nodeAt(loop, part);
+      if (n && find(n, loop, part, false)) {
+        report(loop.start, 'loop-closure', `a function created in this loop captures the loop variable ${[...names].join(', ')}: Espruino has one binding for the whole loop (every closure sees the last value)`, 'declare a copy inside the body (`const v = i;`) or call a helper function with the value');
+        return;
+      }
+    }
+  };
+
+  // No function hoisting on Espruino (espruino.md §1.1): a function declaration exists only once its statement has
+  // run, so a statement that uses a function declared further down the same list fails with "… is not defined".
+  // Only uses outside nested functions are certain to run first; those are rejected.
+  const useBeforeDeclaration = (statements: EsNode[]): void => {
+    const declaredAt: { [name: string]: number } = {};
+    statements.forEach((st, i) => {
+      const id = st.type === 'FunctionDeclaration' ? nodeAt(st, 'id') : null;
+      if (id && declaredAt[id.name as string] === undefined) declaredAt[id.name as string] = i;
+    });
+    if (Object.keys(declaredAt).length === 0) return;
+    const find = (node: EsNode, parent: EsNode | null, key: string, before: number): EsNode | null => {
+      if (FUNCTION_TYPES.has(node.type) || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return null;
+      if (node.type === 'Identifier') {
+        const at = declaredAt[node.name as string];
+        const member = parent?.type === 'MemberExpression' && key === 'property' && !parent.computed;
+        const propertyKey = parent?.type === 'Property' && key === 'key' && !parent.computed;
+        return at !== undefined && at > before && !member && !propertyKey ? node : null;
+      }
+      for (const k of Object.keys(node)) {
+        if (k === 'loc') continue;
+        const value = node[k];
+        const list = Array.isArray(value) ? value : [value];
+        for (const v of list) {
+          const hit = isNode(v) ? find(v, node, k, before) : null;
+          if (hit) return hit;
+        }
+      }
+      return null;
+    };
+    statements.forEach((st, i) => {
+      if (st.type === 'FunctionDeclaration') return;
+      const hit = find(st, null, '', i);
+      if (hit) report(hit.start, 'hoisting', `${hit.name as string} is used before its function declaration has run: Espruino does not hoist functions`, 'move the function declaration above its first use (espruino.md §1.1)');
+    });
   };
 
   const classNode = (node: EsNode, scope: Scope): void => {
@@ -278,8 +350,19 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
     }
   };
 
-  const member = (node: EsNode, scope: Scope): void => {
+  const member = (node: EsNode, scope: Scope, parent: EsNode | null, key: string): void => {
     const object = nodeAt(node, 'object') as EsNode;
+    // `Array.prototype.slice` is undefined on Espruino 2v29: built-in methods are found through the value's type, not
+    // through X.prototype (test/espruino/semantics.test.ts); Object.prototype.toString.call(x) gives ''.
+    const owner = object.type === 'MemberExpression' ? nodeAt(object, 'object') : null;
+    const method = propertyName(node);
+    const assigned = parent?.type === 'AssignmentExpression' && key === 'left';
+    if (owner?.type === 'Identifier' && propertyName(object) === 'prototype' && method !== null && !assigned && isGlobal(owner.name as string, scope)) {
+      const ownerName = owner.name as string;
+      if (PROTOTYPE_LOOKUP_BROKEN.includes(ownerName) || (ownerName === 'Object' && method === 'toString')) {
+        report(node.start, 'builtin-prototype', `${ownerName}.prototype.${method} is undefined or wrong on the device`, 'call the method on a value ([].slice.call(x), x.toString()), or loop (test/espruino/semantics.test.ts)');
+      }
+    }
     if (object.type !== 'Identifier') return;
     const statics = MISSING_STATICS[object.name as string];
     const name = propertyName(node);
@@ -325,12 +408,50 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
   };
   markPatterns(program);
 
+  useBeforeDeclaration(nodesAt(program, 'body'));
   const top = new Scope(null);
   hoistVars(program, top);
   declareLexical(nodesAt(program, 'body'), top);
   children(program, top);
   violations.sort((a, b) => a.line - b.line || a.column - b.column);
   return { violations, functions };
+}
+
+/** Whether an arrow function would run with the wrong `this` on Espruino 2v29 (shared/espruino/README.md, known
+ *  difference (b); src/jsparse.c jspeFunctionDefinitionInternal). For an expression body the interpreter keeps the
+ *  lexical `this` only if the lexer saw a `this` token after the start of the body of the last function literal it
+ *  parsed inside that expression (each one resets the flag; block bodies are only scanned, so functions nested in a
+ *  block body do not reset it, but their `this` tokens count). Block-bodied arrows are always fine. */
+export function arrowLosesThis(arrow: EsNode): boolean {
+  const body = nodeAt(arrow, 'body');
+  if (!body || body.type === 'BlockStatement') return false;
+  let uses = false; // a `this` that means this arrow's lexical this (not inside a non-arrow function)
+  let lastThis = -1; // start of the last `this` token anywhere in the body
+  let reset = body.start; // where the flag was last reset
+  const walk = (node: EsNode, lexical: boolean, parsed: boolean): void => {
+    if (node.type === 'ThisExpression') {
+      if (lexical) uses = true;
+      lastThis = Math.max(lastThis, node.start);
+      return;
+    }
+    let innerLexical = lexical;
+    let innerParsed = parsed;
+    if (FUNCTION_TYPES.has(node.type)) {
+      const fnBody = nodeAt(node, 'body');
+      if (parsed && fnBody) reset = Math.max(reset, fnBody.start);
+      if (node.type !== 'ArrowFunctionExpression') innerLexical = false;
+      if (fnBody && fnBody.type === 'BlockStatement') innerParsed = false;
+    }
+    for (const key of Object.keys(node)) {
+      if (key === 'loc') continue;
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const v of value) if (isNode(v)) walk(v, innerLexical, innerParsed);
+      } else if (isNode(value)) walk(value, innerLexical, innerParsed);
+    }
+  };
+  walk(body, true, true);
+  return uses && lastThis < reset;
 }
 
 /** "file:line:col: message [rule]. Instead: hint" — one line per violation. */

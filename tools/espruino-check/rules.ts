@@ -102,3 +102,10 @@ export const BUILTIN_CLASSES = [
   'Boolean', 'ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array',
 ];
+
+/** Built-ins whose methods are not reachable through X.prototype on Espruino 2v29 (`Array.prototype.slice` is
+ *  undefined: methods are looked up by the value's type; test/espruino/semantics.test.ts). */
+export const PROTOTYPE_LOOKUP_BROKEN = [
+  'Array', 'String', 'Number', 'Boolean', 'Date', 'Promise', 'RegExp', 'Function', 'ArrayBuffer', 'DataView', 'Int8Array',
+  'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array',
+];

@@ -56,8 +56,11 @@ export class MqttService {
       const b = this.hal.crypto.randomBytes(2);
       return (((b[0] as number) << 8) | (b[1] as number)) / 65536;
     };
+    // `log` is read into a local: an arrow whose body is `this.x(() => …)` loses `this` on Espruino 2v29 (shared
+    // espruino README, known difference (b)).
+    const log = this.log;
     const client = new MqttClient(
-      { tcp: this.hal.tcp, clock: this.hal.clock, random, log: (line: string) => this.log.debug(() => line) },
+      { tcp: this.hal.tcp, clock: this.hal.clock, random, log: (line: string) => log.debug(() => line) },
       {
         host: settings.mqtt.host,
         port: settings.mqtt.port,

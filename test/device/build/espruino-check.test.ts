@@ -95,6 +95,14 @@ const CASES: [string, string, string, string][] = [
   ['regex m flag', 'var r = /^a/m;', 'regex', 'var r = /^a/;'],
   ['regex \\u', 'var r = /\\u0041/;', 'regex', 'var r = /\\x41/;'],
   ['RegExp constructor', "var r = new RegExp('a?b');", 'regex', "var r = new RegExp('ab');"],
+  // Semantics the interpreter gets wrong (shared/espruino/README.md known differences; test/espruino/semantics.test.ts)
+  ['arrow loses this', 'var f = x => this.log.debug(() => x);', 'arrow-this', 'var log = this.log; var f = x => log.debug(() => x);'],
+  ['arrow loses this (function literal)', 'var f = x => [this.v, function () { return x; }][0];', 'arrow-this', 'var f = x => [function () { return x; }, this.v][1];'],
+  ['closure over a for-let variable', 'for (let i = 0; i < 3; i++) fs.push(() => i);', 'loop-closure', 'for (let i = 0; i < 3; i++) { const v = i; fs.push(() => v); }'],
+  ['closure over a for-of const', 'for (const k of ks) o[k] = { get: () => from[k] };', 'loop-closure', 'ks.forEach(function (k) { o[k] = { get: () => from[k] }; });'],
+  ['Array.prototype method', 'var s = Array.prototype.slice.call(a, 1);', 'builtin-prototype', 'var s = [].slice.call(a, 1);'],
+  ['Object.prototype.toString', 'var t = Object.prototype.toString.call(x);', 'builtin-prototype', 'var h = Object.prototype.hasOwnProperty.call(x, "a");'],
+  ['use before a function declaration', 'var x = later(); function later() { return 1; }', 'hoisting', 'function later() { return 1; } var x = later();'],
 ];
 
 describe('espruino-check: each forbidden construct is reported, the allowed alternative is not', () => {
@@ -140,6 +148,21 @@ describe('espruino-check: scope and context', () => {
     const [v] = checkSource('var ok = 1;\n  var m = new Map();').violations;
     expect(v).toMatchObject({ rule: 'missing-global', line: 2, column: 15 });
     expect(formatViolation('bundle.js', v!)).toMatch(/^bundle\.js:2:15: Map does not exist on the device \[missing-global\]\. Instead: .*Near: …/);
+  });
+
+  test('arrow-this: block bodies, a this after the last nested function, and plain function `this` are fine', () => {
+    expect(rulesOf('var f = x => { return this.a(() => x); };')).toEqual([]);
+    expect(rulesOf('var f = () => this.h.set(() => this.h.reboot(), 1e3);')).toEqual([]);
+    expect(rulesOf('var f = x => g(function () { return this; });')).toEqual([]);
+    expect(rulesOf('var f = x => this.a(function () { this; return () => x; });')).toEqual([]);
+    expect(rulesOf('var f = x => this.a(() => () => { return 1; });')).toEqual(['arrow-this']);
+  });
+
+  test('loop-closure and hoisting: only what really runs wrong', () => {
+    expect(rulesOf('for (var i = 0; i < 3; i++) fs.push(() => i);')).toEqual([]);
+    expect(rulesOf('for (let i = 0; i < 3; i++) { o.i = i; f(); }')).toEqual([]);
+    expect(rulesOf('function a() { return b(); } function b() { return 1; } a();')).toEqual([]);
+    expect(rulesOf('Array.prototype.foo = function () {};')).toEqual([]);
   });
 
   test('functions are counted', () => {
