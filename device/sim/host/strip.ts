@@ -30,7 +30,8 @@ const EXTRA_STATICS: Record<string, string[]> = {
  *  replaced by a function that converts and constructs like it, shares its prototype and has only ES5's statics. */
 const NUMBER_SCRIPT = `(function (N) {
   function Number(value) {
-    var n = arguments.length === 0 ? 0 : N(value);
+    // Espruino: trailing white space makes a string NaN (Number('12 '), Number(' ')), leading white space does not.
+    var n = arguments.length === 0 ? 0 : typeof value === 'string' && /\\s$/.test(value) ? NaN : N(value);
     return this instanceof Number ? new N(n) : n;
   }
   Number.prototype = N.prototype;
@@ -74,7 +75,143 @@ export function stripEspruinoGlobals(context: vm.Context): void {
     }
   }
   for (const [owner, methods] of Object.entries(EXTRA_METHODS)) for (const m of methods) remove(prototypes[owner], m);
+  (vm.runInContext(ESPRUINO_SEMANTICS_SCRIPT, context) as (typedArray: unknown) => void)(typedArray);
 }
+
+/** Behaviour of Espruino 2v29 that differs from V8 and that the realm reproduces, so that host tests fail (or print)
+ *  where the device would (shared/espruino/README.md "Known behaviour differences from V8/Node", and what
+ *  test/espruino/semantics.test.ts found by running the same snippet on the real interpreter and here). Differences
+ *  the realm cannot reproduce are rejected by the bundle check instead (tools/espruino-check: arrow-this, loop-let
+ *  closures, built-in prototype methods). Installed inside the context with the %TypedArray% constructor. */
+const ESPRUINO_SEMANTICS_SCRIPT = `(function (TypedArray) {
+  function define(owner, name, fn) { Object.defineProperty(owner, name, { value: fn, writable: true, configurable: true, enumerable: false }); }
+  function isTyped(x) { return x instanceof TypedArray; }
+  var apply = Function.prototype.apply;
+  var arraySlice = Array.prototype.slice;
+  var subarray = TypedArray.prototype.subarray;
+  var split = String.prototype.split;
+  var replace = String.prototype.replace;
+  var fromCharCode = String.fromCharCode;
+  var assign = Object.assign;
+  var stringify = JSON.stringify;
+  var parseDate = Date.parse;
+  // (a) typed-array .slice() returns a plain Array (no .subarray, not a Uint8Array).
+  define(TypedArray.prototype, 'slice', function slice(begin, end) { return arraySlice.call(this, begin, end); });
+  // filter() on a typed array returns a plain Array too (map() keeps the type).
+  var arrayFilter = Array.prototype.filter;
+  define(TypedArray.prototype, 'filter', function filter(fn, self) { return arrayFilter.call(this, fn, self); });
+  // subarray() does not clamp: an end past the length reads past the data, a begin before the start throws.
+  define(TypedArray.prototype, 'subarray', function (begin, end) {
+    var n = this.length;
+    if (begin < -n) throw new Error('byteOffset too large (or negative)');
+    if (end > n) throw new Error('subarray(' + begin + ', ' + end + ') of ' + n + ' elements: Espruino does not clamp the end (reads past the data)');
+    return subarray.call(this, begin, end);
+  });
+  // Strings are 8-bit: String.fromCharCode keeps the low byte.
+  define(String, 'fromCharCode', function () {
+    var codes = [];
+    for (var i = 0; i < arguments.length; i++) codes.push(Number(arguments[i]) & 255);
+    return apply.call(fromCharCode, String, codes);
+  });
+  // Function.prototype.apply takes at most 256 arguments.
+  define(Function.prototype, 'apply', function (self, args) {
+    if (args && args.length > 256) throw new Error('Array passed to Function.apply is too big! Maximum 256 arguments, got ' + args.length);
+    return apply.call(this, self, args);
+  });
+  // Math.round rounds halves away from zero (x + 0.5 or x - 0.5, truncated; src/jswrap_math.c).
+  define(Math, 'round', function round(x) {
+    x = +x;
+    if (!isFinite(x) || (x === 0 && 1 / x < 0)) return x;
+    x += x < 0 ? -0.5 : 0.5;
+    var i = x < 0 ? Math.ceil(x) : Math.floor(x);
+    return i === 0 && x < 0 ? -0 : i;
+  });
+  // toFixed truncates every digit but the last, rounds the last one without carrying (9.96.toFixed(1) is "9.9") and
+  // toFixed(0) truncates: a port of ftoa_bounded_extra (src/jsutils.c) for radix 10 and fractionalDigits >= 0.
+  define(Number.prototype, 'toFixed', function toFixed(digits) {
+    var val = +this.valueOf();
+    var decimals = digits === undefined ? 0 : digits | 0;
+    if (decimals < 0) decimals = 0;
+    if (decimals > 20) decimals = 20;
+    if (val !== val) return 'NaN';
+    if (!isFinite(val)) return val < 0 ? '-Infinity' : 'Infinity';
+    var out = '';
+    if (val < 0) { out = '-'; val = -val; }
+    var int = function (x) { return x < 2147483648 ? Math.floor(x) : -2147483648; };
+    if (int(val + 0.0000001) === 1 + int(val)) val = 1 + int(val);
+    var d = 1;
+    while (d * 10 <= val) d *= 10;
+    while (d >= 1) {
+      var v = Math.floor(val / d);
+      val -= v * d;
+      out += String(v);
+      d /= 10;
+    }
+    if (decimals > 0) {
+      out += '.';
+      val *= 10;
+      while (decimals > 0) {
+        var w = Math.floor(val + (decimals === 1 ? 0.5 : 0.00000001));
+        val = (val - w) * 10;
+        if (w === 10) w = 9;
+        out += String(w);
+        decimals--;
+      }
+    }
+    return out;
+  });
+  // split() ignores its limit.
+  define(String.prototype, 'split', function (separator) { return split.call(this, separator); });
+  // replace() with a string: only $1..$9 (regex groups) are expanded; $&, $$ and the like stay as written.
+  define(String.prototype, 'replace', function (pattern, replacement) {
+    if (typeof replacement === 'function') return replace.call(this, pattern, replacement);
+    var text = String(replacement);
+    var isRegExp = pattern instanceof RegExp;
+    return replace.call(this, pattern, function () {
+      var groups = arguments;
+      return isRegExp ? replace.call(text, /\\$([1-9])/g, function (m, n) { var g = groups[+n]; return g === undefined ? '' : g; }) : text;
+    });
+  });
+  // toUpperCase/toLowerCase change ASCII letters only.
+  function changeCase(upper) {
+    return function () {
+      var s = String(this);
+      var out = '';
+      for (var i = 0; i < s.length; i++) {
+        var c = s.charCodeAt(i);
+        if (upper ? c >= 97 && c <= 122 : c >= 65 && c <= 90) c += upper ? -32 : 32;
+        out += fromCharCode(c);
+      }
+      return out;
+    };
+  }
+  define(String.prototype, 'toUpperCase', changeCase(true));
+  define(String.prototype, 'toLowerCase', changeCase(false));
+  // Object.assign only takes objects: a typed array or a string as a source throws.
+  define(Object, 'assign', function (target) {
+    for (var i = 1; i < arguments.length; i++) {
+      var source = arguments[i];
+      if (typeof source === 'string' || isTyped(source)) throw new Error('Expecting Object, got ' + (typeof source === 'string' ? 'String' : source.constructor.name));
+    }
+    return apply.call(assign, Object, arraySlice.call(arguments));
+  });
+  // JSON.stringify writes typed arrays and ArrayBuffers as arrays, and escapes every character from 0x7F up (hex in upper case).
+  define(JSON, 'stringify', function (value, replacer, space) {
+    var user = typeof replacer === 'function' ? replacer : null;
+    var text = stringify.call(JSON, value, function (key, v) {
+      if (user) v = user.call(this, key, v);
+      if (isTyped(v)) return arraySlice.call(v);
+      if (v instanceof ArrayBuffer) return arraySlice.call(new Uint8Array(v));
+      return v;
+    }, space);
+    return text === undefined ? text : replace.call(text, /\\\\\\\\|\\\\u00[01][0-9a-f]|[\\x7f-\\xff]/g, function (m) {
+      if (m.length === 1) return '\\\\u00' + m.charCodeAt(0).toString(16).toUpperCase();
+      return m.length === 2 ? m : m.substr(0, 2) + m.substr(2).toUpperCase();
+    });
+  });
+  // Date.parse of text it cannot read gives 0, not NaN.
+  define(Date, 'parse', function (text) { var t = parseDate.call(Date, text); return t !== t ? 0 : t; });
+})`;
 
 /** Espruino extras every object has: on/emit/removeListener/removeAllListeners (espruino.md §1.2 "Present and useful").
  *  emit calls listeners synchronously, at most 4 arguments (src/jswrap_object.c). Installed inside the context. */

@@ -106,13 +106,14 @@ describe('require("Storage") inside the device', () => {
       try { S.write('pre', 'zz', 1); } catch (e) { err = (e instanceof Error) + ' ' + e.message; }
       var result = {
         s: S.read('s'), len: S.read('s').length, part: S.read('s', 1, 2),
-        ab: S.readArrayBuffer('bin') instanceof ArrayBuffer, bin: Array.prototype.slice.call(new Uint8Array(S.readArrayBuffer('bin'))),
+        ab: S.readArrayBuffer('bin') instanceof ArrayBuffer, bin: [].slice.call(new Uint8Array(S.readArrayBuffer('bin'))),
         j: S.readJSON('j').a[1], missing: S.read('nope'), missingJSON: S.readJSON('nope', true),
         err: err, list: S.list(/^[sj]/).join(), free: S.getFree() < ${STORAGE_BYTES}
       };
     `);
     expect(host.evaluate('JSON.stringify(result)')).toBe(
-      JSON.stringify({ s: 'h\u00e9llo', len: 5, part: '\u00e9l', ab: true, bin: [0, 255, 7], j: 2, err: 'true File already written with different data', list: 's,j', free: true }),
+      // Espruino's JSON.stringify escapes bytes from 0x7F as \u00XX (test/espruino/semantics.test.ts).
+      JSON.stringify({ s: 'h\u00e9llo', len: 5, part: '\u00e9l', ab: true, bin: [0, 255, 7], j: 2, err: 'true File already written with different data', list: 's,j', free: true }).replace(/\u00e9/g, '\\u00E9'),
     );
     expect(host.storage.read('s')).toEqual(bytes(0x68, 0xe9, 0x6c, 0x6c, 0x6f));
   });
