@@ -11,7 +11,8 @@ import { arrowLosesThis } from '../../tools/espruino-check/check';
 import { describeOnInterpreter } from '../helpers/espruino-binary';
 import { runOnHostRealm, runOnInterpreter } from './run-snippet';
 import { parse } from 'acorn';
-import { transformSync } from 'esbuild';
+import { buildSync, transformSync } from 'esbuild';
+import { join } from 'node:path';
 import { EsNode, isNode } from '../../tools/espruino-check/scope';
 
 const rulesOf = (code: string): string[] => checkSource(code).violations.map((v) => v.rule);
@@ -187,6 +188,16 @@ print(later());
     safeOutput: 'ran\nran',
   },
   {
+    name: 'o.buf[f()] = v evaluates the index before the object (V8: the object first), so a buffer replaced by f() gets the write',
+    code: `var o = { buf: [0, 0] }; function grow() { o.buf = [9, 9, 9]; return 0; }
+o.buf[grow()] = 5; print(o.buf.join());`,
+    device: '5,9,9',
+    rule: 'evaluation-order',
+    safe: `var o = { buf: [0, 0] }; function grow() { o.buf = [9, 9, 9]; return 0; }
+var i = grow(); o.buf[i] = 5; print(o.buf.join());`,
+    safeOutput: '5,9,9',
+  },
+  {
     name: '`arguments.length` is at least the number of declared parameters',
     code: `function f(a, b) { return arguments.length; } print(f(1), f(1, 2, 3));`,
     device: '2 3',
@@ -353,6 +364,37 @@ describeOnInterpreter('Espruino semantics: the real interpreter and the Node hos
     expect(runOnInterpreter(binary, code)).toBe('function function function');
     expect(runOnHostRealm(code)).toBe('number number function');
     expect(rulesOf(shim)).toContain('loop-closure');
+  });
+
+  test('the firmware sites that used typed-array slice() give Uint8Arrays on the interpreter (meter frames, digest, writer, tables)', () => {
+    const meter = join(__dirname, '..', '..', 'device', 'src', 'meter');
+    const driver = `
+      import { ByteWriter, toHex } from ${JSON.stringify(join(meter, 'bytes'))};
+      import { omaDigest } from ${JSON.stringify(join(meter, 'digest'))};
+      import { copyBytes } from ${JSON.stringify(join(meter, 'tables', 'fields'))};
+      import { decodeProcedureResponse } from ${JSON.stringify(join(meter, 'tables', 'bt08-procedure-response'))};
+      import { FrameDecoder } from ${JSON.stringify(join(meter, 'frame-decoder'))};
+      import { encodeRequest } from ${JSON.stringify(join(meter, 'frame'))};
+      import { fullRead } from ${JSON.stringify(join(meter, 'requests'))};
+      declare const print: (...args: unknown[]) => void;
+      const key = new Uint8Array(16);
+      for (let i = 0; i < 16; i++) key[i] = i + 1;
+      const apdu = new ByteWriter(2).u8(0x30).u8(0).u8(8).u8(0).u8(0).u8(1).toBytes();
+      const digest = omaDigest(key, apdu);
+      const frames = new FrameDecoder({ kind: 'request' }).push(encodeRequest(fullRead(8).apdu, 1, key));
+      const frame = frames[0] && frames[0].type === 'frame' ? frames[0].bytes : new Uint8Array(0);
+      const proc = decodeProcedureResponse(new Uint8Array([0x16, 0x08, 3, 0, 9, 8]), 0x0008);
+      const resp = proc.ok ? proc.value.respData : new Uint8Array(0);
+      const out = [apdu, digest, frame, copyBytes(apdu, 1, 3), resp];
+      print(out.map((b) => (b instanceof Uint8Array ? 'U8:' : 'other:') + toHex(b)).join(' '));`;
+    const code = buildSync({
+      stdin: { contents: driver, loader: 'ts', resolveDir: meter }, bundle: true, write: false, format: 'iife', platform: 'neutral', target: 'es2015',
+      minify: true, supported: { destructuring: false, 'default-argument': false, 'rest-argument': false, 'array-spread': false },
+    }).outputFiles[0]!.text;
+    expect(rulesOf(code)).toEqual([]);
+    const device = runOnInterpreter(binary, code);
+    expect(device).toMatch(/^U8:300008000001 U8:[0-9a-f]{16} U8:0011300008[0-9a-f]+ U8:0008 U8:0908$/);
+    expect(runOnHostRealm(code)).toBe(device);
   });
 
   test('toFixed: the realm agrees with the interpreter on 400 values', () => {

@@ -156,6 +156,7 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
         if (node.operator === '**') report(node.start, 'exponent', '** is not supported (and Math.pow is imprecise)', 'multiply or shift (espruino.md §1.4)');
         break;
       case 'AssignmentExpression':
+        evaluationOrder(node);
         if (node.operator === '**=') report(node.start, 'exponent', '**= is not supported', 'multiply or shift (espruino.md §1.4)');
         if (node.operator === '&&=' || node.operator === '||=' || node.operator === '??=') {
           report(node.start, 'logical-assignment', `${node.operator as string} is not supported`, 'write a = a || b (esbuild lowers it at target es2015) (espruino.md §1.2)');
@@ -268,6 +269,26 @@ export function checkSource(code: string, options: CheckOptions = {}): CheckResu
         report(loop.start, 'loop-closure', `a function created in this loop captures the loop variable ${[...names].join(', ')}: Espruino has one binding for the whole loop (every closure sees the last value)`, 'declare a copy inside the body (`const v = i;`) or call a helper function with the value');
         return;
       }
+    }
+  };
+
+  // `o.buf[f()] = v`: Espruino evaluates the index before the object (`o.buf`), V8 the object first, so when f()
+  // replaces o.buf the write lands in different arrays (test/espruino/semantics.test.ts). A call inside the index of
+  // an assignment target whose object is itself a property read is rejected; compute the index into a local first.
+  const evaluationOrder = (assignment: EsNode): void => {
+    const target = nodeAt(assignment, 'left');
+    if (!target || target.type !== 'MemberExpression' || !target.computed || nodeAt(target, 'object')?.type !== 'MemberExpression') return;
+    const effects = (node: EsNode): boolean => {
+      if (FUNCTION_TYPES.has(node.type)) return false;
+      if (node.type === 'CallExpression' || node.type === 'NewExpression') return true;
+      return Object.keys(node).some((k) => {
+        const value = node[k];
+        return k !== 'loc' && (Array.isArray(value) ? value.some((v) => isNode(v) && effects(v)) : isNode(value) && effects(value));
+      });
+    };
+    const index = nodeAt(target, 'property');
+    if (index && effects(index)) {
+      report(index.start, 'evaluation-order', 'the index of this assignment target has side effects: Espruino evaluates it before the object, V8 after', 'compute the index into a local first (`const i = f(); o.buf[i] = v;`)');
     }
   };
 

@@ -124,7 +124,9 @@ export class ByteWriter {
   }
 
   u8(v: number): this {
-    this.buf[this.room(1)] = v & 0xff;
+    // room() first: it may replace buf, and Espruino evaluates `this.buf[this.room(1)]` index-first, V8 object-first.
+    const i = this.room(1);
+    this.buf[i] = v & 0xff;
     return this;
   }
   u16be(v: number): this {

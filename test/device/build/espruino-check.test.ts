@@ -102,6 +102,7 @@ const CASES: [string, string, string, string][] = [
   ['closure over a for-of const', 'for (const k of ks) o[k] = { get: () => from[k] };', 'loop-closure', 'ks.forEach(function (k) { o[k] = { get: () => from[k] }; });'],
   ['Array.prototype method', 'var s = Array.prototype.slice.call(a, 1);', 'builtin-prototype', 'var s = [].slice.call(a, 1);'],
   ['Object.prototype.toString', 'var t = Object.prototype.toString.call(x);', 'builtin-prototype', 'var h = Object.prototype.hasOwnProperty.call(x, "a");'],
+  ['call in the index of a property target', 'this.buf[this.room(1)] = v;', 'evaluation-order', 'var i = this.room(1); this.buf[i] = v;'],
   ['use before a function declaration', 'var x = later(); function later() { return 1; }', 'hoisting', 'function later() { return 1; } var x = later();'],
 ];
 
@@ -163,6 +164,7 @@ describe('espruino-check: scope and context', () => {
     expect(rulesOf('for (let i = 0; i < 3; i++) { o.i = i; f(); }')).toEqual([]);
     expect(rulesOf('function a() { return b(); } function b() { return 1; } a();')).toEqual([]);
     expect(rulesOf('Array.prototype.foo = function () {};')).toEqual([]);
+    expect(rulesOf('var t = []; t[n++] = 1; t[f()] = 2; o.b[n++] = 3;')).toEqual([]);
   });
 
   test('functions are counted', () => {
