@@ -57,6 +57,12 @@ export interface DiagnosticsPayload {
   free_memory?: number;
   polls?: number;
   poll_errors?: number;
+  /** JS time of one poll cycle in the firmware, ms: median and largest of the last 16 cycles; omitted before the
+   *  first cycle. */
+  poll_ms?: number;
+  poll_ms_max?: number;
+  /** The mean per phase, e.g. "build 1.0 / verify 2.5 / decode 0.8 / publish 3.1 ms". */
+  poll_phases?: string;
   /** Bridge firmware version. */
   firmware?: string;
 }

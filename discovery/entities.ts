@@ -151,6 +151,16 @@ export const ENTITIES: readonly EntityDescriptor[] = ([] as Row[]).concat(
     diagnostic('poll_errors', 'Poll errors', {
       state_class: 'total_increasing', decimals: 0, icon: 'mdi:alert-outline', enabled_by_default: false,
     }),
+    // The firmware's own JS time per poll cycle (device/src/meter/cycle-time.ts), over its last 16 cycles.
+    diagnostic('poll_ms', 'Poll cycle time', {
+      device_class: 'duration', unit_of_measurement: 'ms', state_class: 'measurement', suggested_display_precision: 1,
+      decimals: 1, enabled_by_default: false,
+    }),
+    diagnostic('poll_ms_max', 'Poll cycle time max', {
+      device_class: 'duration', unit_of_measurement: 'ms', state_class: 'measurement', suggested_display_precision: 1,
+      decimals: 1, enabled_by_default: false,
+    }),
+    diagnostic('poll_phases', 'Poll cycle phases', { icon: 'mdi:timer-outline', enabled_by_default: false }),
     diagnostic('firmware', 'Firmware', { icon: 'mdi:chip' }),
     button('restart', 'Restart', 'restart', { device_class: 'restart', entity_category: 'config' }),
     button('poll_now', 'Poll now', 'poll', { icon: 'mdi:refresh', entity_category: 'diagnostic' }),

@@ -89,6 +89,18 @@ describe('diagnostics payload (contract.ts DiagnosticsPayload)', () => {
     );
   });
 
+  test('issue 9: the poll-cycle time (ms, one decimal) and its phases, after the counters', () => {
+    expect(
+      buildDiagnosticsPayload({
+        polls: 12, poll_errors: 0, poll_ms: 41.25, poll_ms_max: 97, poll_phases: 'build 4.0 / verify 20.5 / decode 6.0 / publish 9.5 ms',
+        firmware: '0.1.0',
+      }),
+    ).toBe(
+      '{"polls":12,"poll_errors":0,"poll_ms":41.3,"poll_ms_max":97.0,' +
+        '"poll_phases":"build 4.0 / verify 20.5 / decode 6.0 / publish 9.5 ms","firmware":"0.1.0"}',
+    );
+  });
+
   test('§3.3: an enum value outside the options is omitted; counters may be 0', () => {
     expect(buildDiagnosticsPayload({ link_state: 'exploded', polls: 0, poll_errors: 0 })).toBe(
       '{"polls":0,"poll_errors":0}',

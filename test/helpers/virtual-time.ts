@@ -17,6 +17,11 @@ export class VirtualTime {
     this.timers = this.timers.filter((x) => x.id !== handle);
   };
 
+  /** Time passing inside a synchronous call (work that takes `ms`): the clock moves, no timer runs. */
+  spend(ms: number): void {
+    this.t += ms;
+  }
+
   /** Runs every timer due up to now + ms, in time order (ties in creation order). */
   advance(ms: number): void {
     const end = this.t + ms;

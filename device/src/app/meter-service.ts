@@ -1,6 +1,9 @@
 // The meter side of the app: the MEP session and its driver on the HAL UART, decoded tables turned into readings,
-// the last used sequence number kept in Storage (spec §5), the device clock set from the meter's UTC clock (BT52).
+// the last used sequence number kept in Storage (spec §5), the device clock set from the meter's UTC clock (BT52),
+// and the CPU time of its poll cycles (meter/cycle-time.ts) for the diagnostics message.
+import { PayloadValues } from '../../../discovery/payloads';
 import { Hal } from '../hal/types';
+import { CycleTimes, T_BUILD, T_DECODE, T_MAX, T_MEDIAN, T_PUBLISH, T_VERIFY } from '../meter/cycle-time';
 import { parseMbk } from '../meter/key';
 import { MeterPoller } from '../meter/poller';
 import { MeterSession } from '../meter/session';
@@ -45,6 +48,8 @@ export class MeterService {
   private readonly hal: Hal;
   private readonly log: Logger;
   private readonly events: MeterServiceEvents;
+  /** Poll-cycle CPU time on the HAL clock, kept across restarts of the session. */
+  private readonly cycles: CycleTimes;
 
   /** The current poller's data listener: the UART gets one listener for the service's whole life (a restart must
    *  not leave the old poller reachable through a second one). */
@@ -54,6 +59,7 @@ export class MeterService {
     this.hal = deps.hal;
     this.log = deps.log;
     this.events = deps.events;
+    this.cycles = new CycleTimes(deps.hal.clock);
     deps.hal.uart.onData((chunk: Uint8Array) => {
       if (this.dataListener) this.dataListener(chunk);
     });
@@ -76,6 +82,7 @@ export class MeterService {
       initialSeq,
       pollIntervalMs: settings.meter.pollIntervalS * 1000,
       replyDigest: settings.meter.replyDigest,
+      cycleTimes: this.cycles,
     });
     const uart = this.hal.uart;
     this.poller = new MeterPoller({
@@ -87,6 +94,7 @@ export class MeterService {
         },
       },
       timers: this.hal.clock,
+      cycleTimes: this.cycles,
       session: this.session,
       onEvent: (c: SessionCommand) => this.onEvent(c),
     });
@@ -114,6 +122,18 @@ export class MeterService {
     const s = this.session ? this.session.stats : null;
     if (!s) return { polls: 0, errors: 0 };
     return { polls: s.pollCycles, errors: s.timeouts + s.errorReplies + s.decodeErrors + this.readings.energyRejections() };
+  }
+
+  /** The poll-cycle figures of the diagnostics message into `values` (entities.ts poll_ms, poll_ms_max, poll_phases:
+   *  median and largest JS time of the last CYCLES cycles, and the mean of each phase); none before the first cycle. */
+  cycleTimes(values: PayloadValues): void {
+    const c = this.cycles;
+    if (!c.cycles) return;
+    values.poll_ms = c.stat(T_MEDIAN);
+    values.poll_ms_max = c.stat(T_MAX);
+    values.poll_phases =
+      `build ${c.stat(T_BUILD).toFixed(1)} / verify ${c.stat(T_VERIFY).toFixed(1)} / ` +
+      `decode ${c.stat(T_DECODE).toFixed(1)} / publish ${c.stat(T_PUBLISH).toFixed(1)} ms`;
   }
 
   private onEvent(c: SessionCommand): void {

@@ -1,6 +1,9 @@
 // The thin driver between the pure session and the hardware: feeds UART bytes through the frame decoder into the
 // session, runs the session's timers, and carries out its commands. Works with any link and timer source, so the
-// same code runs on Espruino (HAL), in the Node host, in the `mep` tool and in tests with fake time.
+// same code runs on Espruino (HAL), in the Node host, in the `mep` tool and in tests with fake time. Every call into
+// it (received bytes, a timer, the link coming up, poll now) counts its JS time into the poll-cycle figures
+// (cycle-time.ts), which the session shares.
+import { CycleTimes, T_PUBLISH, T_VERIFY } from './cycle-time';
 import { FrameDecoder, FrameEvent } from './frame-decoder';
 import { MeterSession } from './session';
 import { SessionCommand } from './session-types';
@@ -27,30 +30,38 @@ export interface PollerDeps {
   onEvent: (command: SessionCommand) => void;
   /** Inter-byte timeout after which a half-received frame is noise (spec §14: 200 ms). */
   interByteTimeoutMs?: number;
+  /** The poll-cycle CPU figures, the session's (SessionOptions.cycleTimes); default: the poller's own, on `timers`. */
+  cycleTimes?: CycleTimes;
 }
 
 export class MeterPoller {
   private readonly deps: PollerDeps;
   private readonly decoder = new FrameDecoder({ kind: 'reply' });
+  private readonly cycle: CycleTimes;
   private sessionTimer: unknown = null;
   private idleTimer: unknown = null;
   private running = false;
 
   constructor(deps: PollerDeps) {
     this.deps = deps;
+    this.cycle = deps.cycleTimes || new CycleTimes(deps.timers);
     deps.link.onData((chunk: Uint8Array) => this.onBytes(chunk));
   }
 
   start(): void {
     if (this.running) return;
+    const t0 = this.cycle.now();
     this.running = true;
     this.run(this.deps.session.start(this.deps.timers.now()));
+    this.cycle.exit(t0);
   }
 
   /** Asks the session for an immediate poll. */
   pollNow(): boolean {
     if (!this.running) return false;
+    const t0 = this.cycle.now();
     this.run(this.deps.session.pollNow(this.deps.timers.now()));
+    this.cycle.exit(t0);
     return true;
   }
 
@@ -69,18 +80,27 @@ export class MeterPoller {
 
   private onBytes(chunk: Uint8Array): void {
     if (!this.running) return;
+    const cycle = this.cycle;
+    const t0 = cycle.now();
     const t = this.deps.timers;
     this.deps.session.bytesArrived(chunk.length, t.now());
-    this.handleFrames(this.decoder.push(chunk));
+    const events = this.decoder.push(chunk);
+    cycle.add(T_VERIFY, t0);
+    this.handleFrames(events);
     if (this.idleTimer !== null) t.clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (this.decoder.buffered() > 0) {
       this.idleTimer = t.setTimeout(() => {
+        const t1 = cycle.now();
         this.idleTimer = null;
-        this.handleFrames(this.decoder.idle());
+        const late = this.decoder.idle();
+        cycle.add(T_VERIFY, t1);
+        this.handleFrames(late);
+        cycle.exit(t1);
       }, this.deps.interByteTimeoutMs || 200);
     }
     this.reschedule();
+    cycle.exit(t0);
   }
 
   private handleFrames(events: FrameEvent[]): void {
@@ -99,7 +119,11 @@ export class MeterPoller {
       const c = commands[i] as SessionCommand;
       if (c.type === 'send') this.deps.link.write(c.bytes);
       else if (c.type === 'reset-link') this.resetLink();
-      else this.deps.onEvent(c);
+      else {
+        const t0 = this.cycle.now();
+        this.deps.onEvent(c);
+        this.cycle.add(T_PUBLISH, t0);
+      }
     }
     this.reschedule();
   }
@@ -108,8 +132,10 @@ export class MeterPoller {
     this.decoder.reset();
     this.deps.link.reset(() => {
       if (!this.running) return;
+      const t0 = this.cycle.now();
       this.decoder.reset(); // bytes seen while the link came up are noise (spec §2)
       this.run(this.deps.session.linkReady(this.deps.timers.now()));
+      this.cycle.exit(t0);
     });
   }
 
@@ -121,8 +147,10 @@ export class MeterPoller {
     const at = this.deps.session.nextDeadline();
     if (at < 0) return;
     this.sessionTimer = t.setTimeout(() => {
+      const t0 = this.cycle.now();
       this.sessionTimer = null;
       this.run(this.deps.session.tick(this.deps.timers.now()));
+      this.cycle.exit(t0);
     }, Math.max(0, at - t.now()));
   }
 }

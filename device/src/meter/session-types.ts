@@ -1,6 +1,7 @@
 // Types shared by the meter session (session.ts), its driver (poller.ts) and the app: options, the commands the
 // session asks its driver to carry out, and the user-facing link status.
 import { PayloadCipher } from './cipher';
+import type { CycleTimes } from './cycle-time';
 import { ReplyDigestCandidate, ReplyDigestMode } from './reply-digest';
 import type { TableDecoder } from './tables/index';
 
@@ -68,6 +69,8 @@ export interface SessionOptions {
   cipher?: PayloadCipher;
   /** UART speed for the transmit-time part of the reply deadline. Default 9600. */
   baudRate?: number;
+  /** Where the poll cycles' CPU time is counted (cycle-time.ts), shared with the driver; none by default. */
+  cycleTimes?: CycleTimes;
 }
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';

@@ -4,6 +4,7 @@
 // the alert chain (spec §13) and the user-facing link status.
 import { bytesEqual } from './bytes';
 import { IDENTITY_CIPHER, PayloadCipher } from './cipher';
+import { CycleTimes, T_BUILD, T_DECODE, T_VERIFY } from './cycle-time';
 import { encodeRequest, parseReply, ParsedReply } from './frame';
 import { ReplyDigestPolicy } from './reply-digest';
 import { fullWrite, MepRequest, nextProcSeq, partialWrite, procedureCall, PROC_SEQ_FIRST } from './requests';
@@ -36,12 +37,13 @@ const MESSAGES: { [state: string]: string } = {
 };
 
 export class MeterSession {
-  private readonly o: Required<Omit<SessionOptions, 'cipher' | 'maxReplyLength' | 'decoders'>>;
+  private readonly o: Required<Omit<SessionOptions, 'cipher' | 'maxReplyLength' | 'decoders' | 'cycleTimes'>>;
   private readonly maxReplyLength: number | null;
   private readonly cipher: PayloadCipher;
   private readonly digestPolicy: ReplyDigestPolicy;
   private readonly tables: SessionTables;
   private readonly alerts: AlertHandler;
+  private readonly cycle: CycleTimes | null;
   private phase: Phase = 'stopped';
   private waitReason: WaitReason = 'retry';
   private deadline = -1;
@@ -90,6 +92,7 @@ export class MeterSession {
     };
     this.maxReplyLength = options.maxReplyLength === undefined ? 512 : options.maxReplyLength;
     this.cipher = options.cipher || IDENTITY_CIPHER;
+    this.cycle = options.cycleTimes || null;
     this.digestPolicy = new ReplyDigestPolicy(this.o.replyDigest, this.o.digestKey);
     this.tables = new SessionTables(options.decoders);
     this.alerts = new AlertHandler({ acknowledge: this.o.alertAcknowledge, maxReplyLength: this.maxReplyLength });
@@ -199,16 +202,19 @@ export class MeterSession {
       this.emitStatus('loopback', now);
       return this.flush();
     }
+    const c = this.cycle;
+    const t0 = c ? c.now() : 0;
     const parsed = parseReply(bytes);
+    // Only replies that carry table data can inject readings; 0x0B/0x0C/error replies pass unchecked, so a wrong
+    // key or a sequence resync is still recognised whatever their (unknown) digest construction is.
+    const verdict = parsed.ok && parsed.reply.data ? this.digestPolicy.check(bytes, job.seq) : null;
+    if (c) c.add(T_VERIFY, t0);
     if (!parsed.ok) {
       this.stats.decodeErrors++;
       this.log('warn', `malformed reply dropped: ${parsed.message}`);
       return this.flush();
     }
-    // Only replies that carry table data can inject readings; 0x0B/0x0C/error replies pass unchecked, so a wrong
-    // key or a sequence resync is still recognised whatever their (unknown) digest construction is.
-    if (parsed.reply.data) {
-      const verdict = this.digestPolicy.check(bytes, job.seq);
+    if (verdict) {
       if (verdict.matched !== undefined) this.stats.replyDigest = this.digestPolicy.best();
       if (!verdict.accept) {
         this.log('warn', 'reply digest does not verify: dropped as corrupted');
@@ -261,6 +267,8 @@ export class MeterSession {
   }
 
   private onOk(job: Job, reply: ParsedReply, now: number): void {
+    const c = this.cycle;
+    const t0 = c ? c.now() : 0;
     let data = reply.data;
     if (data) data = this.cipher.decrypt(data, { seq: job.seq, table: job.request.table });
     this.current = null;
@@ -269,13 +277,17 @@ export class MeterSession {
       this.advanceAlert(job, data, now);
     } else if (data) {
       const emitted = this.tables.accept(job.request, data, now);
+      if (c) c.add(T_DECODE, t0);
       if (emitted.ok) this.out.push(emitted.command);
       else {
         this.stats.decodeErrors++;
         this.log('warn', emitted.message);
       }
       if (job.purpose === 'poll' || job.purpose === 'clock') this.emitStatus('online', now);
-      if (job.purpose === 'poll' && job.request.table === BT28) this.stats.pollCycles++;
+      if (job.purpose === 'poll' && job.request.table === BT28) {
+        this.stats.pollCycles++;
+        if (c) c.decoded();
+      }
     }
     this.jobDone(job, now);
   }
@@ -400,6 +412,7 @@ export class MeterSession {
           maxReplyLength: this.maxReplyLength,
         });
         for (let i = 0; i < jobs.length; i++) this.queue.push(jobs[i] as Job);
+        if (this.cycle) this.cycle.begin();
         this.nextPollAt += this.o.pollIntervalMs;
         if (this.nextPollAt <= now) this.nextPollAt = now + this.o.pollIntervalMs;
       }
@@ -410,10 +423,13 @@ export class MeterSession {
 
   private send(job: Job, now: number): void {
     if (!job.frame) {
+      const c = this.cycle;
+      const t0 = c ? c.now() : 0;
       const seq = this.seq;
       this.seq = (seq + 1) >>> 0;
       job.seq = seq;
       job.frame = encodeRequest(this.apduFor(job.request, seq), seq, this.o.digestKey);
+      if (c) c.add(T_BUILD, t0);
       this.reserveSequence();
     }
     job.sends++;
