@@ -68,8 +68,10 @@ export interface Device {
   memory(): Promise<MemoryFigures>;
   /** Evaluates a JS expression on the device (JSON-serialisable value). */
   query<T>(expression: string): Promise<T>;
-  /** What the sampler saw so far, without a GC pass on the device. */
+  /** What the sampler saw so far (all boots), without a GC pass on the device. */
   worst(): { minFree: number; flags: string[] };
+  /** Starts a new measuring period for worst(). */
+  resetWorst(): Promise<void>;
   /** Power is cut at the Storage write `rule` describes (the process exits there), then the device boots again. */
   cutAt(rule: CutRule): void;
   /** Pulls the plug now (SIGKILL) and powers on again. */
@@ -101,7 +103,7 @@ export async function startDevice(o: DeviceOptions): Promise<Device> {
     if (o.settings !== undefined) extra.push({ name: SETTINGS_FILE, data: text(JSON.stringify(o.settings)) });
     // The firmware exactly as `mep upload` writes it (boot loader last), with the platform files before it.
     const flashed = await flashStorage({ binary: o.binary, dir, erase: plan.erase, files: [...extra, ...(o.files ?? []), ...plan.files] });
-    const board = new Interpreter({ binary: o.binary, dir, pool: o.pool ?? POOL });
+    const board = new Interpreter({ binary: o.binary, dir, pool: o.pool ?? POOL, hide: /^\$M \{/ });
     cleanups.push(() => board.stop());
     const tracker = trackMemory(board);
     board.start();
@@ -124,6 +126,10 @@ export async function startDevice(o: DeviceOptions): Promise<Device> {
         return { total: r.t, usage: r.u - r.s.c, free: r.f + r.s.c, stub: r.s.c, ...tracker.worst() };
       },
       worst: () => tracker.worst(),
+      resetWorst: async () => {
+        await query(`(${STATE}.m=1e9,${STATE}.e="",1)`);
+        tracker.reset();
+      },
       cutAt: (rule) => writeFileSync(join(dir, 'cut.json'), JSON.stringify(rule)),
       powerCycle: async () => {
         await board.kill();
@@ -179,7 +185,7 @@ function ask<T>(port: number, expression: string, ms = 10000): Promise<T> {
 
 /** Keeps the worst memory figures over all boots: the stub's "$M {...}" lines every second and the interpreter's
  *  own "New interpreter error" / "OUT OF MEMORY" lines. */
-function trackMemory(board: Interpreter): { see(s: StubState): void; worst(): { minFree: number; flags: string[] } } {
+function trackMemory(board: Interpreter): { see(s: StubState): void; worst(): { minFree: number; flags: string[] }; reset(): void } {
   let minFree = Infinity;
   const flags = new Set<string>();
   let seenLines = 0;
@@ -204,6 +210,11 @@ function trackMemory(board: Interpreter): { see(s: StubState): void; worst(): { 
   };
   return {
     see,
+    reset: () => {
+      seenLines = board.lines.length;
+      minFree = Infinity;
+      flags.clear();
+    },
     worst: () => {
       scan();
       return { minFree: minFree === Infinity ? NaN : minFree, flags: [...flags].sort() };

@@ -20,6 +20,8 @@ export interface InterpreterOptions {
   /** Start again when the process exits by itself (a reboot). Default true. */
   restart?: boolean;
   onLine?: (line: string, boot: number) => void;
+  /** Lines left out of tail() (e.g. periodic status lines). */
+  hide?: RegExp;
 }
 
 export interface ConsoleLine {
@@ -118,7 +120,9 @@ export class Interpreter {
   }
 
   tail(n: number): string {
-    return this.lines.slice(-n).map((l) => `[${l.boot}] ${l.text}`).join('\n');
+    const hide = this.options.hide;
+    const shown = hide ? this.lines.filter((l) => !hide.test(l.text)) : this.lines;
+    return shown.slice(-n).map((l) => `[${l.boot}] ${l.text}`).join('\n');
   }
 
   /** Power cut: SIGKILL, no restart until start(). */

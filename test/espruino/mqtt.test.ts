@@ -1,0 +1,162 @@
+// The firmware on the real Espruino interpreter (ESP32 memory model) with a simulated meter on a serial pty and real
+// brokers, watched by an MQTT client as Home Assistant would be: readings and discovery (values equal to what the
+// meter serves), HA's birth message, meter silence, a broker restart, and a wrong MBK key corrected by the add-on.
+// Each scenario's memory is recorded; the last test is the memory gate (memory-budget.ts).
+import { BT21, BT28 } from '../../device/src/meter/table-ids';
+import { Bt21, Bt28, decodeBt21, decodeBt28 } from '../../device/src/meter/tables/index';
+import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { Broker, startAedes, startMosquitto } from '../helpers/brokers';
+import { describeOnInterpreter } from '../helpers/espruino-binary';
+import { retained, watcher, Watcher } from '../helpers/mqtt-watch';
+import { Device, KEY, startDevice } from './harness';
+import { ESP32_POOL, POOL } from './memory-budget';
+import { MemoryLog } from './memory-report';
+
+const WIFI_SECRET = 'wifi-secret-xyz';
+const MQTT_SECRET = 'mqtt-secret-xyz';
+
+function settings(port: number, key: string, user = '') {
+  return {
+    name: 'Hall meter',
+    wifi: { ssid: 'WiFi', password: WIFI_SECRET },
+    mqtt: { host: '127.0.0.1', port, username: user, password: user ? MQTT_SECRET : '', baseTopic: '', discoveryPrefix: 'homeassistant', compatibility: true },
+    meter: { key, pollIntervalS: 2 },
+  };
+}
+
+/** What the simulated meter serves (frozen values), decoded on Node. */
+function served(sim: MeterSimulator): Bt28 {
+  const bt21 = decodeBt21(sim.tables.read(BT21)!);
+  if (!bt21.ok) throw new Error(bt21.message);
+  const bt28 = decodeBt28(sim.tables.read(BT28)!, { bt21: bt21.value as Bt21 });
+  if (!bt28.ok) throw new Error(bt28.message);
+  return bt28.value;
+}
+
+const log = new MemoryLog();
+
+/** Explains a timeout with the device's last console lines. */
+const withConsole = (d: Device) => (e: Error): never => {
+  throw new Error(`${e.message}\n--- device console ---\n${d.board.tail(30)}`);
+};
+
+describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
+  afterAll(() => console.log(`memory on the interpreter (pool ${POOL}):\n${log.summary()}`));
+
+  describe('a configured device (aedes)', () => {
+    let broker: Broker;
+    let w: Watcher;
+    let d: Device;
+
+    beforeAll(async () => {
+      broker = await startAedes();
+      w = await watcher(broker.url);
+      d = await startDevice({ binary, settings: settings(broker.port, KEY), meter: { values: 'frozen', seed: 11 } });
+    }, 60000);
+
+    afterAll(async () => {
+      await d?.stop();
+      await w?.client.endAsync();
+      await broker?.stop();
+    });
+
+    test('discovery, availability and readings reach the broker, with the values the meter serves; no secret anywhere', async () => {
+      await log.measure(d, 'boot, discovery, first readings', async () => {
+        const config = JSON.parse((await w.next(`homeassistant/device/${d.id}/config`, undefined, { ms: 60000 }).catch(withConsole(d))).text);
+        expect(config.dev.ids).toEqual([d.id]);
+        expect(Object.keys(config.cmps)).toEqual(expect.arrayContaining(['energy_import', 'voltage_l1', 'frequency']));
+        await w.next(`${d.base}/availability`, (t) => t === 'online', { ms: 30000 }).catch(withConsole(d));
+        const state = JSON.parse((await w.next(`${d.base}/state`, (t) => t.includes('voltage_l1'), { ms: 60000 }).catch(withConsole(d))).text);
+        const bt28 = served(d.sim);
+        expect(state.voltage_l1).toBe(bt28.voltageMv![0] / 1000);
+        expect(state.voltage_l3).toBe(bt28.voltageMv![2] / 1000);
+        expect(state.current_l2).toBe(bt28.currentMa![1] / 1000);
+        expect(state.frequency).toBe(bt28.frequencyMilliHz! / 1000);
+        const compat = JSON.parse((await w.next(`${d.base}/sensors/mydatajson`, undefined, { ms: 30000 })).text);
+        expect(compat.L1_RMS_V).toBe(bt28.voltageMv![0]);
+        expect(compat.Freq_mHz).toBe(bt28.frequencyMilliHz);
+        const diag = JSON.parse((await w.next(`${d.base}/diagnostics`, (t) => t.includes('"online"'), { ms: 30000 })).text);
+        expect(diag.link_state).toBe('online');
+        expect(await retained(broker.url, `${d.base}/availability`)).toBe('online');
+      });
+      log.steady = (await d.memory()).usage;
+      const everything = w.seen.map((s) => `${s.topic} ${s.text}`).join('\n') + d.board.lines.map((l) => l.text).join('\n');
+      for (const secret of [KEY, WIFI_SECRET]) expect(everything).not.toContain(secret);
+    }, 120000);
+
+    test("Home Assistant's birth message makes the device announce itself again", async () => {
+      await log.measure(d, 'HA birth → discovery again', async () => {
+        const at = w.mark();
+        await w.client.publishAsync('homeassistant/status', 'online');
+        await w.next(`homeassistant/device/${d.id}/config`, undefined, { after: at, ms: 30000 }).catch(withConsole(d));
+        await w.next(`${d.base}/state`, undefined, { after: at, ms: 30000 });
+      });
+    }, 60000);
+
+    test('a silent meter is reported as "no reply", and readings resume when it answers again', async () => {
+      await log.measure(d, 'meter silence and back', async () => {
+        const at = w.mark();
+        d.sim.setMepPortDisabled(true);
+        await w.next(`${d.base}/diagnostics`, (t) => t.includes('"no-reply"'), { after: at, ms: 60000 }).catch(withConsole(d));
+        const back = w.mark();
+        d.sim.setMepPortDisabled(false);
+        // A silent link is probed with back-off (2 s … 60 s), then the session starts again.
+        await w.next(`${d.base}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 120000 }).catch(withConsole(d));
+        await w.next(`${d.base}/state`, undefined, { after: back, ms: 30000 });
+      });
+    }, 200000);
+
+    test('a broker restart is survived: the device reconnects and publishes again', async () => {
+      await log.measure(d, 'broker restart', async () => {
+        const port = broker.port;
+        await w.client.endAsync();
+        await broker.stop();
+        await new Promise((r) => setTimeout(r, 2000));
+        broker = await startAedes({ port });
+        w = await watcher(broker.url);
+        await w.next(`${d.base}/availability`, (t) => t === 'online', { ms: 90000 }).catch(withConsole(d));
+        await w.next(`${d.base}/state`, undefined, { ms: 30000 });
+      });
+    }, 120000);
+  });
+
+  describe('a wrong MBK key (Mosquitto with credentials)', () => {
+    let broker: Broker;
+    let w: Watcher;
+    let d: Device;
+
+    beforeAll(async () => {
+      broker = await startMosquitto({ username: 'meter', password: MQTT_SECRET });
+      w = await watcher(broker.url.replace('mqtt://', `mqtt://meter:${MQTT_SECRET}@`));
+      d = await startDevice({ binary, settings: settings(broker.port, 'ZYXWVUTSRQPONMLKJIHG', 'meter'), meter: { values: 'frozen', seed: 12 } });
+    }, 60000);
+
+    afterAll(async () => {
+      await d?.stop();
+      await w?.client.endAsync();
+      await broker?.stop();
+    });
+
+    test('is reported as auth-failed; the key sent by the add-on (cmd/config) brings the meter online', async () => {
+      await log.measure(d, 'wrong key → auth-failed → key from the add-on', async () => {
+        const failed = await w.next(`${d.base}/diagnostics`, (t) => t.includes('auth-failed'), { ms: 90000 }).catch(withConsole(d));
+        expect(JSON.parse(failed.text).last_error).toMatch(/MBK key is wrong/);
+        expect(w.seen.some((s) => s.topic === `${d.base}/state` && s.text.includes('voltage_l1'))).toBe(false);
+        const at = w.mark();
+        await w.client.publishAsync(`${d.base}/cmd/config`, JSON.stringify({ id: 'k1', meter: { key: KEY } }), { qos: 1 });
+        const result = JSON.parse((await w.next(`${d.base}/cmd/result`, (t) => t.includes('"k1"'), { after: at, ms: 30000 }).catch(withConsole(d))).text);
+        expect(result).toMatchObject({ id: 'k1', ok: true });
+        await w.next(`${d.base}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: at, ms: 90000 }).catch(withConsole(d));
+        await w.next(`${d.base}/state`, (t) => t.includes('voltage_l1'), { after: at, ms: 30000 });
+      });
+      const everything = w.seen.filter((s) => !s.topic.endsWith('/cmd/config')).map((s) => `${s.topic} ${s.text}`).join('\n') + d.board.lines.map((l) => l.text).join('\n');
+      for (const secret of [KEY, 'ZYXWVUTSRQPONMLKJIHG', MQTT_SECRET, WIFI_SECRET]) expect(everything).not.toContain(secret);
+    }, 200000);
+  });
+
+  const gate = POOL === ESP32_POOL ? test : test.skip;
+  gate(`memory gate (pool ${ESP32_POOL}): steady state and every scenario above within the ESP32 budget`, () => {
+    expect(log.records.length).toBeGreaterThan(0);
+    expect(log.gateFailures()).toEqual([]);
+  });
+});
