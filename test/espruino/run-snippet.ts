@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vm from 'node:vm';
+import { startHost } from '../../device/sim/host';
 import { OBJECT_EVENTS_SCRIPT, stripEspruinoGlobals } from '../../device/sim/host/strip';
 
 /** Lines before this one (inclusive) are the banner every run prints (shared/espruino/README.md "Running"). */
@@ -14,6 +15,11 @@ const BANNER_END = 'espruino.com/Donate';
 
 /** What print() wrote, one line per call. The banner, the closing `>` prompt and \r are removed. */
 export function runOnInterpreter(binary: string, code: string): string {
+  return runInterpreter(binary, code).output;
+}
+
+/** The same, with how the process ended (a crash shows as signal SIGSEGV). */
+export function runInterpreter(binary: string, code: string): { output: string; status: number | null; signal: string | null } {
   const dir = mkdtempSync(join(tmpdir(), 'espruino-snippet-'));
   try {
     writeFileSync(join(dir, 'snippet.js'), code, 'latin1');
@@ -21,12 +27,14 @@ export function runOnInterpreter(binary: string, code: string): string {
     delete env.ESPR_VARS;
     const run = spawnSync(binary, ['snippet.js'], { cwd: dir, env, timeout: 20000, encoding: 'latin1' });
     if (run.error) throw run.error;
-    const lines = run.stdout.replace(/\r/g, '').split('\n');
+    // Output from callbacks redraws the console prompt before each line: `>` + ESC[J.
+    const lines = run.stdout.replace(/\r/g, '').split('>\u001b[J').join('').split('\n');
     const banner = lines.findIndex((l) => l.includes(BANNER_END));
     let body = banner >= 0 ? lines.slice(banner + 1) : lines;
     while (body.length && body[0] === '') body = body.slice(1);
-    const text = body.join('\n');
-    return text.endsWith('>') ? text.slice(0, -1).replace(/\n$/, '') : text;
+    let text = body.join('\n');
+    if (text.endsWith('>')) text = text.slice(0, -1);
+    return { output: text.replace(/\n$/, ''), status: run.status, signal: run.signal };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -50,4 +58,19 @@ export function runOnHostRealm(code: string): string {
     out.push(`Uncaught Error: ${(e as Error).message}`);
   }
   return out.join('\n');
+}
+
+/** The snippet as the whole Node host runs firmware (device/sim/host: realm plus its E, Date, timers, Storage, ...),
+ *  for snippets that use the device's globals. Lines printed while the snippet ran synchronously, or until `waitMs`. */
+export async function runOnHost(code: string, waitMs = 0): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'espruino-host-snippet-'));
+  const out: string[] = [];
+  const host = await startHost({ code, storageDir: dir, log: (line) => (line.startsWith('host: ') ? undefined : out.push(line)) });
+  try {
+    if (waitMs) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return out.join('\n');
+  } finally {
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -209,6 +209,15 @@ const ESPRUINO_SEMANTICS_SCRIPT = `(function (TypedArray) {
       return m.length === 2 ? m : m.substr(0, 2) + m.substr(2).toUpperCase();
     });
   });
+  // An invalid Date (time NaN) crashes the interpreter when written as text (String(d), toUTCString: segmentation
+  // fault) and gives garbage from toISOString and the getters: the realm throws instead.
+  ['toString', 'toUTCString', 'toISOString', 'toJSON'].forEach(function (name) {
+    var native = Date.prototype[name];
+    define(Date.prototype, name, function () {
+      if (this.getTime() !== this.getTime()) throw new Error('Date.' + name + '() of an invalid Date: Espruino crashes or writes garbage');
+      return native.call(this);
+    });
+  });
   // Date.parse of text it cannot read gives 0, not NaN.
   define(Date, 'parse', function (text) { var t = parseDate.call(Date, text); return t !== t ? 0 : t; });
 })`;
@@ -247,7 +256,11 @@ export const DATE_SCRIPT = `(function (getTime) {
     var n = arguments.length;
     if (!(this instanceof EspruinoDate)) return new Native(getTime() * 1000).toString();
     if (n === 0) return new Native(getTime() * 1000);
-    if (n === 1) return new Native(a);
+    if (n === 1) {
+      // Espruino: new Date(undefined) throws.
+      if (a === undefined) throw new TypeError('Variables of type undefined are not supported in date constructor');
+      return new Native(a);
+    }
     return new Native(a, b, c === undefined ? 1 : c, d || 0, e || 0, f || 0, g || 0);
   }
   EspruinoDate.prototype = Native.prototype;
