@@ -1,28 +1,30 @@
 // The application: meter session → readings → MQTT with Home Assistant discovery, and WiFi with the access-point
 // fallback, over the HAL only. Shared by the Espruino entry point (main.ts) and the Node host. It never reboots as
 // error handling: only the user's restart command does, and the watchdog if the interpreter hangs.
-import { CommandResult, ConfigCommand } from '../../discovery/contract';
+import { CommandResult, ConfigCommand, UpdateState } from '../../discovery/contract';
 import { DiscoveryContext } from '../../discovery/discovery-payload';
 import { deviceIdFromMac } from '../../discovery/topics';
 import { PayloadValues } from '../../discovery/payloads';
-import { applyConfigCommand, Service } from './app/config-command';
+import type { Service } from './app/config-command';
+import type { DiscoveryModule } from './app/discovery-module';
 import { MeterIdentityInfo, MeterService } from './app/meter-service';
 import { MqttService } from './app/mqtt-service';
-import { UpdateService } from './app/update-service';
-import { TrialGuard } from './boot/trial';
+import type { TrialGuard, TrialOutcome } from './boot/trial';
+import type * as TrialModule from './boot/trial';
 import { compatValues, stateValues } from './app/values';
-import { Hal } from './hal/types';
+import { Hal, HttpRequest, HttpResponse } from './hal/types';
 import { createLogger, Logger } from './log';
 import { LinkStatus } from './meter/session-types';
 import { WifiManager } from './net/wifi-manager';
-import { Installer } from './ota/installer';
-import { StoredWebFiles } from './ota/web-files';
+import type { UpdateModule } from './ota/module';
 import { Settings } from './settings/schema';
-import { loadSettings, saveSettings } from './settings/store';
-import { redactSettings } from './settings/validate';
-import { UpdateInstaller, WebFiles } from './ota/installer-types';
+import { saveSettings } from './settings/store';
+import type * as SettingsModule from './settings/module';
+import { UpdateInstaller } from './ota/installer-types';
 import { formatWebArea } from './web/format';
-import { WebServer } from './web/server';
+import type { WebModule } from './web/module';
+import type { SessionStore } from './web/sessions';
+import type { ThrottleStore } from './web/throttle';
 
 declare const FIRMWARE_VERSION: string;
 /** Injected by the firmware build (esbuild define); 'dev' when the sources run unbundled. */
@@ -33,6 +35,28 @@ const AP_SSID = 'esp32-mep';
 const AP_PASSWORD_FILE = 'mep.ap';
 const WATCHDOG_S = 30;
 const DIAGNOSTICS_EVERY_MS = 60000;
+/** The web module is unloaded after this long without a request (device/src/lazy); an update module once idle. */
+const WEB_IDLE_MS = 30000;
+const HOUSEKEEPING_EVERY_MS = 10000;
+/** A request whose response never ended (a client that vanished) stops counting as busy after this long. */
+const WEB_STUCK_MS = 600000;
+const UPDATE_TITLE = 'MEP Bridge firmware';
+
+/** Storage holds what an interrupted update leaves: the stage, or files of both web generations, or generation files
+ *  without a web pointer (ota/web-files.ts names: "w<generation>_<name>", pointer records "web.0"/"web.1"). */
+export function leftFromUpdate(files: string[]): boolean {
+  let a = false;
+  let b = false;
+  let pointer = false;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i] as string;
+    if (f === 'ota.stage') return true;
+    if (f.substring(0, 3) === 'wa_') a = true;
+    else if (f.substring(0, 3) === 'wb_') b = true;
+    else if (f === 'web.0' || f === 'web.1') pointer = true;
+  }
+  return (a && b) || ((a || b) && !pointer);
+}
 
 export class App {
   private readonly hal: Hal;
@@ -50,17 +74,22 @@ export class App {
   /** WiFi events go to the current WifiManager only (one native listener, whatever restarts happen). */
   private wifiListeners: { [event: string]: ((detail: string) => void)[] } = {};
   private intervals: unknown[] = [];
-  private readonly updates: UpdateService;
-  private readonly trial: TrialGuard;
-  private readonly web: WebServer;
-  /** The update engine and web bundle (device/src/ota), set by their wiring; the web server asks for them per request. */
-  installer: UpdateInstaller | null = null;
-  webFiles: WebFiles | null = null;
+  /** The trial guard while a freshly installed firmware is on trial (a lazy module, device/src/lazy). */
+  private trial: TrialGuard | null = null;
+  /** Lazy modules (device/src/lazy) while loaded; null when unloaded. */
+  private ota: UpdateModule | null = null;
+  private web: WebModule | null = null;
+  private webLastUse = 0;
+  /** What survives an unloaded web module: logins and the login back-off, as plain data. */
+  private readonly webKeep: { sessions: SessionStore; throttle: ThrottleStore } = { sessions: { list: [], pool: '' }, throttle: {} };
+  /** The last update's outcome for Home Assistant's update entity, and a result still to publish. */
+  private updateSummary = '';
+  private pendingUpdateResult: CommandResult | null = null;
 
   constructor(hal: Hal) {
     this.hal = hal;
     this.log = createLogger((line) => hal.system.log(line), 'app', 'info');
-    const loaded = loadSettings(hal.storage);
+    const loaded = this.cfg().loadSettings(hal.storage);
     this.settings = loaded.settings;
     for (let i = 0; i < loaded.problems.length; i++) this.log.warn(`settings: ${loaded.problems[i]}`);
     this.deviceId = deviceIdFromMac(hal.wifi.mac()) || 'mep_000000000000';
@@ -74,61 +103,21 @@ export class App {
         onProblem: (m) => this.problem(m),
       },
     });
-    // The update engine (ota/, boot/): uploads and MQTT pulls feed the installer; the web server reads webFiles.
-    const webFiles = new StoredWebFiles(hal.storage);
-    const log = (line: string) => hal.system.log(line);
-    const installer = new Installer({
-      storage: hal.storage, clock: hal.clock, system: hal.system, crypto: hal.crypto, firmwareVersion: VERSION, web: webFiles, log,
-    });
-    this.webFiles = webFiles;
-    this.installer = installer;
-    this.updates = new UpdateService({
-      installer,
-      http: hal.httpClient,
-      clock: hal.clock,
-      log: createLogger(log, 'update', 'info'),
-      firmwareVersion: VERSION,
-      report: { state: (s) => this.mqtt.publishUpdateState(s), result: (r) => this.mqtt.publishResult(r) },
-      online: () => this.mqtt.connected(),
-    });
-    this.trial = new TrialGuard({
-      storage: hal.storage, clock: hal.clock, log, healthy: () => this.healthy(), outcome: (o) => {
-        this.updates.trialOutcome(o);
-        if (!o.ok) this.problem(o.summary); // also in diagnostics' last_error
-      },
-    });
     this.mqtt = new MqttService({
       hal,
       log: createLogger((line) => hal.system.log(line), 'mqtt', 'info'),
       handlers: {
         connected: () => {
           this.publishDiagnostics();
-          this.updates.connected();
+          this.updatesConnected();
         },
-        update: (id, body) => this.updates.handle(id, body),
-        restart: () => this.hal.clock.setTimeout(() => this.hal.system.reboot(), 1000),
+        update: (id, body) => this.updates().updates.handle(id, body),
+        restart: () => {
+          this.hal.clock.setTimeout(() => this.hal.system.reboot(), 1000);
+        },
         pollNow: () => this.meter.pollNow(),
         applyConfig: (cmd) => this.applyConfig(cmd),
-      },
-    });
-    this.web = new WebServer({
-      hal,
-      version: VERSION,
-      settings: () => this.settings,
-      storeSettings: (next, restart) => this.storeSettings(next, restart),
-      readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current) }),
-      apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
-      installer: () => this.installer,
-      webFiles: () => this.webFiles,
-      // Storage.read is memory-mapped flash on Espruino, so a slice of it copies only the slice.
-      readSlice: (name, offset, length) => {
-        const data = hal.storage.read(name);
-        return data ? data.subarray(offset, offset + length) : null;
-      },
-      storeApPassword: (pw) => this.hal.storage.write(AP_PASSWORD_FILE, pw),
-      format: (keep) => {
-        this.log.info(`storage formatted: ${formatWebArea(hal.storage, keep).length} files erased`);
-        webFiles.reload();
+        discoveryChunks: (ctx) => this.discoveryChunks(ctx),
       },
     });
   }
@@ -140,26 +129,31 @@ export class App {
     this.intervals.push(this.hal.clock.setInterval(() => sys.kickWatchdog(), 5000));
     sys.onUncaughtError((m) => this.problem(`uncaught: ${m}`));
     this.log.info(`MEP Bridge ${VERSION} on ${sys.board()} (Espruino ${sys.interpreterVersion()}), device ${this.deviceId}`);
-    this.log.info(`settings: ${JSON.stringify(redactSettings(this.settings))}`);
+    this.log.info(`settings: ${JSON.stringify(this.cfg().redactSettings(this.settings))}`);
+    this.hal.modules.release('cfg');
     this.hal.wifi.on('connected', (d) => this.forwardWifi('connected', d));
     this.hal.wifi.on('disconnected', (d) => this.forwardWifi('disconnected', d));
     this.startWifi();
-    this.trial.start();
+    this.startTrial();
+    // A power cut during an update leaves a stage or a half-written web generation: the update engine erases them
+    // when it starts (ota/installer.ts), so it is loaded once now if there is anything to clear.
+    if (leftFromUpdate(this.hal.storage.list())) this.updates();
     this.meter.start(this.settings);
     this.mqtt.start(this.settings, this.discoveryContext());
     this.intervals.push(this.hal.clock.setInterval(() => this.publishDiagnostics(), DIAGNOSTICS_EVERY_MS));
-    this.web.start(80);
+    this.intervals.push(this.hal.clock.setInterval(() => this.housekeeping(), HOUSEKEEPING_EVERY_MS));
+    this.hal.http.listen(80, (req, res) => this.onRequest(req, res));
   }
 
   /** Stops every service (the Node host and tests; the device itself never stops). */
   stop(): void {
     for (let i = 0; i < this.intervals.length; i++) this.hal.clock.clearInterval(this.intervals[i]);
     this.intervals = [];
-    this.trial.stop();
+    if (this.trial) this.trial.stop();
     this.meter.stop();
     this.mqtt.compatOffline();
     this.mqtt.stop();
-    this.web.stop();
+    this.hal.http.close();
     if (this.wifi) this.wifi.dispose();
   }
 
@@ -183,6 +177,142 @@ export class App {
     );
     this.wifi.onChange((state) => this.log.info(`WiFi: ${state}`));
     this.wifi.start();
+  }
+
+  /** Settings validation (device/src/lazy): loaded at boot and for a configuration command, released after. */
+  private cfg(): typeof SettingsModule {
+    return this.hal.modules.load('cfg') as typeof SettingsModule;
+  }
+
+  /** Every request goes to the web module, loaded on the first one (device/src/lazy). */
+  private onRequest(req: HttpRequest, res: HttpResponse): void {
+    this.webLastUse = this.hal.clock.now();
+    if (!this.web) {
+      const m = this.hal.modules.load('web') as { createWeb(ctx: unknown): WebModule };
+      this.web = m.createWeb({
+        hal: this.hal,
+        version: VERSION,
+        settings: () => this.settings,
+        storeSettings: (next: Settings, restart: Service[]) => this.storeSettings(next, restart),
+        readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current) }),
+        apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
+        installer: (load: boolean): UpdateInstaller | null => (load || this.ota ? this.updates().installer : null),
+        // Storage.read is memory-mapped flash on Espruino, so a slice of it copies only the slice.
+        readSlice: (name: string, offset: number, length: number) => {
+          const data = this.hal.storage.read(name);
+          return data ? data.subarray(offset, offset + length) : null;
+        },
+        storeApPassword: (pw: string) => this.hal.storage.write(AP_PASSWORD_FILE, pw),
+        format: (keep: boolean) => {
+          this.log.info(`storage formatted: ${formatWebArea(this.hal.storage, keep).length} files erased`);
+        },
+        keep: this.webKeep,
+      });
+    }
+    this.web.handle(req, res);
+  }
+
+  /** The update engine, loaded for an upload or a pull and unloaded by housekeeping() once it is idle. */
+  private updates(): UpdateModule {
+    if (this.ota) return this.ota;
+    const hal = this.hal;
+    const m = hal.modules.load('ota') as { createUpdates(deps: unknown): UpdateModule };
+    this.ota = m.createUpdates({
+      storage: hal.storage,
+      system: hal.system,
+      crypto: hal.crypto,
+      clock: hal.clock,
+      http: hal.httpClient,
+      log: createLogger((line) => hal.system.log(line), 'update', 'info'),
+      logLine: (line: string) => hal.system.log(line),
+      firmwareVersion: VERSION,
+      report: {
+        state: (s: UpdateState) => this.mqtt.publishUpdateState(this.withSummary(s)),
+        result: (r: CommandResult) => {
+          if (r.command === 'update' && !r.ok && r.error) this.updateSummary = r.error;
+          this.mqtt.publishResult(r);
+        },
+      },
+      online: () => this.mqtt.connected(),
+    });
+    return this.ota;
+  }
+
+  /** Unloads lazy modules nobody is using (device/src/lazy): RAM for the next visitor or update. */
+  private housekeeping(): void {
+    const now = this.hal.clock.now();
+    const web = this.web;
+    if (web && now - this.webLastUse > WEB_IDLE_MS && (!web.busy() || now - this.webLastUse > WEB_STUCK_MS)) {
+      this.web = null;
+      this.hal.modules.release('web');
+    }
+    if (this.ota && !this.ota.installer.progress() && !this.ota.updates.busy() && !(web && web.busy())) {
+      this.ota = null;
+      this.hal.modules.release('ota');
+    }
+  }
+
+  private withSummary(s: UpdateState): UpdateState {
+    if (this.updateSummary && !s.release_summary) s.release_summary = this.updateSummary;
+    return s;
+  }
+
+  /** Home Assistant's update entity after every (re)connect, and an outcome that waited for the connection. */
+  private updatesConnected(): void {
+    const state: UpdateState = this.ota
+      ? this.ota.updates.state()
+      : { installed_version: VERSION, in_progress: false, update_percentage: null, title: UPDATE_TITLE };
+    this.mqtt.publishUpdateState(this.withSummary(state));
+    if (this.pendingUpdateResult) this.mqtt.publishResult(this.pendingUpdateResult);
+    this.pendingUpdateResult = null;
+  }
+
+  /** The boot record decides (boot/trial.ts): confirm a firmware on trial once healthy, or report a rollback. The
+   *  guard's code stays loaded only while a trial runs. */
+  private startTrial(): void {
+    const hal = this.hal;
+    const m = hal.modules.load('trial') as typeof TrialModule;
+    const trial = new m.TrialGuard({
+      storage: hal.storage,
+      clock: hal.clock,
+      log: (line: string) => hal.system.log(line),
+      healthy: () => this.healthy(),
+      outcome: (o: TrialOutcome) => {
+        this.trialOutcome(o);
+        if (o.ok) this.endTrial();
+      },
+    });
+    trial.start();
+    if (trial.running()) this.trial = trial;
+    else hal.modules.release('trial');
+  }
+
+  private endTrial(): void {
+    if (this.trial) this.trial.stop();
+    this.trial = null;
+    this.hal.modules.release('trial');
+  }
+
+  /** From the trial guard: the new firmware was kept, or the loader went back to the previous one. */
+  private trialOutcome(o: TrialOutcome): void {
+    this.updateSummary = o.summary;
+    const r: CommandResult = { id: o.id, command: 'update', ok: o.ok, version: o.version };
+    if (!o.ok) {
+      r.error = o.summary;
+      this.problem(o.summary); // also in diagnostics' last_error
+    }
+    this.pendingUpdateResult = r;
+    if (this.mqtt.connected()) this.updatesConnected();
+  }
+
+  /** The discovery message, one string per component, built by the discovery module loaded just for this. */
+  private discoveryChunks(ctx: DiscoveryContext): string[] {
+    const m = this.hal.modules.load('disc') as { createDiscovery(): DiscoveryModule };
+    try {
+      return m.createDiscovery().chunks(ctx);
+    } finally {
+      this.hal.modules.release('disc');
+    }
   }
 
   /** Trial health (issue 4): reachable (MQTT connected or the access point up) and the meter session running (when a
@@ -269,7 +399,8 @@ export class App {
   }
 
   private applyConfig(cmd: ConfigCommand): CommandResult {
-    const outcome = applyConfigCommand(this.settings, cmd);
+    const outcome = this.cfg().applyConfigCommand(this.settings, cmd);
+    this.hal.modules.release('cfg');
     if (!outcome.settings) return outcome.result;
     if (!saveSettings(this.hal.storage, outcome.settings)) {
       return { id: outcome.result.id, command: 'config', ok: false, error: 'settings could not be stored' };

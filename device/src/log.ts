@@ -15,17 +15,36 @@ export interface LogSink {
   (line: string): void;
 }
 
+/** One class, so the methods exist once on its prototype: every closure-based logger instance cost ~45 Espruino JsVars
+ *  (each function ~7, espruino.md §3), an instance of this costs its three fields. */
+class NamespacedLogger implements Logger {
+  constructor(
+    private readonly sink: LogSink,
+    private readonly namespace: string,
+    private readonly max: number,
+  ) {}
+
+  private out(l: Level, message: string): void {
+    if ((ORDER[l] as number) <= this.max) this.sink(`[${this.namespace}] ${l}: ${message}`);
+  }
+
+  error(m: string): void {
+    this.out('error', m);
+  }
+
+  warn(m: string): void {
+    this.out('warn', m);
+  }
+
+  info(m: string): void {
+    this.out('info', m);
+  }
+
+  debug(m: () => string): void {
+    if (this.max >= 3) this.out('debug', m());
+  }
+}
+
 export function createLogger(sink: LogSink, namespace: string, level: Level): Logger {
-  const max = ORDER[level] as number;
-  const out = (l: Level, message: string) => {
-    if ((ORDER[l] as number) <= max) sink(`[${namespace}] ${l}: ${message}`);
-  };
-  return {
-    error: (m: string) => out('error', m),
-    warn: (m: string) => out('warn', m),
-    info: (m: string) => out('info', m),
-    debug: (m: () => string) => {
-      if (max >= 3) out('debug', m());
-    },
-  };
+  return new NamespacedLogger(sink, namespace, ORDER[level] as number);
 }

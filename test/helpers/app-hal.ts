@@ -2,6 +2,7 @@
 // MeterSimulator (ENABLE modelled), Storage in memory, WiFi already connected, Node crypto.
 import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Hal, Storage, Wifi, WifiEvent } from '../../device/src/hal/types';
+import { createDirectModules } from '../../device/src/lazy/direct';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
 import { createNodeTcp, NodeTcp, nodeClock } from './node-tcp';
 
@@ -57,6 +58,7 @@ export function createAppHal(sim: MeterSimulator, files = new Map<string, Uint8A
     files,
     logs: [],
     reboots: 0,
+    modules: createDirectModules(),
     uart: {
       write: (b) => sim.receive(b.slice()),
       reset: (done) => {

@@ -172,7 +172,12 @@ class Host implements HostHandle {
     const stored = this.storage.read(file ?? '.bootcde');
     if (stored) runner.evaluate(latin1(stored), file ?? '.bootcde');
     else if (file) this.console(`Uncaught Error: File ${JSON.stringify(file)} not found`);
-    else runner.evaluate(this.code, this.options.bundlePath ?? 'firmware.js');
+    else {
+      // No boot loader names a slot: the app reads its lazy modules from this copy of its own code
+      // (device/src/lazy/modules.ts).
+      realm.global.MEPCODE = this.code;
+      runner.evaluate(this.code, this.options.bundlePath ?? 'firmware.js');
+    }
     sys.E.fire('init');
   }
 

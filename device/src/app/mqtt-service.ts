@@ -3,14 +3,22 @@
 // compatibility topics, and the command topics (restart, poll now, configuration from the add-on).
 import { buildCompatMessages, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE, CompatValues } from '../../../discovery/compat';
 import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, PUBLISH, UpdateState } from '../../../discovery/contract';
-import { discoveryChunks, DiscoveryContext } from '../../../discovery/discovery-payload';
-import { buildDiagnosticsPayload, buildStatePayload, PayloadValues } from '../../../discovery/payloads';
+import { DiscoveryContext } from '../../../discovery/discovery-payload';
+import { compactFieldTable, compactPayload } from '../../../discovery/compact-fields';
+import { PayloadValues } from '../../../discovery/payloads';
 import { buildTopics, commandOf, Topics } from '../../../discovery/topics';
 import { Hal } from '../hal/types';
 import { Logger } from '../log';
 import { MqttClient } from '../mqtt/client';
 import { Settings } from '../settings/schema';
 import { asciiFromBytes, isAscii } from './text';
+
+/** The state and diagnostics fields as compact strings, computed by the firmware build from the entity table
+ *  (discovery/compact-fields.ts): the table itself is not resident on the device. */
+declare const MEP_STATE_FIELDS: string;
+declare const MEP_DIAG_FIELDS: string;
+const STATE_FIELDS = typeof MEP_STATE_FIELDS === 'string' ? MEP_STATE_FIELDS : compactFieldTable('state');
+const DIAG_FIELDS = typeof MEP_DIAG_FIELDS === 'string' ? MEP_DIAG_FIELDS : compactFieldTable('diagnostics');
 
 /** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
 const REANNOUNCE_MAX_DELAY_MS = 5000;
@@ -23,6 +31,8 @@ export interface MqttCommandHandlers {
   applyConfig(command: ConfigCommand): CommandResult;
   /** An update command (update-service.ts): null when the download started (results follow later). */
   update(id: string, command: { [key: string]: unknown }): CommandResult | null;
+  /** The discovery message, one string per component (built by a lazy module, device/src/lazy). */
+  discoveryChunks(ctx: DiscoveryContext): string[];
 }
 
 export class MqttService {
@@ -106,13 +116,13 @@ export class MqttService {
 
   publishState(values: PayloadValues): void {
     if (!this.client || !this.topics) return;
-    this.lastState = buildStatePayload(values);
+    this.lastState = compactPayload(STATE_FIELDS, values);
     this.client.publish(this.topics.state, this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
   }
 
   publishDiagnostics(values: PayloadValues): void {
     if (!this.client || !this.topics) return;
-    const payload = buildDiagnosticsPayload(values);
+    const payload = compactPayload(DIAG_FIELDS, values);
     this.client.publish(this.topics.diagnostics, payload, { qos: 0, retain: true, replaceKey: 'diagnostics' });
   }
 
@@ -127,7 +137,7 @@ export class MqttService {
 
   private publishDiscovery(): void {
     if (!this.client || !this.topics || !this.discovery) return;
-    this.client.publish(this.topics.discovery, discoveryChunks(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
+    this.client.publish(this.topics.discovery, this.handlers.discoveryChunks(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
   }
 
   private onConnected(): void {

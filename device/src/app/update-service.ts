@@ -89,6 +89,11 @@ export class UpdateService {
     return s;
   }
 
+  /** True while a download runs or an outcome waits for the broker (the app keeps this module loaded meanwhile). */
+  busy(): boolean {
+    return !!this.cmd || !!this.pending;
+  }
+
   /** Broker (re)connected: the update entity's state and an outcome that waited for the connection. */
   connected(): void {
     this.d.report.state(this.state());

@@ -15,7 +15,7 @@ interface LoaderE {
   reboot(): void;
   enableWatchdog(seconds: number, isAuto: boolean): void;
 }
-declare const global: { require(name: string): unknown; eval(code: string): unknown };
+declare const global: { require(name: string): unknown; eval(code: string): unknown; MEPSLOT?: string };
 declare const E: LoaderE;
 declare function setTimeout(fn: () => void, ms: number): unknown;
 declare const console: { log(text: string): void };
@@ -53,8 +53,9 @@ function choose(): { slot: string; trial: boolean; limit: number } {
 
 function run(): void {
   const pick = choose();
-  let code = read(slotFile(pick.slot));
-  if (!code && !pick.trial) code = read(slotFile(otherSlot(pick.slot)));
+  let slot = slotFile(pick.slot);
+  let code = read(slot);
+  if (!code && !pick.trial) code = read((slot = slotFile(otherSlot(pick.slot))));
   if (!code) {
     console.log(`${NAME}: no application in Storage`);
     return;
@@ -66,6 +67,8 @@ function run(): void {
       if (now && now.record.t === BOOTED) E.reboot();
     }, pick.limit);
   }
+  // The app loads its lazy modules from ranges of its own slot file (device/src/lazy/modules.ts).
+  global.MEPSLOT = slot;
   try {
     global.eval(code);
   } catch (e) {

@@ -69,6 +69,11 @@ export class TrialGuard {
     this.timer = this.deps.clock.setInterval(() => this.check(hold), CHECK_EVERY_MS);
   }
 
+  /** True while it watches a trial (start() found the running firmware on trial). */
+  running(): boolean {
+    return this.timer !== null;
+  }
+
   stop(): void {
     if (this.timer !== null) this.deps.clock.clearInterval(this.timer);
     this.timer = null;

@@ -143,6 +143,13 @@ export interface System {
   log(line: string): void;
 }
 
+/** Lazy modules (device/src/lazy): code loaded from Storage only while needed. `load` returns the module's exports
+ *  (the same object until `release`); it throws when the firmware has no such module. */
+export interface ModuleLoader {
+  load(name: string): unknown;
+  release(name: string): void;
+}
+
 export interface Hal {
   clock: Clock;
   uart: MeterUart;
@@ -154,4 +161,7 @@ export interface Hal {
   httpClient?: HttpClient;
   crypto: Crypto;
   system: System;
+  /** Rarely used code (web pages, updates, discovery, configuration) is loaded through this, never imported by the
+   *  resident app directly (device/src/lazy/modules.ts, device/build/modules.ts). */
+  modules: ModuleLoader;
 }

@@ -18,9 +18,9 @@ import { cookieValue, Headers, parseJsonObject, readSmallBody, redirect, send, s
 import { hashPassword, verifyPassword } from './password';
 import { RECOVERY_HTML } from './recovery-page';
 import { Handler, Router } from './router';
-import { COOKIE, Session, sessionCookie, Sessions } from './sessions';
+import { COOKIE, Session, sessionCookie, Sessions, SessionStore } from './sessions';
 import { applySetupForm, formView } from './setup-form';
-import { LoginThrottle } from './throttle';
+import { LoginThrottle, ThrottleStore } from './throttle';
 import { receiveUpload } from './upload';
 
 type Obj = { [key: string]: unknown };
@@ -36,8 +36,9 @@ export interface WebContext {
   readings(): Obj;
   /** True while the device serves its own access point. */
   apMode(): boolean;
-  /** The update engine and the installed web bundle, once the firmware has them (null: not available). */
-  installer(): UpdateInstaller | null;
+  /** The update engine (null: not available); `load` false: only if an update is already under way (status pages
+   *  must not load the update code just to say that nothing is happening). */
+  installer(load: boolean): UpdateInstaller | null;
   webFiles(): WebFiles | null;
   /** `length` bytes of a Storage file from `offset` (web files are streamed in slices, espruino.md §2.8). */
   readSlice(name: string, offset: number, length: number): Uint8Array | string | null;
@@ -45,6 +46,8 @@ export interface WebContext {
   storeApPassword(password: string): boolean;
   /** Erases the web/app storage area; the settings too unless keepSettings. */
   format(keepSettings: boolean): void;
+  /** Logins and the login back-off, as plain data that outlives the web module (device/src/lazy). */
+  keep?: { sessions: SessionStore; throttle: ThrottleStore };
 }
 
 /** Biggest JSON/form body accepted (the setup form is ~600 bytes). */
@@ -72,12 +75,15 @@ function contentType(path: string): string {
 export class WebServer {
   private readonly ctx: WebContext;
   private readonly sessions: Sessions;
-  private readonly throttle = new LoginThrottle();
+  private readonly throttle: LoginThrottle;
   private readonly router = new Router();
+  /** Requests whose response has not ended yet (the web module is not unloaded under them). */
+  private open = 0;
 
   constructor(ctx: WebContext) {
     this.ctx = ctx;
-    this.sessions = new Sessions(ctx.hal.crypto);
+    this.sessions = new Sessions(ctx.hal.crypto, ctx.keep ? ctx.keep.sessions : undefined);
+    this.throttle = new LoginThrottle(ctx.keep ? ctx.keep.throttle : undefined);
     const r = this.router;
     r.add('GET', '/recovery', (_q, res) => send(res, 200, 'text/html; charset=utf-8', RECOVERY_HTML));
     r.add('GET', '/api/session', (req, res) => this.session(req, res));
@@ -102,7 +108,20 @@ export class WebServer {
     this.ctx.hal.http.close();
   }
 
+  /** True while a request is being answered (an upload can take minutes). */
+  busy(): boolean {
+    return this.open > 0;
+  }
+
   handle(req: HttpRequest, res: HttpResponse): void {
+    this.open++;
+    const end = res.end;
+    let ended = false;
+    res.end = (data?: string | Uint8Array) => {
+      if (!ended) this.open--;
+      ended = true;
+      end.call(res, data);
+    };
     try {
       this.router.handle(req, res);
     } catch (e) {
@@ -218,7 +237,7 @@ export class WebServer {
 
   private status(): Obj {
     const files = this.ctx.webFiles();
-    const installer = this.ctx.installer();
+    const installer = this.ctx.installer(false);
     return {
       version: this.ctx.version,
       web: files ? files.version() : null,
@@ -259,7 +278,7 @@ export class WebServer {
   }
 
   private upload(req: HttpRequest, res: HttpResponse): void {
-    const installer = this.ctx.installer();
+    const installer = this.ctx.installer(true);
     if (!installer) sendJson(res, 503, { ok: false, error: 'updates are not available in this firmware' });
     else receiveUpload(req, res, installer, this.ctx.hal.clock);
   }

@@ -18,20 +18,35 @@ const MAX_SESSIONS = 6;
 /** Idle time after which a session is forgotten. */
 export const IDLE_MS = 30 * 60000;
 
+/** The sessions' data, plain so that it outlives the web module (device/src/lazy): the pages are unloaded when idle,
+ *  the logins are not. `pool` is stirred with request timings: E.hwRand() is libc rand() on the ESP32 (espruino.md
+ *  checklist "OTA and web assets"), so tokens hash it together with this pool rather than use it bare. */
+export interface SessionStore {
+  list: Session[];
+  pool: string;
+}
+
+export function newSessionStore(): SessionStore {
+  return { list: [], pool: '' };
+}
+
 export class Sessions {
-  private list: Session[] = [];
-  /** Stirred with request timings: E.hwRand() is libc rand() on the ESP32 (espruino.md checklist "OTA and web
-   *  assets"), so tokens hash it together with this pool rather than use it bare. */
-  private pool = '';
+  private readonly store: SessionStore;
   private readonly crypto: Crypto;
 
-  constructor(crypto: Crypto) {
+  constructor(crypto: Crypto, store?: SessionStore) {
     this.crypto = crypto;
+    this.store = store || newSessionStore();
+  }
+
+  private get list(): Session[] {
+    return this.store.list;
   }
 
   private token(now: number): string {
-    this.pool = toHex(this.crypto.sha256(`${this.pool}${now}${toHex(this.crypto.randomBytes(16))}`));
-    return toHex(this.crypto.sha256(`t${this.pool}`)).substring(0, 32);
+    const st = this.store;
+    st.pool = toHex(this.crypto.sha256(`${st.pool}${now}${toHex(this.crypto.randomBytes(16))}`));
+    return toHex(this.crypto.sha256(`t${st.pool}`)).substring(0, 32);
   }
 
   /** The live session for a cookie token, or null. */
@@ -72,7 +87,7 @@ export class Sessions {
 
   /** Forgets every session (login changed). */
   clear(): void {
-    this.list = [];
+    this.store.list = [];
   }
 }
 

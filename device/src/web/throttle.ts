@@ -11,8 +11,15 @@ interface Entry {
   until: number;
 }
 
+export type ThrottleStore = { [client: string]: Entry };
+
 export class LoginThrottle {
-  private entries: { [client: string]: Entry } = {};
+  private readonly entries: ThrottleStore;
+
+  /** `store`: plain data kept by the resident app, so the back-off outlives an unloaded web module (device/src/lazy). */
+  constructor(store?: ThrottleStore) {
+    this.entries = store || {};
+  }
 
   /** Milliseconds the client must still wait before its next attempt (0 = go ahead). */
   waitMs(client: string, now: number): number {

@@ -11,6 +11,7 @@ import { createSystem } from './system';
 import { createTcp } from './tcp';
 import { createUart } from './uart';
 import { createWifi } from './wifi';
+import { createSlotModules } from '../../lazy/modules';
 
 declare const process: EspruinoProcess;
 /** Replaced by the build (device/build/build.ts): package.json version (also read by app.ts), a build id, and the
@@ -32,8 +33,12 @@ export function createEspruinoHal(): Hal {
     storage: createStorage(),
     wifi: createWifi(),
     http: createHttpServer(),
-    httpClient: createHttpClient(),
+    // Created on each use: only the update module (device/src/lazy) pulls packages, and its client goes with it.
+    get httpClient() {
+      return createHttpClient();
+    },
     crypto: createCrypto(),
+    modules: createSlotModules(),
     system: createSystem(clock, {
       version: typeof FIRMWARE_VERSION === 'string' ? FIRMWARE_VERSION : 'dev',
       buildId: typeof MEP_BUILD_ID === 'string' ? MEP_BUILD_ID : 'dev',

@@ -1,0 +1,33 @@
+// The lazy modules (device/src/lazy/modules.ts): code that is evaluated from the app slot in Storage only while it is
+// needed. Each entry is bundled on its own (with its own copy of any shared helper: flash is plentiful, RAM is not)
+// and appended to the slot file after the resident core, inside `if(0){…}` so the boot loader's eval skips it.
+export interface LazyModule {
+  /** The name the app loads it by (hal.modules.load(name)); also the key in MEP_MODULES. */
+  name: string;
+  /** Entry file, relative to the repository root. */
+  entry: string;
+  /** The entry's exports that load() returns (as a plain object: esbuild's namespace object for an iife uses a
+   *  for-let loop closure that Espruino gets wrong, so the module hands over a literal instead). */
+  exports: string[];
+}
+
+export const LAZY_MODULES: LazyModule[] = [
+  { name: 'web', entry: 'device/src/web/module.ts', exports: ['createWeb'] },
+  { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createUpdates'] },
+  { name: 'disc', entry: 'device/src/app/discovery-module.ts', exports: ['createDiscovery'] },
+  { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
+  { name: 'cfg', entry: 'device/src/settings/module.ts', exports: ['applyConfigCommand', 'loadSettings', 'redactSettings'] },
+];
+
+/** The global a module's code leaves its exports in while the loader takes them (device/src/lazy/modules.ts). */
+export const MODULE_EXPORTS_GLOBAL = 'MEPM';
+
+/** The generated entry of a module bundle: the named exports, handed over as one object literal. */
+export function moduleEntrySource(entryPath: string, exports: string[]): string {
+  return `import { ${exports.join(', ')} } from ${JSON.stringify(entryPath)};\n` +
+    `declare const global: { ${MODULE_EXPORTS_GLOBAL}: unknown };\n` +
+    `global.${MODULE_EXPORTS_GLOBAL} = { ${exports.map((e) => `${e}: ${e}`).join(', ')} };\n`;
+}
+
+/** Fixed-width placeholder the core is built with; replaced by the real table, padded to the same length. */
+export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(120);

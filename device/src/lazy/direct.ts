@@ -1,0 +1,26 @@
+// The lazy modules for code that runs unbundled in Node (unit tests, test HALs): the same entry points the firmware
+// build appends to the slot (device/build/modules.ts), imported directly. Never part of the firmware bundle.
+import { ModuleLoader } from '../hal/types';
+import * as disc from '../app/discovery-module';
+import * as ota from '../ota/module';
+import * as trial from '../boot/trial';
+import * as cfg from '../settings/module';
+import * as web from '../web/module';
+
+const ENTRIES: { [name: string]: unknown } = { web, ota, disc, cfg, trial };
+
+export function createDirectModules(): ModuleLoader & { loads: { [name: string]: number } } {
+  const loads: { [name: string]: number } = {};
+  return {
+    loads,
+    load(name: string): unknown {
+      const m = ENTRIES[name];
+      if (!m) throw new Error(`module ${name} is not in this firmware`);
+      loads[name] = (loads[name] || 0) + 1;
+      return m;
+    },
+    release(): void {
+      // Nothing to free in Node.
+    },
+  };
+}
