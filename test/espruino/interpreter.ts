@@ -65,7 +65,12 @@ export class Interpreter {
       if (this.child === child) this.child = null;
       this.exits.push(signal ? signal : `exit ${code}`);
       this.wake();
-      if (!this.stopping && this.options.restart !== false) this.start();
+      // A reboot: power on again shortly (a crash loop must not spin up processes back to back).
+      if (!this.stopping && this.options.restart !== false) {
+        setTimeout(() => {
+          if (!this.stopping) this.start();
+        }, 100);
+      }
     });
   }
 

@@ -63,7 +63,8 @@ E.on("errorFlag",function(f){for(var i=0;i<f.length;i++)if(M.e.indexOf(f[i])<0)M
 var c;try{c=JSON.parse(require("fs").readFileSync("cut.json"));}catch(x){}
 if(c){var S=require("Storage"),w=S.write;
 S.write=function(n,d,off){
-var hit=n.indexOf(c.n)===0&&(off||0)>=c.o&&--c.k<=0;
+var m=n.indexOf(c.n)===0&&(off||0)>=c.o,hit=m&&--c.k<=0;
+if(m&&!hit)require("fs").writeFileSync("cut.json",JSON.stringify(c));
 if(hit&&!c.a){require("fs").unlink("cut.json");E.reboot();}
 var r=w.apply(S,arguments);
 if(hit){require("fs").unlink("cut.json");E.reboot();}
@@ -74,7 +75,8 @@ ${STATE}.c=process.memory().usage-${STATE}.u0;
 }
 
 /** A power cut at a Storage write: the write to a file whose name starts with `n`, at offset ≥ `o`, the `k`-th such
- *  one (1 = the first), before it lands (`a` false) or just after (`a` true). */
+ *  one (1 = the first, counted over reboots: the count is kept in cut.json), before it lands (`a` false) or just
+ *  after (`a` true). */
 export interface CutRule {
   n: string;
   o: number;
