@@ -7,7 +7,8 @@
 //   decode   table data (payload cipher, table decoder)
 //   publish  the app's handling of the results (state, compatibility and diagnostics messages)
 //   total    all of it, plus the rest of the driver (UART writes, timers, session bookkeeping)
-// Memory: one Float32Array and three numbers, never objects per cycle (espruino.md §3).
+// Memory: one Float32Array and three numbers, never objects per cycle (espruino.md §3): 49 variables on the real
+// interpreter.
 
 export const T_BUILD = 0;
 export const T_VERIFY = 1;
@@ -92,32 +93,18 @@ export class CycleTimes {
   stat(which: number): number {
     const t = this.t;
     const n = this.cycles < CYCLES ? this.cycles : CYCLES;
+    if (!n) return 0;
     if (which < T_MEDIAN) {
       let sum = 0;
       for (let r = 1; r <= n; r++) sum += t[FIGURES * r + which] as number;
-      return n ? sum / n : 0;
+      return sum / n;
     }
-    // Ranks k (0-based, ascending): the median is the mean of ranks (n-1)>>1 and n>>1.
-    let low = which === T_MAX ? n - 1 : (n - 1) >> 1;
-    let value = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 1; i <= n; i++) {
-        const v = t[FIGURES * i + T_TOTAL] as number;
-        let less = 0;
-        let same = 0;
-        for (let j = 1; j <= n; j++) {
-          const w = t[FIGURES * j + T_TOTAL] as number;
-          if (w < v) less++;
-          else if (w === v) same++;
-        }
-        if (less <= low && low < less + same) {
-          value += v;
-          break;
-        }
-      }
-      if (which === T_MAX) return value;
-      low = n >> 1;
-    }
-    return value / 2;
+    // A typed array sorts numerically, natively on Espruino too (the Linux interpreter: 0.2 ms for 16 values, where
+    // ranking them in JS took 10 ms).
+    const totals = new Float32Array(n);
+    for (let r = 0; r < n; r++) totals[r] = t[FIGURES * (r + 1) + T_TOTAL] as number;
+    totals.sort();
+    const top = totals[n - 1] as number;
+    return which === T_MAX ? top : ((totals[(n - 1) >> 1] as number) + (totals[n >> 1] as number)) / 2;
   }
 }
