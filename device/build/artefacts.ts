@@ -19,7 +19,13 @@ export interface Artefacts {
   wwws: { out: string; bytes: number; files: number } | null;
 }
 
-/** Builds device/src/boot/loader.ts into `out` (minified iife, checked). Returns its size. */
+/** The boot loader's last statement, at the top level (device/src/boot/loader.ts run()): evaluates the slot the iife
+ *  chose, with no function scope around it; a start-up error on trial reboots, so the loader returns to the old slot. */
+export const LOADER_EVAL =
+  'if(global.MEPSLOT)try{eval(require("Storage").read(global.MEPSLOT))}catch(e){' +
+  'console.log("mep-boot-loader: the application failed to start: "+e);if(global.MEPTRIAL)E.reboot()}';
+
+/** Builds device/src/boot/loader.ts into `out` (minified iife, checked) followed by LOADER_EVAL. Returns its size. */
 export async function buildBootLoader(out: string): Promise<number> {
   const result = await build({
     entryPoints: [join(REPO_ROOT, 'device', 'src', 'boot', 'loader.ts')],
@@ -35,7 +41,7 @@ export async function buildBootLoader(out: string): Promise<number> {
     legalComments: 'none',
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0]?.text ?? '';
+  const code = (result.outputFiles[0]?.text ?? '').trimEnd() + '\n' + LOADER_EVAL + '\n';
   const check = checkSource(code, { objectSpread: 'reject' });
   if (check.violations.length > 0) {
     throw new FirmwareBuildError(`the boot loader uses things Espruino lacks:\n  ${check.violations.map((v) => formatViolation('boot.js', v)).join('\n  ')}`);
