@@ -17,6 +17,7 @@ import { MeterSimulatorOptions } from '../../device/sim/meter-sim/options';
 import { freePort } from '../helpers/brokers';
 import { firmwareBuild } from './firmware';
 import { flashStorage } from './flash';
+import { acquire } from './host-lock';
 import { Interpreter } from './interpreter';
 import { POOL } from './memory-budget';
 import { CutRule, platformStub, STATE, StubState } from './platform-stub';
@@ -81,9 +82,15 @@ export interface Device {
 
 export const deviceIdOf = (mac: string): string => `mep_${mac.replace(/:/g, '').toLowerCase()}`;
 
+/** Devices running at once on this host, over all jest workers: the Linux build spins a core while it has a socket,
+ *  and on a 2-core machine two of them would starve the brokers, simulators and jest itself (timeouts that test
+ *  nothing). A test file waits for its turn (DEVICE_WAIT_MS); its beforeAll must allow that. */
+export const DEVICE_WAIT_MS = 20 * 60000;
+
 export async function startDevice(o: DeviceOptions): Promise<Device> {
+  const release = await acquire('device', DEVICE_WAIT_MS);
   const dir = mkdtempSync(join(tmpdir(), 'mep-espruino-dev-'));
-  const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  const cleanups: (() => Promise<void> | void)[] = [release, () => rmSync(dir, { recursive: true, force: true })];
   const cleanup = async (): Promise<void> => {
     for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
   };

@@ -31,7 +31,7 @@ export class MemoryLog {
   }
 
   summary(): string {
-    const lines = this.records.map((r) => `  ${r.scenario}: min free ${r.minFree}, in use after ${r.usage ?? '?'}, flags ${r.flags.join(',') || 'none'} (pool ${r.pool})`);
+    const lines = this.records.map((r) => `  ${r.scenario}: min free ${isNaN(r.minFree) ? 'unknown (the sampler was stopped: an out-of-memory interrupts and removes timers)' : r.minFree}, in use after ${r.usage ?? '?'}, flags ${r.flags.join(',') || 'none'} (pool ${r.pool})`);
     return [`steady state in use: ${this.steady ?? 'not reached'}`, ...lines].join('\n');
   }
 

@@ -8,7 +8,7 @@ import { MeterSimulator } from '../../device/sim/meter-sim/meter';
 import { Broker, startAedes, startMosquitto } from '../helpers/brokers';
 import { describeOnInterpreter } from '../helpers/espruino-binary';
 import { retained, watcher, Watcher } from '../helpers/mqtt-watch';
-import { Device, KEY, startDevice } from './harness';
+import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
 import { ESP32_POOL, POOL } from './memory-budget';
 import { MemoryLog } from './memory-report';
 
@@ -52,7 +52,7 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       broker = await startAedes();
       w = await watcher(broker.url);
       d = await startDevice({ binary, settings: settings(broker.port, KEY), meter: { values: 'frozen', seed: 11 } });
-    }, 60000);
+    }, DEVICE_WAIT_MS + 60000);
 
     afterAll(async () => {
       await d?.stop();
@@ -74,7 +74,9 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
         expect(state.frequency).toBe(bt28.frequencyMilliHz! / 1000);
         const compat = JSON.parse((await w.next(`${d.base}/sensors/mydatajson`, undefined, { ms: 30000 })).text);
         expect(compat.L1_RMS_V).toBe(bt28.voltageMv![0]);
-        expect(compat.Freq_mHz).toBe(bt28.frequencyMilliHz);
+        expect(compat.L2_RMS_A).toBe(bt28.currentMa![1]);
+        const fwd = JSON.parse((await w.next(`${d.base}/meterConsumptionFwd/mydatajson`, undefined, { ms: 30000 })).text);
+        expect(fwd.Fwd_W).toBe(bt28.fwdActiveW);
         const diag = JSON.parse((await w.next(`${d.base}/diagnostics`, (t) => t.includes('"online"'), { ms: 30000 })).text);
         expect(diag.link_state).toBe('online');
         expect(await retained(broker.url, `${d.base}/availability`)).toBe('online');
@@ -129,7 +131,7 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       broker = await startMosquitto({ username: 'meter', password: MQTT_SECRET });
       w = await watcher(broker.url.replace('mqtt://', `mqtt://meter:${MQTT_SECRET}@`));
       d = await startDevice({ binary, settings: settings(broker.port, 'ZYXWVUTSRQPONMLKJIHG', 'meter'), meter: { values: 'frozen', seed: 12 } });
-    }, 60000);
+    }, DEVICE_WAIT_MS + 60000);
 
     afterAll(async () => {
       await d?.stop();

@@ -13,7 +13,8 @@ import { mep } from '../helpers/mep-cli';
 import { waitFor } from '../helpers/wait';
 import { firmwareBuild } from './firmware';
 import { flashStorage } from './flash';
-import { MAC } from './harness';
+import { DEVICE_WAIT_MS, MAC } from './harness';
+import { withLock } from './host-lock';
 import { Interpreter } from './interpreter';
 import { LINUX_MAX_POOL } from './memory-budget';
 import { platformStub } from './platform-stub';
@@ -43,6 +44,53 @@ function serialBridge(dir: string): Promise<{ path: string; close(): void }> {
   }));
 }
 
+/** `mep upload` over `how` into a fresh interpreter whose .boot0 holds the platform stub, then a power-on. */
+async function uploadAndBoot(binary: string, how: string, dir: string): Promise<void> {
+  const bundle = (await firmwareBuild()).out;
+  const httpPort = await freePort();
+  const pty = await ptyPair(); // the meter end stays unconnected: this test is about the upload
+  try {
+    const stub = platformStub({ serialPath: pty.b, httpPort, mac: MAC, queryPort: await freePort() });
+    await flashStorage({ binary, dir, files: [{ name: '.boot0', data: new Uint8Array(Buffer.from(stub, 'latin1')) }] });
+    const uploaded = await withTelnetLock(async () => {
+      const board = new Interpreter({ binary, dir, pool: LINUX_MAX_POOL, args: ['--telnet'], restart: false });
+      board.start();
+      try {
+        await telnetOpen();
+        const bridge = how === 'serial' ? await serialBridge(dir) : null;
+        try {
+          const r = await mep(['upload', '--port', bridge ? bridge.path : `tcp://127.0.0.1:${TELNET_PORT}`, '--file', bundle]);
+          expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/^uploaded \d+ bytes in [\d.]+ s, verified \(CRC-32\); the board reboots/) });
+          await board.until('the reboot (E.reboot() ends the Linux process with status 1)', () => board.exits.length > 0, 10000);
+          expect(board.exits).toEqual(['exit 1']);
+          return r.stdout;
+        } finally {
+          bridge?.close();
+        }
+      } finally {
+        await board.stop();
+      }
+    });
+    console.log(`mep upload over ${how}: ${uploaded.trim()}`);
+    // The largest pool: this test is about the upload; memory is gated in the scenario files (memory-report.ts).
+    const device = new Interpreter({ binary, dir, pool: LINUX_MAX_POOL });
+    device.start();
+    try {
+      await device.line(/^\[app\] info: MEP Bridge .* on LINUX_ESP32SIM/, { ms: 20000 });
+      let status = 0;
+      for (let i = 0; i < 100 && status === 0; i++) {
+        status = await fetch(`http://127.0.0.1:${httpPort}/`).then((r) => r.status, () => 0);
+        if (status === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await device.stop();
+    }
+  } finally {
+    await pty.close();
+  }
+}
+
 describeOnInterpreter('mep upload on the real interpreter', (binary) => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -50,48 +98,6 @@ describeOnInterpreter('mep upload on the real interpreter', (binary) => {
   test.each(['tcp', 'serial'])('over %s: uploads, verifies, reboots, and the device boots into the firmware', async (how) => {
     const dir = mkdtempSync(join(tmpdir(), 'mep-espruino-upload-'));
     dirs.push(dir);
-    const bundle = (await firmwareBuild()).out;
-    const httpPort = await freePort();
-    const pty = await ptyPair(); // the meter end stays unconnected: this test is about the upload
-    try {
-      const stub = platformStub({ serialPath: pty.b, httpPort, mac: MAC, queryPort: await freePort() });
-      await flashStorage({ binary, dir, files: [{ name: '.boot0', data: new Uint8Array(Buffer.from(stub, 'latin1')) }] });
-      const uploaded = await withTelnetLock(async () => {
-        const board = new Interpreter({ binary, dir, pool: LINUX_MAX_POOL, args: ['--telnet'], restart: false });
-        board.start();
-        try {
-          await telnetOpen();
-          const bridge = how === 'serial' ? await serialBridge(dir) : null;
-          try {
-            const r = await mep(['upload', '--port', bridge ? bridge.path : `tcp://127.0.0.1:${TELNET_PORT}`, '--file', bundle]);
-            expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/^uploaded \d+ bytes in [\d.]+ s, verified \(CRC-32\); the board reboots/) });
-            await board.until('the reboot (E.reboot() ends the Linux process with status 1)', () => board.exits.length > 0, 10000);
-            expect(board.exits).toEqual(['exit 1']);
-            return r.stdout;
-          } finally {
-            bridge?.close();
-          }
-        } finally {
-          await board.stop();
-        }
-      });
-      console.log(`mep upload over ${how}: ${uploaded.trim()}`);
-      // The largest pool: this test is about the upload, memory is memory-gate.test.ts's.
-      const device = new Interpreter({ binary, dir, pool: LINUX_MAX_POOL });
-      device.start();
-      try {
-        await device.line(/^\[app\] info: MEP Bridge .* on LINUX_ESP32SIM/, { ms: 20000 });
-        let status = 0;
-        for (let i = 0; i < 100 && status === 0; i++) {
-          status = await fetch(`http://127.0.0.1:${httpPort}/`).then((r) => r.status, () => 0);
-          if (status === 0) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(status).toBe(200);
-      } finally {
-        await device.stop();
-      }
-    } finally {
-      await pty.close();
-    }
-  }, 90000);
+    await withLock('device', DEVICE_WAIT_MS, () => uploadAndBoot(binary, how, dir));
+  }, DEVICE_WAIT_MS + 90000);
 });
