@@ -1,0 +1,208 @@
+// The firmware on the real Espruino interpreter: its web pages over HTTP (first login, CSRF, setup, /recovery, a
+// .wwws upload), a .bin pulled by the add-on's update command (download, verify, reboot into the new slot on trial,
+// confirm), and power cuts at each step of an update, each ending on a working firmware. One device for the whole
+// file (each interpreter spins a core); every scenario's memory is recorded, and the last test is the memory gate.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { packBin } from '../../ota/pack';
+import { Broker, startAedes } from '../helpers/brokers';
+import { describeOnInterpreter } from '../helpers/espruino-binary';
+import { watcher, Watcher } from '../helpers/mqtt-watch';
+import { firmwareOf, packageServer, PackageServer, updateCommand } from '../integration/ota-rig';
+import { firmwareBuild } from './firmware';
+import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
+import { ESP32_POOL, POOL } from './memory-budget';
+import { MemoryLog } from './memory-report';
+import { CutRule } from './platform-stub';
+import { WebClient } from './web-client';
+
+const SECRETS = ['wifi-secret-xyz2', 'mqtt-secret-xyz2', KEY, 'owner-pass-123'];
+const LOGIN = { user: 'owner', password: 'owner-pass-123' };
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+const log = new MemoryLog();
+let bundle = '';
+
+/** The firmware under test with another version string, packed as the add-on serves it. */
+function binOf(version: string): Uint8Array {
+  const code = readFileSync(bundle, 'latin1').split(JSON.stringify(VERSION)).join(JSON.stringify(version));
+  return packBin(new Uint8Array(Buffer.from(code, 'latin1')), { firmwareVersion: version, buildId: 'test', board: 'auto' });
+}
+
+describeOnInterpreter('firmware on the real interpreter: web pages and updates', (binary) => {
+  let broker: Broker;
+  let w: Watcher;
+  let server: PackageServer;
+  let d: Device;
+  let running = VERSION;
+
+  const withConsole = (e: Error): never => {
+    throw new Error(`${e.message}\n--- device console ---\n${d.board.tail(30)}`);
+  };
+  const result = (id: string, after: number, match: (r: Record<string, unknown>) => boolean = () => true, ms = 60000) =>
+    w.next(`${d.base}/cmd/result`, (t) => {
+      const r = JSON.parse(t) as Record<string, unknown>;
+      return r.id === id && match(r);
+    }, { after, ms }).then((s) => JSON.parse(s.text) as Record<string, unknown>, withConsole);
+  /** The device is back after a cut: its Last Will said offline, then it came online again. */
+  const poweredOn = async (after: number): Promise<void> => {
+    const offline = await w.next(`${d.base}/availability`, (t) => t === 'offline', { after, ms: 60000 }).catch(withConsole);
+    await w.next(`${d.base}/availability`, (t) => t === 'online', { after: w.seen.indexOf(offline) + 1, ms: 90000 }).catch(withConsole);
+  };
+  const runs = (version: string, after: number, ms = 60000) =>
+    w.next(`${d.base}/diagnostics`, (t) => firmwareOf(t) === version, { after, ms }).catch(withConsole);
+
+  beforeAll(async () => {
+    bundle = (await firmwareBuild()).out;
+    broker = await startAedes();
+    w = await watcher(broker.url);
+    server = await packageServer();
+    d = await startDevice({
+      binary,
+      settings: {
+        name: 'Cellar meter',
+        wifi: { ssid: 'WiFi', password: SECRETS[0] },
+        mqtt: { host: '127.0.0.1', port: broker.port, password: SECRETS[1] },
+        meter: { key: KEY, pollIntervalS: 2 },
+      },
+      meter: { values: 'frozen', seed: 21 },
+      // Trial boots confirm after 1.5 s healthy (instead of 60 s); the trial limit stays generous.
+      files: [{ name: 'ota.timing', data: new Uint8Array(Buffer.from(JSON.stringify({ h: 1500, l: 30000 }))) }],
+    });
+    await runs(VERSION, 0, 90000);
+  }, DEVICE_WAIT_MS + 150000);
+
+  afterAll(async () => {
+    console.log(`memory on the interpreter (pool ${POOL}):\n${log.summary()}`);
+    await d?.stop();
+    await server?.close();
+    await w?.client.endAsync();
+    await broker?.stop();
+  });
+
+  test('pages: "/" goes to /recovery; the login is created once; CSRF is enforced; setup shows secrets only as set', async () => {
+    await log.measure(d, 'HTTP session on every page', async () => {
+      const b = new WebClient(d.http);
+      const root = await b.req('GET', '/');
+      expect([root.status, root.headers.get('location')]).toEqual([302, '/recovery']);
+      const recovery = await b.req('GET', '/recovery');
+      expect(recovery.status).toBe(200);
+      expect(recovery.text).toMatch(/<html/i);
+      expect((await b.open()).json).toMatchObject({ loginSet: false, allowed: false });
+      expect((await b.req('GET', '/api/settings')).status).toBe(401);
+      expect((await b.req('POST', '/api/login', LOGIN)).status).toBe(200);
+      const view = await b.req('GET', '/api/settings');
+      expect(view.status).toBe(200);
+      for (const s of SECRETS) expect(view.text).not.toContain(s);
+      expect((await b.req('GET', '/api/status')).status).toBe(200);
+      expect((await b.req('GET', '/api/readings')).status).toBe(200);
+      // A POST without the session's CSRF token is refused; with it, the change is applied and announced.
+      expect((await b.req('POST', '/api/settings', { name: 'Garage meter' }, { csrf: false })).status).toBe(403);
+      const at = w.mark();
+      expect((await b.req('POST', '/api/settings', { name: 'Garage meter' })).status).toBe(200);
+      await w.next(`homeassistant/device/${d.id}/config`, (t) => t.includes('Garage meter'), { after: at, ms: 30000 }).catch(withConsole);
+      // Logout, a wrong password, the right one; a second "create login" is an ordinary failing login.
+      expect((await b.req('POST', '/api/logout', {})).status).toBe(200);
+      expect((await b.req('GET', '/api/status')).status).toBe(401);
+      expect((await b.login(LOGIN.user, 'wrong-password')).status).toBe(401);
+      expect((await new WebClient(d.http).login('intruder', 'intruder-password')).status).toBe(401);
+      expect((await b.login(LOGIN.user, LOGIN.password)).status).toBe(200);
+      expect((await b.req('GET', '/api/status')).status).toBe(200);
+    });
+  }, 120000);
+
+  test('a .wwws uploaded from the pages is live at once: "/" is the dashboard', async () => {
+    await log.measure(d, '.wwws upload', async () => {
+      const b = new WebClient(d.http);
+      expect((await b.login(LOGIN.user, LOGIN.password)).status).toBe(200);
+      const wwws = new Uint8Array(readFileSync(join(dirname(bundle), 'update.wwws')));
+      const r = await b.req('POST', '/api/update', wwws);
+      expect([r.status, r.json]).toEqual([200, expect.objectContaining({ ok: true })]);
+      const root = await b.req('GET', '/');
+      expect(root.status).toBe(200);
+      expect(root.text).toMatch(/<html/i);
+    });
+  }, 120000);
+
+  test('a .bin pulled by the update command: downloaded, verified, rebooted on trial, confirmed', async () => {
+    await log.measure(d, '.bin pull, trial boot, confirm', async () => {
+      const version = '9.1.0';
+      const pkg = binOf(version);
+      server.put(`/fw/${version}.bin`, pkg);
+      const at = w.mark();
+      const boots = d.board.boots;
+      await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand('u-1', server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
+      expect(await result('u-1', at)).toEqual({ id: 'u-1', command: 'update', ok: true, restart: true });
+      await runs(version, at, 90000);
+      expect(d.board.boots).toBeGreaterThan(boots);
+      expect(await result('u-1', at, (r) => r.version === version)).toEqual({ id: 'u-1', command: 'update', ok: true, version });
+      running = version;
+      const everything = w.seen.filter((s) => !s.topic.endsWith('/cmd/update')).map((s) => s.text).join('\n') + d.board.lines.map((l) => l.text).join('\n');
+      expect(everything).not.toContain('one-time-token');
+    });
+  }, 180000);
+
+  // Power cut at a Storage write of the update (the process ends there, as at a power loss), then power on.
+  const HALF = 60000;
+  const CUTS: [string, CutRule, 'old' | 'new'][] = [
+    ['staging starts', { n: 'ota.stage', o: 0, k: 1, a: false }, 'old'],
+    ['half the package is staged', { n: 'ota.stage', o: HALF, k: 1, a: false }, 'old'],
+    ['the copy into the inactive slot starts', { n: 'app.', o: 0, k: 1, a: false }, 'old'],
+    ['half the slot is written', { n: 'app.', o: HALF, k: 1, a: false }, 'old'],
+    ['the boot record switches (before it lands)', { n: 'boot.', o: 0, k: 1, a: false }, 'old'],
+    ['the boot record switched (just after)', { n: 'boot.', o: 0, k: 1, a: true }, 'new'],
+    // A cut during the trial counts as a failed trial: the loader goes back (the safe side).
+    ['the loader marks the trial boot', { n: 'boot.', o: 0, k: 2, a: true }, 'old'],
+    ['the trial firmware confirms itself (before it lands)', { n: 'boot.', o: 0, k: 3, a: false }, 'old'],
+  ];
+
+  test.each(CUTS.map(([name, rule, ends], i) => [name, rule, ends, i] as const))(
+    'power cut when %s: the device ends on a working firmware',
+    async (name, rule, ends, i) => {
+      await log.measure(d, `power cut: ${name}`, async () => {
+        const version = `9.2.${i}`;
+        const pkg = binOf(version);
+        server.put(`/fw/${version}.bin`, pkg);
+        const before = d.board.exits.length;
+        d.cutAt(rule);
+        const at = w.mark();
+        await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand(`pc-${i}`, server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
+        // The cut, unless the update fails first (then there is nothing to cut: say why at once).
+        const refused = result(`pc-${i}`, at, (r) => r.ok === false, 90000).then((r) => `the update failed before the cut: ${JSON.stringify(r)}`);
+        const cut = d.board.until('the power cut', () => d.board.exits.length > before, 90000).then(() => '');
+        const problem = await Promise.race([cut, refused.catch(() => new Promise<string>(() => undefined))]);
+        if (problem) throw new Error(`${problem}\n--- device console ---\n${d.board.tail(20)}`);
+        expect(d.board.exits[before]).toBe('exit 1');
+        const expected = ends === 'new' ? version : running;
+        await poweredOn(at);
+        await runs(expected, w.mark(), 120000);
+        // Settled: the version still runs after the trial's hold time (a failed trial would have gone back).
+        await new Promise((r) => setTimeout(r, 4000));
+        await runs(expected, w.mark(), 60000);
+        running = expected;
+      });
+    },
+    300000,
+  );
+
+  test('power cut (SIGKILL) in the middle of a download: the device boots the running firmware', async () => {
+    await log.measure(d, 'power cut: SIGKILL while downloading', async () => {
+      const version = '9.3.0';
+      const pkg = binOf(version);
+      server.put(`/fw/${version}.bin`, pkg);
+      const at = w.mark();
+      await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand('k-1', server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
+      await w.next(`${d.base}/update`, (t) => (JSON.parse(t) as { in_progress?: boolean }).in_progress === true, { after: at, ms: 60000 }).catch(withConsole);
+      const cut = w.mark();
+      await d.powerCycle();
+      await poweredOn(cut);
+      await runs(running, w.mark(), 120000);
+    });
+  }, 240000);
+
+  const gate = POOL === ESP32_POOL ? test : test.skip;
+  gate(`memory gate (pool ${ESP32_POOL}): every scenario above within the ESP32 budget`, () => {
+    expect(log.records.length).toBeGreaterThan(0);
+    expect(log.gateFailures()).toEqual([]);
+  });
+});
