@@ -79,16 +79,30 @@ export function valueTemplate(e: EntityDescriptor): string {
   return '{{ value_json.' + e.key + ' | default(' + fallback + ') }}';
 }
 
-/** The n-th entity of a meter with `phases` phases, or undefined (no array allocated: runs on the device). */
-export function entityAt(phases: 1 | 3, n: number): EntityDescriptor | undefined {
+/** Row i of an entity table, or undefined past its end. The firmware reads rows one at a time from Storage
+ *  (discovery/entity-rows.ts) instead of holding the ENTITIES object tree (~1,800 JsVars on the device). */
+export type EntityRows = (i: number) => EntityDescriptor | undefined;
+
+/** ENTITIES as EntityRows. */
+export function tableRow(i: number): EntityDescriptor | undefined {
+  return ENTITIES[i];
+}
+
+/** The n-th entity of a meter with `phases` phases in `rows`, or undefined (no array allocated: runs on the device). */
+export function entityAtIn(rows: EntityRows, phases: 1 | 3, n: number): EntityDescriptor | undefined {
   let seen = 0;
-  for (let i = 0; i < ENTITIES.length; i++) {
-    const e = ENTITIES[i] as EntityDescriptor;
+  for (let i = 0; ; i++) {
+    const e = rows(i);
+    if (e === undefined) return undefined;
     if (phases === 1 && e.phase !== undefined && e.phase > 1) continue;
     if (seen === n) return e;
     seen++;
   }
-  return undefined;
+}
+
+/** The n-th entity of a meter with `phases` phases, or undefined. */
+export function entityAt(phases: 1 | 3, n: number): EntityDescriptor | undefined {
+  return entityAtIn(tableRow, phases, n);
 }
 
 function trimmed(s: string | undefined): string {
@@ -190,14 +204,20 @@ export function discoveryChunkCount(ctx: DiscoveryContext): number {
   return n + 2;
 }
 
-/** Chunk `index` (0 = head, last = tail), or null past the end. Build, send, drop: one at a time on the device. */
-export function discoveryChunk(ctx: DiscoveryContext, index: number): string | null {
+/** Chunk `index` (0 = head, last = tail) of the entities in `rows`, or null past the end. Build, send, drop: one at a
+ *  time on the device. */
+export function discoveryChunkIn(rows: EntityRows, ctx: DiscoveryContext, index: number): string | null {
   const topics = buildTopics(ctx.deviceId, ctx.baseTopic, ctx.discoveryPrefix);
   if (index === 0) return headChunk(ctx, topics);
   if (index < 0) return null;
-  const e = entityAt(ctx.phases, index - 1);
+  const e = entityAtIn(rows, ctx.phases, index - 1);
   if (e !== undefined) return (index > 1 ? ',' : '') + prop(e.key, componentJson(e, ctx, topics));
-  return entityAt(ctx.phases, index - 2) !== undefined ? '}}' : null;
+  return entityAtIn(rows, ctx.phases, index - 2) !== undefined ? '}}' : null;
+}
+
+/** Chunk `index` of the discovery message (0 = head, last = tail), or null past the end. */
+export function discoveryChunk(ctx: DiscoveryContext, index: number): string | null {
+  return discoveryChunkIn(tableRow, ctx, index);
 }
 
 /** All chunks; their concatenation is buildDiscoveryPayload(ctx). */

@@ -10,7 +10,7 @@ import { dirname, join, relative } from 'path';
 import { checkSource, formatViolation } from '../../tools/espruino-check';
 import { BOARD_IDS } from '../src/hal/espruino/board';
 import { compactFieldTable } from '../../discovery/compact-fields';
-import { LAZY_MODULES, MODULE_TABLE_PLACEHOLDER, moduleEntrySource } from './modules';
+import { LAZY_MODULES, MODULE_TABLE_PLACEHOLDER, moduleEntrySource, SLOT_DATA } from './modules';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const DEFAULT_OUT = join(REPO_ROOT, 'dist', 'firmware.js');
@@ -102,10 +102,13 @@ export function moduleStatement(text: string): string {
 /** The slot file: the core, then every module inside `if(0){…}` (skipped by the boot loader's eval), with the core's
  *  MEP_MODULES placeholder replaced by where each module lies, in bytes (Storage offsets), padded to the same length
  *  so no offset moves. */
-export function layOutSlot(core: string, modules: { name: string; code: string }[]): { code: string; table: string } {
+export function layOutSlot(
+  core: string,
+  modules: { name: string; code: string }[],
+  data: { name: string; text: string }[] = [],
+): { code: string; table: string } {
   const quoted = JSON.stringify(MODULE_TABLE_PLACEHOLDER);
   const at = core.indexOf(quoted);
-  if (at >= 0 && core.indexOf(quoted, at + 1) >= 0) throw new FirmwareBuildError('the module table appears twice in the core');
   let text = core.endsWith('\n') ? core : core + '\n';
   text += 'if(0){\n';
   const entries: string[] = [];
@@ -113,11 +116,19 @@ export function layOutSlot(core: string, modules: { name: string; code: string }
     entries.push(`${m.name}:${Buffer.byteLength(text, 'utf8')}:${Buffer.byteLength(m.code, 'utf8')}`);
     text += m.code + ';\n';
   }
+  // Data ranges sit in comments: the boot eval skips them, hal.modules.read() slices them.
+  for (const d of data) {
+    if (d.text.indexOf('*/') >= 0) throw new FirmwareBuildError(`slot data ${d.name} contains "*/"`);
+    text += '/*';
+    entries.push(`${d.name}:${Buffer.byteLength(text, 'utf8')}:${Buffer.byteLength(d.text, 'utf8')}`);
+    text += d.text + '*/\n';
+  }
   text += '}\n';
   const table = entries.join(';');
   if (table.length > MODULE_TABLE_PLACEHOLDER.length) throw new FirmwareBuildError('the module table is longer than its placeholder');
   // A core that never loads a module (a test entry) has no table to patch.
-  const patched = at < 0 ? text : text.substring(0, at) + JSON.stringify(table.padEnd(MODULE_TABLE_PLACEHOLDER.length, ' ')) + text.substring(at + quoted.length);
+  // esbuild may inline the define at every use: each copy is patched (same length, so no offset moves).
+  const patched = at < 0 ? text : text.split(quoted).join(JSON.stringify(table.padEnd(MODULE_TABLE_PLACEHOLDER.length, ' ')));
   return { code: patched, table };
 }
 
@@ -197,7 +208,8 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
     const text = await bundle({ contents: moduleEntrySource(join(REPO_ROOT, m.entry), m.exports) });
     modules.push({ name: m.name, code: moduleStatement(text) });
   }
-  const laid = layOutSlot(core, modules);
+  const data = withModules ? SLOT_DATA.map((d) => ({ name: d.name, text: d.text() })) : [];
+  const laid = layOutSlot(core, modules, data);
   const code = laid.code;
 
   const check = checkSource(code, { objectSpread: 'reject' });

@@ -1,6 +1,8 @@
 // The lazy modules (device/src/lazy/modules.ts): code that is evaluated from the app slot in Storage only while it is
 // needed. Each entry is bundled on its own (with its own copy of any shared helper: flash is plentiful, RAM is not)
 // and appended to the slot file after the resident core, inside `if(0){…}` so the boot loader's eval skips it.
+import { entityRowsText } from '../../discovery/entity-rows';
+
 export interface LazyModule {
   /** The name the app loads it by (hal.modules.load(name)); also the key in MEP_MODULES. */
   name: string;
@@ -18,6 +20,14 @@ export const LAZY_MODULES: LazyModule[] = [
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
   { name: 'cfg', entry: 'device/src/settings/module.ts', exports: ['applyConfigCommand', 'loadSettings', 'redactSettings'] },
 ];
+
+/** Data kept in the slot next to the modules, read in slices by the app (hal.modules.read), never evaluated. */
+export interface SlotData {
+  name: string;
+  text(): string;
+}
+
+export const SLOT_DATA: SlotData[] = [{ name: 'ents', text: entityRowsText }];
 
 /** The global a module's code leaves its exports in while the loader takes them (device/src/lazy/modules.ts). */
 export const MODULE_EXPORTS_GLOBAL = 'MEPM';

@@ -307,9 +307,10 @@ export class App {
 
   /** The discovery message, one string per component, built by the discovery module loaded just for this. */
   private discoveryChunks(ctx: DiscoveryContext): string[] {
-    const m = this.hal.modules.load('disc') as { createDiscovery(): DiscoveryModule };
+    const modules = this.hal.modules;
+    const m = modules.load('disc') as { createDiscovery(read: (offset: number, length: number) => string): DiscoveryModule };
     try {
-      return m.createDiscovery().chunks(ctx);
+      return m.createDiscovery((offset, length) => modules.read('ents', offset, length)).chunks(ctx);
     } finally {
       this.hal.modules.release('disc');
     }
@@ -395,6 +396,7 @@ export class App {
       poll_errors: stats.errors,
       firmware: VERSION,
     };
+    this.meter.cycleTimes(values);
     this.mqtt.publishDiagnostics(values);
   }
 

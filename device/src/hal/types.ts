@@ -148,6 +148,9 @@ export interface System {
 export interface ModuleLoader {
   load(name: string): unknown;
   release(name: string): void;
+  /** `length` characters from `offset` of a data range kept in the slot (device/build/modules.ts SLOT_DATA); '' past
+   *  its end or when there is no such range. */
+  read(name: string, offset: number, length: number): string;
 }
 
 export interface Hal {

@@ -6,8 +6,10 @@ import * as ota from '../ota/module';
 import * as trial from '../boot/trial';
 import * as cfg from '../settings/module';
 import * as web from '../web/module';
+import { entityRowsText } from '../../../discovery/entity-rows';
 
 const ENTRIES: { [name: string]: unknown } = { web, ota, disc, cfg, trial };
+const DATA: { [name: string]: () => string } = { ents: entityRowsText };
 
 export function createDirectModules(): ModuleLoader & { loads: { [name: string]: number } } {
   const loads: { [name: string]: number } = {};
@@ -21,6 +23,10 @@ export function createDirectModules(): ModuleLoader & { loads: { [name: string]:
     },
     release(): void {
       // Nothing to free in Node.
+    },
+    read(name: string, offset: number, length: number): string {
+      const text = DATA[name] ? DATA[name]!() : '';
+      return text.substring(offset, offset + length);
     },
   };
 }

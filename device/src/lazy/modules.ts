@@ -50,5 +50,10 @@ export function createSlotModules(): ModuleLoader {
     release(name: string): void {
       delete loaded[name];
     },
+    read(name: string, offset: number, length: number): string {
+      const range = typeof MEP_MODULES === 'string' ? moduleRange(MEP_MODULES, name) : null;
+      if (!range || offset < 0 || offset >= range.length) return '';
+      return readOwnCode(range.offset + offset, Math.min(length, range.length - offset)) || '';
+    },
   };
 }

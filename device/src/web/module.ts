@@ -8,12 +8,10 @@ export interface WebModule {
   busy(): boolean;
 }
 
-/** `ctx.webFiles` may be left out: the module then reads the installed bundle's pointer itself. */
+/** `ctx.webFiles` may be left out: the module then reads the installed bundle's pointer itself, afresh for every
+ *  request (an install by the update module switches it; a cached copy here would keep serving the old bundle). */
 export function createWeb(ctx: WebContext): WebModule {
-  if (!ctx.webFiles) {
-    const files = new StoredWebFiles(ctx.hal.storage);
-    ctx.webFiles = () => files;
-  }
+  if (!ctx.webFiles) ctx.webFiles = () => new StoredWebFiles(ctx.hal.storage);
   const server = new WebServer(ctx);
   return {
     handle: (req, res) => server.handle(req, res),

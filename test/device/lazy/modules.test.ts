@@ -3,6 +3,9 @@ import { leftFromUpdate } from '../../../device/src/app';
 import { moduleRange } from '../../../device/src/lazy/modules';
 import { layOutSlot } from '../../../device/build/build';
 import { MODULE_TABLE_PLACEHOLDER } from '../../../device/build/modules';
+import * as payload from '../../../discovery/discovery-payload';
+import { ENTITIES } from '../../../discovery/entities';
+import { entityRowsFrom, entityRowsText } from '../../../discovery/entity-rows';
 
 describe('the module table', () => {
   test('finds each module by exact name, padded or not', () => {
@@ -44,5 +47,33 @@ describe('after an interrupted update the app loads the update engine once to cl
     [['app.a', 'wb_index.html'], true],
   ])('%j → %s', (files, expected) => {
     expect(leftFromUpdate(files as string[])).toBe(expected);
+  });
+});
+
+describe('entity rows read one at a time (discovery on the device)', () => {
+  test('every row read through slices equals the entity table, and the discovery message is the same', () => {
+    const text = entityRowsText();
+    let reads = 0;
+    const rows = entityRowsFrom((offset, length) => {
+      reads++;
+      return text.substring(offset, offset + length);
+    });
+    ENTITIES.forEach((e, i) => {
+      const expected = JSON.parse(JSON.stringify(e));
+      delete expected.option_names;
+      expect(rows(i)).toEqual(expected);
+    });
+    expect(rows(ENTITIES.length)).toBeUndefined();
+    expect(reads).toBeGreaterThan(ENTITIES.length);
+    for (const phases of [1, 3] as const) {
+      const ctx = { deviceId: 'mep_0123456789ab', deviceName: 'Hall meter', firmwareVersion: '1.0.0', phases, expireAfterS: 60, discoveryPrefix: 'homeassistant', baseTopic: '' };
+      const viaRows: string[] = [];
+      for (let i = 0; ; i++) {
+        const c = payload.discoveryChunkIn(rows, ctx, i);
+        if (c === null) break;
+        viaRows.push(c);
+      }
+      expect(viaRows.join('')).toBe(payload.buildDiscoveryPayload(ctx));
+    }
   });
 });
