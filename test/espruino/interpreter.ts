@@ -8,6 +8,7 @@
 // corrupted or the queue replayed (old lines run again). The harness asks the device over TCP instead
 // (platform-stub.ts).
 import { ChildProcess, spawn } from 'node:child_process';
+import { diesWithParent } from './orphan-guard';
 
 export interface InterpreterOptions {
   binary: string;
@@ -51,7 +52,8 @@ export class Interpreter {
     this.stopping = false;
     this.boots++;
     const boot = this.boots;
-    const child = spawn(this.options.binary, this.options.args ?? [], {
+    const [command, args] = diesWithParent(this.options.binary, this.options.args ?? []);
+    const child = spawn(command, args, {
       cwd: this.options.dir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ESPR_VARS: String(this.options.pool) },
       stdio: ['pipe', 'pipe', 'pipe'],

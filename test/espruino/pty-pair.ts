@@ -1,6 +1,7 @@
 // A pseudo-terminal pair from socat (`pty,raw,echo=0` twice): the simulated meter on one end, the interpreter's
 // Serial2 on the other. Needs socat (apt-get install socat): a missing binary is an error, never a skip.
 import { ChildProcess, spawn } from 'node:child_process';
+import { diesWithParent } from './orphan-guard';
 
 export interface PtyPair {
   /** The two device paths (/dev/pts/N). */
@@ -11,7 +12,8 @@ export interface PtyPair {
 
 export function ptyPair(): Promise<PtyPair> {
   return new Promise((resolve, reject) => {
-    const proc: ChildProcess = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [command, args] = diesWithParent('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0']);
+    const proc: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');

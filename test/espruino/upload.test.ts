@@ -16,6 +16,7 @@ import { flashStorage } from './flash';
 import { DEVICE_WAIT_MS, MAC } from './harness';
 import { withLock } from './host-lock';
 import { Interpreter } from './interpreter';
+import { diesWithParent } from './orphan-guard';
 import { LINUX_MAX_POOL } from './memory-budget';
 import { platformStub } from './platform-stub';
 import { ptyPair } from './pty-pair';
@@ -37,7 +38,8 @@ async function telnetOpen(): Promise<void> {
 /** A serial device whose other end is the telnet console (socat pty ↔ TCP). */
 function serialBridge(dir: string): Promise<{ path: string; close(): void }> {
   const path = join(dir, 'console-tty');
-  const proc = spawn('socat', [`pty,raw,echo=0,link=${path}`, `tcp:127.0.0.1:${TELNET_PORT}`], { stdio: 'ignore' });
+  const [command, args] = diesWithParent('socat', [`pty,raw,echo=0,link=${path}`, `tcp:127.0.0.1:${TELNET_PORT}`]);
+  const proc = spawn(command, args, { stdio: 'ignore' });
   return waitFor('the socat serial bridge', () => existsSync(path), 5000).then(() => ({
     path,
     close: () => void proc.kill('SIGKILL'),
