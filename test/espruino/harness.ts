@@ -127,14 +127,14 @@ export async function startDevice(o: DeviceOptions): Promise<Device> {
       query,
       memory: async () => {
         const r = await query<{ u: number; f: number; t: number; s: StubState }>(
-          `(function(m){return {u:m.usage,f:m.free,t:m.total,s:${STATE}}})(process.memory())`,
+          `(function(m){return {u:m.usage,f:m.free,t:m.total,s:${STATE}.g()}})(process.memory())`,
         );
         tracker.see(r.s);
         return { total: r.t, usage: r.u - r.s.c, free: r.f + r.s.c, stub: r.s.c, ...tracker.worst() };
       },
       worst: () => tracker.worst(),
       resetWorst: async () => {
-        await query(`(${STATE}.m=1e9,${STATE}.e="",1)`);
+        await query(`(${STATE}.g(),${STATE}.m=1e9,${STATE}.e="",1)`);
         tracker.reset();
       },
       cutAt: (rule) => writeFileSync(join(dir, 'cut.json'), JSON.stringify(rule)),

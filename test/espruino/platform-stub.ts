@@ -4,7 +4,8 @@
 //  - Serial2.setup gets the pty path of the simulated meter (the firmware passes ESP32 rx/tx pins);
 //  - http servers asking for port 80 listen on the test's free port instead (port 80 needs root on Linux);
 //  - a memory sampler: the minimum of process.memory(false).free every 50 ms and every error flag raised, printed
-//    as a "$M {json}" console line every second (output only: typed input is not reliable, interpreter.ts);
+//    as a "$M {json}" console line every second (output only: typed input is not reliable, interpreter.ts); an
+//    out-of-memory interrupts and removes timers, so the harness re-arms it (M.g) when it has stopped;
 //  - a query port for the harness: one connection per question, a line of JS in, its JSON value out;
 //  - optionally a power cut: exit (E.reboot() ends the Linux process at once) right before or after a chosen
 //    Storage write, read from ./cut.json in the working directory (the host file system, not Storage).
@@ -24,14 +25,15 @@ export interface StubOptions {
   queryPort: number;
 }
 
-/** Global the stub keeps its state in: {m: min free, e: error flags seen, c: stub cost, u0: usage before it}. */
+/** Global the stub keeps its state in: {m: min free, e: error flags seen, c: stub cost, u0: usage before it; t: last
+ *  sample; a(): (re)starts the sampler; g(): reads {m, e, c}, also E.getErrorFlags(), re-arming a stopped sampler}. */
 export const STATE = '$M';
 
 export function platformStub(o: StubOptions): string {
   const ssids = JSON.stringify(o.ssids ?? []);
   // Plain ES5: this runs on Espruino as it is, not through our build.
   return `
-global.${STATE}={u0:process.memory().usage,m:1e9,e:""};
+global.${STATE}={u0:process.memory().usage,m:1e9,e:"",t:0};
 (function(){
 var M=${STATE};
 Modules.addCached("Wifi",function(){
@@ -55,8 +57,11 @@ var su=Serial2.setup;
 Serial2.setup=function(b,opt){opt=opt||{};opt.path=${JSON.stringify(o.serialPath)};return su.call(Serial2,b,opt);};
 var H=require("http"),cs=H.createServer;
 H.createServer=function(f){var s=cs.call(H,f),l=s.listen;s.listen=function(p){return l.call(s,p===80?${o.httpPort}:p);};return s;};
-setInterval(function(){var f=process.memory(false).free;if(f<M.m)M.m=f;},50);
-setInterval(function(){print("$M "+JSON.stringify(M));},1000);
+var n=0;
+function tick(){var f=process.memory(false).free;if(f<M.m)M.m=f;M.t=getTime();if(++n%20===0)print("$M "+JSON.stringify({m:M.m,e:M.e,c:M.c}));}
+M.a=function(){if(M.i!==undefined)try{clearInterval(M.i);}catch(x){}M.i=setInterval(tick,50);};
+M.g=function(){var g=E.getErrorFlags();for(var i=0;i<g.length;i++)if(M.e.indexOf(g[i])<0)M.e+=(M.e?",":"")+g[i];if(getTime()-M.t>1)M.a();return {m:M.m,e:M.e,c:M.c};};
+M.a();
 require("net").createServer(function(k){var b="";k.on("data",function(d){b+=d;var i=b.indexOf("\\n");if(i<0)return;var r;
 try{r=JSON.stringify({v:eval(b.substr(0,i))});}catch(x){r=JSON.stringify({x:String(x)});}k.end(r+"\\n");});}).listen(${o.queryPort});
 E.on("errorFlag",function(f){for(var i=0;i<f.length;i++)if(M.e.indexOf(f[i])<0)M.e+=(M.e?",":"")+f[i];});
