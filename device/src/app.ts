@@ -117,7 +117,7 @@ export class App {
         },
         pollNow: () => this.meter.pollNow(),
         applyConfig: (cmd) => this.applyConfig(cmd),
-        discoveryChunks: (ctx) => this.discoveryChunks(ctx),
+        discoveryPayload: (ctx) => this.discoveryPayload(ctx),
       },
     });
   }
@@ -305,12 +305,12 @@ export class App {
     if (this.mqtt.connected()) this.updatesConnected();
   }
 
-  /** The discovery message, one string per component, built by the discovery module loaded just for this. */
-  private discoveryChunks(ctx: DiscoveryContext): string[] {
+  /** The discovery message, built by the discovery module loaded just for this. */
+  private discoveryPayload(ctx: DiscoveryContext): Uint8Array {
     const modules = this.hal.modules;
     const m = modules.load('disc') as { createDiscovery(read: (offset: number, length: number) => string): DiscoveryModule };
     try {
-      return m.createDiscovery((offset, length) => modules.read('ents', offset, length)).chunks(ctx);
+      return m.createDiscovery((offset, length) => modules.read('ents', offset, length)).payload(ctx);
     } finally {
       this.hal.modules.release('disc');
     }

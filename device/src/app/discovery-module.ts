@@ -6,19 +6,29 @@ import { discoveryChunkIn, DiscoveryContext } from '../../../discovery/discovery
 import { entityRowsFrom } from '../../../discovery/entity-rows';
 
 export interface DiscoveryModule {
-  chunks(ctx: DiscoveryContext): string[];
+  /** The whole message as one byte array: flat in Espruino's memory (~14 bytes per JsVar), where the same text held
+   *  as an array of chunk strings costs about twice as many JsVars (measured: ~2,200 for a 3-phase meter) until the
+   *  broker acknowledges it. Built chunk by chunk in two passes (length, then bytes); the text is ASCII. */
+  payload(ctx: DiscoveryContext): Uint8Array;
 }
 
 /** `read`: the text of the entity rows (discovery/entity-rows.ts), from `offset`, `length` characters. */
 export function createDiscovery(read: (offset: number, length: number) => string): DiscoveryModule {
   const rows = entityRowsFrom(read);
   return {
-    chunks(ctx: DiscoveryContext): string[] {
-      const out: string[] = [];
+    payload(ctx: DiscoveryContext): Uint8Array {
+      let total = 0;
+      for (let i = 0; ; i++) {
+        const chunk = discoveryChunkIn(rows, ctx, i);
+        if (chunk === null) break;
+        total += chunk.length;
+      }
+      const out = new Uint8Array(total);
+      let at = 0;
       for (let i = 0; ; i++) {
         const chunk = discoveryChunkIn(rows, ctx, i);
         if (chunk === null) return out;
-        out.push(chunk);
+        for (let j = 0; j < chunk.length && at < total; j++) out[at++] = chunk.charCodeAt(j) & 0xff;
       }
     },
   };

@@ -31,8 +31,8 @@ export interface MqttCommandHandlers {
   applyConfig(command: ConfigCommand): CommandResult;
   /** An update command (update-service.ts): null when the download started (results follow later). */
   update(id: string, command: { [key: string]: unknown }): CommandResult | null;
-  /** The discovery message, one string per component (built by a lazy module, device/src/lazy). */
-  discoveryChunks(ctx: DiscoveryContext): string[];
+  /** The discovery message (built by a lazy module, device/src/lazy). */
+  discoveryPayload(ctx: DiscoveryContext): Uint8Array;
 }
 
 export class MqttService {
@@ -137,7 +137,7 @@ export class MqttService {
 
   private publishDiscovery(): void {
     if (!this.client || !this.topics || !this.discovery) return;
-    this.client.publish(this.topics.discovery, this.handlers.discoveryChunks(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
+    this.client.publish(this.topics.discovery, this.handlers.discoveryPayload(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
   }
 
   private onConnected(): void {

@@ -49,10 +49,27 @@ export function createTcp(): Tcp {
         socket.on('close', closed);
       }
       const live = socket;
+      // Writes wait here, as flat byte arrays, while the interpreter still holds earlier data: Espruino appends every
+      // socket write to one send string (libs/network/socketserver.c), ~10 bytes per 14-byte JsVar, so a 10 KB
+      // discovery message written at once cost ~1,000 JsVars until sent. One piece at a time goes to the socket, the
+      // next on 'drain'.
+      const waiting: Uint8Array[] = [];
+      let busy = false;
+      if (live) {
+        live.on('drain', () => {
+          const next = waiting.shift();
+          if (next && open) live.write(E.toString(next));
+          else busy = false;
+        });
+      }
       return {
         write(data: Uint8Array): boolean {
           if (!open || !live) return false;
-          live.write(E.toString(data));
+          if (busy) waiting.push(data);
+          else {
+            busy = true;
+            live.write(E.toString(data));
+          }
           return true;
         },
         end(): void {
