@@ -157,6 +157,8 @@ export function encodeConnect(o: ConnectOptions): Uint8Array {
 
 /** Payloads up to this size travel in the same buffer as the PUBLISH header (one socket write). */
 const INLINE_BYTES = 256;
+/** A big byte payload is written in pieces of this size (the ESP32's TCP chunk is 536 bytes, espruino.md §2.8). */
+const PIECE_BYTES = 512;
 
 /** Text chunks as UTF-8, small neighbours joined into writes of about INLINE_BYTES (fewer socket calls). */
 function writeChunks(chunks: string[], write: (bytes: Uint8Array) => boolean): boolean {
@@ -192,7 +194,14 @@ export function writePublish(p: PublishPacket, write: (bytes: Uint8Array) => boo
   else if (inline) out.set(payload as Uint8Array, at);
   if (!write(out)) return false;
   if (inline) return true;
-  if (payload instanceof Uint8Array) return write(payload);
+  if (payload instanceof Uint8Array) {
+    // In pieces (views, not copies): the socket takes one at a time, so the interpreter's send buffer never holds
+    // a whole discovery message as a second copy (hal/espruino/tcp.ts).
+    for (let at = 0; at < payload.length; at += PIECE_BYTES) {
+      if (!write(payload.subarray(at, Math.min(payload.length, at + PIECE_BYTES)))) return false;
+    }
+    return true;
+  }
   return writeChunks(payload, write);
 }
 
