@@ -192,7 +192,10 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
       server.put(`/fw/${version}.bin`, pkg);
       const at = w.mark();
       await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand('k-1', server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
-      await w.next(`${d.base}/update`, (t) => (JSON.parse(t) as { in_progress?: boolean }).in_progress === true, { after: at, ms: 60000 }).catch(withConsole);
+      const refused = result('k-1', at, (r) => r.ok === false, 60000).then((r) => `the update failed at once: ${JSON.stringify(r)}`);
+      const started = w.next(`${d.base}/update`, (t) => (JSON.parse(t) as { in_progress?: boolean }).in_progress === true, { after: at, ms: 60000 });
+      const problem = await Promise.race([started.then(() => '', withConsole), refused.catch(() => new Promise<string>(() => undefined))]);
+      if (problem) throw new Error(problem);
       const cut = w.mark();
       await d.powerCycle();
       await poweredOn(cut);
