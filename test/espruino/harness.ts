@@ -73,6 +73,9 @@ export interface Device {
   worst(): { minFree: number; flags: string[] };
   /** Starts a new measuring period for worst(). */
   resetWorst(): Promise<void>;
+  /** `p`, or a rejection as soon as the device has run out of memory (an out-of-memory interrupts the firmware and
+   *  removes its handlers: waiting any longer for its messages only makes a failing run slow). */
+  unlessOutOfMemory<T>(p: Promise<T>): Promise<T>;
   /** Power is cut at the Storage write `rule` describes (the process exits there), then the device boots again. */
   cutAt(rule: CutRule): void;
   /** Pulls the plug now (SIGKILL) and powers on again. */
@@ -133,6 +136,22 @@ export async function startDevice(o: DeviceOptions): Promise<Device> {
         return { total: r.t, usage: r.u - r.s.c, free: r.f + r.s.c, stub: r.s.c, ...tracker.worst() };
       },
       worst: () => tracker.worst(),
+      unlessOutOfMemory: <T>(p: Promise<T>): Promise<T> => {
+        let stop = (): void => undefined;
+        const oom = new Promise<never>((_resolve, reject) => {
+          const check = (): boolean => {
+            tracker.worst(); // reads new console lines
+            if (!tracker.outOfMemory()) return false;
+            reject(new Error(`the device ran out of memory (pool ${o.pool ?? POOL})\n--- device console ---\n${board.tail(25)}`));
+            return true;
+          };
+          if (check()) return;
+          const timer = setInterval(check, 200);
+          stop = () => clearInterval(timer);
+        });
+        oom.catch(() => undefined);
+        return Promise.race([p, oom]).finally(() => stop());
+      },
       resetWorst: async () => {
         await query(`(${STATE}.g(),${STATE}.m=1e9,${STATE}.e="",1)`);
         tracker.reset();
@@ -192,9 +211,22 @@ function ask<T>(port: number, expression: string, ms = 10000): Promise<T> {
 
 /** Keeps the worst memory figures over all boots: the stub's "$M {...}" lines every second and the interpreter's
  *  own "New interpreter error" / "OUT OF MEMORY" lines. */
-function trackMemory(board: Interpreter): { see(s: StubState): void; worst(): { minFree: number; flags: string[] }; reset(): void } {
+function trackMemory(board: Interpreter): {
+  see(s: StubState): void;
+  worst(): { minFree: number; flags: string[] };
+  reset(): void;
+  /** Ran out of memory at any time since the start (reset() does not clear it). */
+  outOfMemory(): boolean;
+} {
   let minFree = Infinity;
-  const flags = new Set<string>();
+  let oom = false;
+  const flags = {
+    set: new Set<string>(),
+    add(f: string): void {
+      this.set.add(f);
+      if (f === 'MEMORY') oom = true;
+    },
+  };
   let seenLines = 0;
   const see = (s: StubState): void => {
     if (typeof s.m === 'number' && s.m < 1e9) minFree = Math.min(minFree, s.m + s.c);
@@ -220,11 +252,12 @@ function trackMemory(board: Interpreter): { see(s: StubState): void; worst(): { 
     reset: () => {
       seenLines = board.lines.length;
       minFree = Infinity;
-      flags.clear();
+      flags.set.clear();
     },
     worst: () => {
       scan();
-      return { minFree: minFree === Infinity ? NaN : minFree, flags: [...flags].sort() };
+      return { minFree: minFree === Infinity ? NaN : minFree, flags: [...flags.set].sort() };
     },
+    outOfMemory: () => oom,
   };
 }

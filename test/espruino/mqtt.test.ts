@@ -8,6 +8,7 @@ import { MeterSimulator } from '../../device/sim/meter-sim/meter';
 import { Broker, startAedes, startMosquitto } from '../helpers/brokers';
 import { describeOnInterpreter } from '../helpers/espruino-binary';
 import { retained, watcher, Watcher } from '../helpers/mqtt-watch';
+import { nextUnlessOutOfMemory as next } from './watch';
 import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
 import { ESP32_POOL, POOL } from './memory-budget';
 import { MemoryLog } from './memory-report';
@@ -62,22 +63,22 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
 
     test('discovery, availability and readings reach the broker, with the values the meter serves; no secret anywhere', async () => {
       await log.measure(d, 'boot, discovery, first readings', async () => {
-        const config = JSON.parse((await w.next(`homeassistant/device/${d.id}/config`, undefined, { ms: 60000 }).catch(withConsole(d))).text);
+        const config = JSON.parse((await next(d, w)(`homeassistant/device/${d.id}/config`, undefined, { ms: 60000 }).catch(withConsole(d))).text);
         expect(config.dev.ids).toEqual([d.id]);
         expect(Object.keys(config.cmps)).toEqual(expect.arrayContaining(['energy_import', 'voltage_l1', 'frequency']));
-        await w.next(`${d.base}/availability`, (t) => t === 'online', { ms: 30000 }).catch(withConsole(d));
-        const state = JSON.parse((await w.next(`${d.base}/state`, (t) => t.includes('voltage_l1'), { ms: 60000 }).catch(withConsole(d))).text);
+        await next(d, w)(`${d.base}/availability`, (t) => t === 'online', { ms: 30000 }).catch(withConsole(d));
+        const state = JSON.parse((await next(d, w)(`${d.base}/state`, (t) => t.includes('voltage_l1'), { ms: 60000 }).catch(withConsole(d))).text);
         const bt28 = served(d.sim);
         expect(state.voltage_l1).toBe(bt28.voltageMv![0] / 1000);
         expect(state.voltage_l3).toBe(bt28.voltageMv![2] / 1000);
         expect(state.current_l2).toBe(bt28.currentMa![1] / 1000);
         expect(state.frequency).toBe(bt28.frequencyMilliHz! / 1000);
-        const compat = JSON.parse((await w.next(`${d.base}/sensors/mydatajson`, undefined, { ms: 30000 })).text);
+        const compat = JSON.parse((await next(d, w)(`${d.base}/sensors/mydatajson`, undefined, { ms: 30000 })).text);
         expect(compat.L1_RMS_V).toBe(bt28.voltageMv![0]);
         expect(compat.L2_RMS_A).toBe(bt28.currentMa![1]);
-        const fwd = JSON.parse((await w.next(`${d.base}/meterConsumptionFwd/mydatajson`, undefined, { ms: 30000 })).text);
+        const fwd = JSON.parse((await next(d, w)(`${d.base}/meterConsumptionFwd/mydatajson`, undefined, { ms: 30000 })).text);
         expect(fwd.Fwd_W).toBe(bt28.fwdActiveW);
-        const diag = JSON.parse((await w.next(`${d.base}/diagnostics`, (t) => t.includes('"online"'), { ms: 30000 })).text);
+        const diag = JSON.parse((await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('"online"'), { ms: 30000 })).text);
         expect(diag.link_state).toBe('online');
         expect(await retained(broker.url, `${d.base}/availability`)).toBe('online');
       });
@@ -96,8 +97,8 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       await log.measure(d, 'HA birth → discovery again', async () => {
         const at = w.mark();
         await w.client.publishAsync('homeassistant/status', 'online');
-        await w.next(`homeassistant/device/${d.id}/config`, undefined, { after: at, ms: 30000 }).catch(withConsole(d));
-        await w.next(`${d.base}/state`, undefined, { after: at, ms: 30000 });
+        await next(d, w)(`homeassistant/device/${d.id}/config`, undefined, { after: at, ms: 30000 }).catch(withConsole(d));
+        await next(d, w)(`${d.base}/state`, undefined, { after: at, ms: 30000 });
       });
     }, 60000);
 
@@ -105,12 +106,12 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       await log.measure(d, 'meter silence and back', async () => {
         const at = w.mark();
         d.sim.setMepPortDisabled(true);
-        await w.next(`${d.base}/diagnostics`, (t) => t.includes('"no-reply"'), { after: at, ms: 60000 }).catch(withConsole(d));
+        await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('"no-reply"'), { after: at, ms: 60000 }).catch(withConsole(d));
         const back = w.mark();
         d.sim.setMepPortDisabled(false);
         // A silent link is probed with back-off (2 s … 60 s), then the session starts again.
-        await w.next(`${d.base}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 120000 }).catch(withConsole(d));
-        await w.next(`${d.base}/state`, undefined, { after: back, ms: 30000 });
+        await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: back, ms: 120000 }).catch(withConsole(d));
+        await next(d, w)(`${d.base}/state`, undefined, { after: back, ms: 30000 });
       });
     }, 200000);
 
@@ -122,8 +123,8 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
         await new Promise((r) => setTimeout(r, 2000));
         broker = await startAedes({ port });
         w = await watcher(broker.url);
-        await w.next(`${d.base}/availability`, (t) => t === 'online', { ms: 90000 }).catch(withConsole(d));
-        await w.next(`${d.base}/state`, undefined, { ms: 30000 });
+        await next(d, w)(`${d.base}/availability`, (t) => t === 'online', { ms: 90000 }).catch(withConsole(d));
+        await next(d, w)(`${d.base}/state`, undefined, { ms: 30000 });
       });
     }, 120000);
   });
@@ -147,15 +148,15 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
 
     test('is reported as auth-failed; the key sent by the add-on (cmd/config) brings the meter online', async () => {
       await log.measure(d, 'wrong key → auth-failed → key from the add-on', async () => {
-        const failed = await w.next(`${d.base}/diagnostics`, (t) => t.includes('auth-failed'), { ms: 90000 }).catch(withConsole(d));
+        const failed = await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('auth-failed'), { ms: 90000 }).catch(withConsole(d));
         expect(JSON.parse(failed.text).last_error).toMatch(/MBK key is wrong/);
         expect(w.seen.some((s) => s.topic === `${d.base}/state` && s.text.includes('voltage_l1'))).toBe(false);
         const at = w.mark();
         await w.client.publishAsync(`${d.base}/cmd/config`, JSON.stringify({ id: 'k1', meter: { key: KEY } }), { qos: 1 });
-        const result = JSON.parse((await w.next(`${d.base}/cmd/result`, (t) => t.includes('"k1"'), { after: at, ms: 30000 }).catch(withConsole(d))).text);
+        const result = JSON.parse((await next(d, w)(`${d.base}/cmd/result`, (t) => t.includes('"k1"'), { after: at, ms: 30000 }).catch(withConsole(d))).text);
         expect(result).toMatchObject({ id: 'k1', ok: true });
-        await w.next(`${d.base}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: at, ms: 90000 }).catch(withConsole(d));
-        await w.next(`${d.base}/state`, (t) => t.includes('voltage_l1'), { after: at, ms: 30000 });
+        await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: at, ms: 90000 }).catch(withConsole(d));
+        await next(d, w)(`${d.base}/state`, (t) => t.includes('voltage_l1'), { after: at, ms: 30000 });
       });
       const everything = w.seen.filter((s) => !s.topic.endsWith('/cmd/config')).map((s) => `${s.topic} ${s.text}`).join('\n') + d.board.lines.map((l) => l.text).join('\n');
       for (const secret of [KEY, 'ZYXWVUTSRQPONMLKJIHG', MQTT_SECRET, WIFI_SECRET]) expect(everything).not.toContain(secret);

@@ -8,6 +8,7 @@ import { packBin } from '../../ota/pack';
 import { Broker, startAedes } from '../helpers/brokers';
 import { describeOnInterpreter } from '../helpers/espruino-binary';
 import { watcher, Watcher } from '../helpers/mqtt-watch';
+import { nextUnlessOutOfMemory as next } from './watch';
 import { firmwareOf, packageServer, PackageServer, updateCommand } from '../integration/ota-rig';
 import { firmwareBuild } from './firmware';
 import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
@@ -40,17 +41,17 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
     throw new Error(`${e.message}\n--- device console ---\n${d.board.tail(30)}`);
   };
   const result = (id: string, after: number, match: (r: Record<string, unknown>) => boolean = () => true, ms = 60000) =>
-    w.next(`${d.base}/cmd/result`, (t) => {
+    next(d, w)(`${d.base}/cmd/result`, (t) => {
       const r = JSON.parse(t) as Record<string, unknown>;
       return r.id === id && match(r);
     }, { after, ms }).then((s) => JSON.parse(s.text) as Record<string, unknown>, withConsole);
   /** The device is back after a cut: its Last Will said offline, then it came online again. */
   const poweredOn = async (after: number): Promise<void> => {
-    const offline = await w.next(`${d.base}/availability`, (t) => t === 'offline', { after, ms: 60000 }).catch(withConsole);
-    await w.next(`${d.base}/availability`, (t) => t === 'online', { after: w.seen.indexOf(offline) + 1, ms: 90000 }).catch(withConsole);
+    const offline = await next(d, w)(`${d.base}/availability`, (t) => t === 'offline', { after, ms: 60000 }).catch(withConsole);
+    await next(d, w)(`${d.base}/availability`, (t) => t === 'online', { after: w.seen.indexOf(offline) + 1, ms: 90000 }).catch(withConsole);
   };
   const runs = (version: string, after: number, ms = 60000) =>
-    w.next(`${d.base}/diagnostics`, (t) => firmwareOf(t) === version, { after, ms }).catch(withConsole);
+    next(d, w)(`${d.base}/diagnostics`, (t) => firmwareOf(t) === version, { after, ms }).catch(withConsole);
 
   beforeAll(async () => {
     bundle = (await firmwareBuild()).out;
@@ -100,7 +101,7 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
       expect((await b.req('POST', '/api/settings', { name: 'Garage meter' }, { csrf: false })).status).toBe(403);
       const at = w.mark();
       expect((await b.req('POST', '/api/settings', { name: 'Garage meter' })).status).toBe(200);
-      await w.next(`homeassistant/device/${d.id}/config`, (t) => t.includes('Garage meter'), { after: at, ms: 30000 }).catch(withConsole);
+      await next(d, w)(`homeassistant/device/${d.id}/config`, (t) => t.includes('Garage meter'), { after: at, ms: 30000 }).catch(withConsole);
       // Logout, a wrong password, the right one; a second "create login" is an ordinary failing login.
       expect((await b.req('POST', '/api/logout', {})).status).toBe(200);
       expect((await b.req('GET', '/api/status')).status).toBe(401);
@@ -193,7 +194,7 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
       const at = w.mark();
       await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand('k-1', server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
       const refused = result('k-1', at, (r) => r.ok === false, 60000).then((r) => `the update failed at once: ${JSON.stringify(r)}`);
-      const started = w.next(`${d.base}/update`, (t) => (JSON.parse(t) as { in_progress?: boolean }).in_progress === true, { after: at, ms: 60000 });
+      const started = next(d, w)(`${d.base}/update`, (t) => (JSON.parse(t) as { in_progress?: boolean }).in_progress === true, { after: at, ms: 60000 });
       const problem = await Promise.race([started.then(() => '', withConsole), refused.catch(() => new Promise<string>(() => undefined))]);
       if (problem) throw new Error(problem);
       const cut = w.mark();
