@@ -1,13 +1,13 @@
 // The harness itself on the real interpreter, with a tiny app in place of the firmware (booted by our real boot
 // loader): the platform stub (Wifi, port 80, memory figures), restart after a reboot, and the power cut at a Storage
 // write, before and after the write lands. The firmware scenarios rely on these.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBootLoader } from '../../device/build/artefacts';
 import { describeOnInterpreter } from '../helpers/espruino-binary';
 import { Device, DEVICE_WAIT_MS, startDevice } from './harness';
 import { CutRule } from './platform-stub';
+import { tempDir } from './temp-dirs';
 
 // Writes x.1 in two halves once (the second only if the first is there), then serves port 80 and joins "WiFi".
 const APP = `
@@ -18,7 +18,7 @@ require("Wifi").connect("WiFi",{password:"p"},function(e){print("WIFI "+e+" "+re
 `;
 
 describeOnInterpreter('the real-interpreter harness', (binary) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mep-espruino-app-'));
+  const dir = tempDir('app');
   const bundle = join(dir, 'firmware.js');
   let d: Device | null = null;
 

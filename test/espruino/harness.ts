@@ -4,9 +4,8 @@
 // started again whenever the firmware reboots. Memory is tracked all along: the stub's sampler (minimum free,
 // error flags) prints its state every second, kept over all boots and corrected by the stub's own cost; snapshots
 // with a GC pass are asked over the stub's query port.
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uploadFiles } from '../../cli/commands/upload';
 import { UploadFile } from '../../cli/console-upload';
@@ -22,6 +21,7 @@ import { Interpreter } from './interpreter';
 import { POOL } from './memory-budget';
 import { CutRule, platformStub, STATE, StubState } from './platform-stub';
 import { ptyPair, PtyPair } from './pty-pair';
+import { tempDir } from './temp-dirs';
 
 export const KEY = 'ABCDEFGHIJKLMNOPQRST';
 export const MAC = '24:0a:c4:e5:00:09';
@@ -92,10 +92,16 @@ export const DEVICE_WAIT_MS = 20 * 60000;
 
 export async function startDevice(o: DeviceOptions): Promise<Device> {
   const release = await acquire('device', DEVICE_WAIT_MS);
-  const dir = mkdtempSync(join(tmpdir(), 'mep-espruino-dev-'));
+  const dir = tempDir('dev');
   const cleanups: (() => Promise<void> | void)[] = [release, () => rmSync(dir, { recursive: true, force: true })];
   const cleanup = async (): Promise<void> => {
-    for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch {
+        // keep cleaning up: the rest (processes, folder, device slot) must go too
+      }
+    }
   };
   try {
     const mac = o.mac ?? MAC;

@@ -3,9 +3,8 @@
 // boot record, reboots (the Linux build exits with status 1), and the interpreter started again boots into the
 // firmware. .boot0 holds the platform stub only (a Linux build has no Wifi module), written beforehand.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeOnInterpreter } from '../helpers/espruino-binary';
 import { freePort } from '../helpers/brokers';
@@ -21,6 +20,7 @@ import { LINUX_MAX_POOL } from './memory-budget';
 import { platformStub } from './platform-stub';
 import { ptyPair } from './pty-pair';
 import { TELNET_PORT, withTelnetLock } from './telnet-lock';
+import { tempDir } from './temp-dirs';
 
 async function telnetOpen(): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -98,7 +98,7 @@ describeOnInterpreter('mep upload on the real interpreter', (binary) => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test.each(['tcp', 'serial'])('over %s: uploads, verifies, reboots, and the device boots into the firmware', async (how) => {
-    const dir = mkdtempSync(join(tmpdir(), 'mep-espruino-upload-'));
+    const dir = tempDir('upload');
     dirs.push(dir);
     await withLock('device', DEVICE_WAIT_MS, () => uploadAndBoot(binary, how, dir));
   }, DEVICE_WAIT_MS + 90000);
