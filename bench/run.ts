@@ -4,6 +4,7 @@ import { pollingBenchmark } from './polling';
 import { firmwareBenchmarks, hostLatency } from './firmware';
 import { otaUploadBenchmarks } from './ota-upload';
 import { addonLoadBenchmark, coldStartBenchmark } from './addon';
+import { espruinoBenchmarks } from './espruino';
 
 function print(title: string, figures: Figure[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -12,6 +13,10 @@ function print(title: string, figures: Figure[]): void {
 
 async function main(): Promise<void> {
   process.stdout.write(`MEP Bridge benchmark — Node ${process.version}, ${new Date().toISOString()}\n`);
+  const steadySeconds = Number(process.env.BENCH_ESPRUINO_STEADY_SECONDS ?? 30);
+  const onInterpreter = await espruinoBenchmarks(steadySeconds);
+  if (typeof onInterpreter === 'string') process.stdout.write(`\nReal Espruino interpreter: ${onInterpreter}\n`);
+  else print(`Firmware on the real Espruino interpreter (pool 10,000, ${steadySeconds} s of polling every 2 s):`, onInterpreter);
   print('Protocol core (Node):', microBenchmarks());
   print('Update engine: uploads into Storage through the installer (536-byte chunks, host Storage):', otaUploadBenchmarks());
   const seconds = Number(process.env.BENCH_POLL_SECONDS ?? 20);
