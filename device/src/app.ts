@@ -199,7 +199,9 @@ export class App {
         installer: (load: boolean): UpdateInstaller | null => (load || this.ota ? this.updates().installer : null),
         // Storage.read is memory-mapped flash on Espruino, so a slice of it copies only the slice.
         readSlice: (name: string, offset: number, length: number) => {
-          const data = this.hal.storage.read(name);
+          const st = this.hal.storage;
+          if (st.readAt) return st.readAt(name, offset, length);
+          const data = st.read(name);
           return data ? data.subarray(offset, offset + length) : null;
         },
         storeApPassword: (pw: string) => this.hal.storage.write(AP_PASSWORD_FILE, pw),

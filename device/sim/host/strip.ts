@@ -104,6 +104,8 @@ const ESPRUINO_SEMANTICS_SCRIPT = `(function (TypedArray) {
   define(TypedArray.prototype, 'subarray', function (begin, end) {
     var n = this.length;
     if (begin < -n) throw new Error('byteOffset too large (or negative)');
+    // A view's byte offset is 16 bits (jswrap_arraybuffer.c: "Maximum 65535"): no view more than 64 KB in.
+    if (this.byteOffset + (begin < 0 ? n + begin : begin || 0) * this.BYTES_PER_ELEMENT > 65535) throw new Error('byteOffset too large (or negative)');
     if (end > n) throw new Error('subarray(' + begin + ', ' + end + ') of ' + n + ' elements: Espruino does not clamp the end (reads past the data)');
     return subarray.call(this, begin, end);
   });

@@ -43,6 +43,10 @@ export interface Storage {
   /** Bytes [offset, offset + length) of a file as a byte string (Espruino: a memory-mapped flash slice, no RAM
    *  copy), for native hashing of staged updates; optional (test HALs), null when absent. */
   readTextAt?(name: string, offset: number, length: number): string | null;
+  /** Bytes [offset, offset + length) of a file, as a new array. Espruino cannot make a view more than 65,535 bytes
+   *  into a buffer (jswrap_arraybuffer.c: "byteOffset too large"), so big files are read by range, never by
+   *  read(name).subarray(); optional (test HALs), absent means subarray of read() is fine. */
+  readAt?(name: string, offset: number, length: number): Uint8Array | null;
   erase(name: string): void;
   list(prefix?: string): string[];
   /** Bytes free for new files. */

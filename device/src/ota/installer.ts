@@ -67,6 +67,23 @@ function firstError(events: ({ type: string } | OtaError)[]): OtaError | null {
   return null;
 }
 
+/** Bytes [from, to) of the stage: by range where Storage offers it (a view more than 64 KB into a buffer is
+ *  impossible on Espruino: hal/types.ts readAt), else a view of the whole stage. */
+function stagePiece(storage: Storage, staged: Uint8Array, from: number, to: number): Uint8Array {
+  if (to <= from) return new Uint8Array(0);
+  if (storage.readAt) return storage.readAt(STAGE_FILE, from, to - from) || new Uint8Array(0);
+  return staged.subarray(from, to);
+}
+
+/** Copies stage bytes [from, from + size) into `name` in pieces; the first piece creates the file with `size`. */
+function copyFromStage(storage: Storage, staged: Uint8Array, name: string, from: number, size: number): boolean {
+  for (let i = 0; i < size; i += PIECE) {
+    const piece = stagePiece(storage, staged, from + i, from + Math.min(size, i + PIECE));
+    if (!storage.writeAt(name, piece, i, i === 0 ? size : undefined)) return false;
+  }
+  return true;
+}
+
 /** Writes `data` into `name` at `offset` in pieces; the first piece at offset 0 creates the file with `total`. */
 function writePieces(storage: Storage, name: string, data: Uint8Array, offset: number, total: number): boolean {
   for (let i = 0; i < data.length; i += PIECE) {
@@ -265,10 +282,10 @@ export class Installer implements UpdateInstaller {
     const target = otherSlot(running);
     const file = slotFile(target);
     s.erase(file);
-    const staged = s.read(STAGE_FILE) || new Uint8Array(0);
+    const staged = s.readAt ? new Uint8Array(0) : s.read(STAGE_FILE) || new Uint8Array(0);
     for (let at = 0; at < header.payloadLength; at += PIECE) {
       const end = Math.min(header.payloadLength, at + PIECE);
-      if (!s.writeAt(file, staged.subarray(header.headerLength + at, header.headerLength + end), at, at === 0 ? header.payloadLength : undefined)) {
+      if (!s.writeAt(file, stagePiece(s, staged, header.headerLength + at, header.headerLength + end), at, at === 0 ? header.payloadLength : undefined)) {
         s.erase(file);
         done({ ok: false, kind: 'bin', error: this.fail('not enough free Storage for the new firmware') });
         return;
@@ -334,12 +351,12 @@ export class Installer implements UpdateInstaller {
   /** Format 2: copy each file's verified bytes out of the stage, then check them in flash with the native hash. */
   private copyWebFiles(gen: string): string | null {
     const s = this.d.storage;
-    const staged = s.read(STAGE_FILE) || new Uint8Array(0);
+    const staged = s.readAt ? new Uint8Array(0) : s.read(STAGE_FILE) || new Uint8Array(0);
     for (let i = 0; i < this.files.length; i++) {
       const f = this.files[i] as StagedFile;
       if (f.size === 0) continue;
       const name = webFileName(gen, f.name.substr(4));
-      if (!writePieces(s, name, staged.subarray(f.at, f.at + f.size), 0, f.size)) return 'not enough free Storage for the web files';
+      if (!copyFromStage(s, staged, name, f.at, f.size)) return 'not enough free Storage for the web files';
       if (hexOf(this.d.crypto.sha256(s.readText(name) || '')) !== hexOf(f.sha256 as Uint8Array)) return `web file ${f.name} did not read back intact from Storage`;
       this.d.system.kickWatchdog();
     }
@@ -354,7 +371,8 @@ export class Installer implements UpdateInstaller {
     let index = -1;
     let size = 0;
     for (let at = 0; at <= staged.length; at += PIECE) {
-      const events = (at < staged.length ? parser.push(staged.subarray(at, Math.min(staged.length, at + PIECE))) : parser.finish()) as (WwwsEvent | OtaError)[];
+      const piece = at < staged.length ? stagePiece(s, staged, at, Math.min(staged.length, at + PIECE)) : null;
+      const events = (piece ? parser.push(piece) : parser.finish()) as (WwwsEvent | OtaError)[];
       for (let i = 0; i < events.length; i++) {
         const e = events[i] as WwwsEvent | OtaError;
         if (e.type === 'error') return `web bundle changed in Storage: ${e.message}`;

@@ -42,6 +42,11 @@ export function createStorage(): Storage {
       const text = flash.read(name, offset, length);
       return text === undefined ? null : text;
     },
+    readAt(name: string, offset: number, length: number): Uint8Array | null {
+      if (!validName(name) || length < 1) return null;
+      const text = flash.read(name, offset, length);
+      return text === undefined ? null : E.toUint8Array(text);
+    },
     write(name: string, data: Uint8Array | string): boolean {
       return tryWrite(name, typeof data === 'string' ? data : E.toString(data));
     },
