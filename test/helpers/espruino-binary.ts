@@ -52,7 +52,6 @@ export function describeOnInterpreter(name: string, body: (binary: string) => vo
     });
     return;
   }
-  // eslint-disable-next-line no-console
   console.warn(`real-interpreter tests NOT RUN (${name}): ${found.reason}`);
   describe.skip(`${name} (not run: ${found.reason})`, () => {
     it('needs the real Espruino interpreter', () => undefined);
