@@ -7,7 +7,7 @@ import { build, BuildFailure } from 'esbuild';
 import { createHash } from 'crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { dirname, join, relative } from 'path';
-import { checkSource, formatViolation } from '../../tools/espruino-check';
+import { checkSource, formatViolation, ITERATOR_METHODS, MISSING_METHODS } from '../../tools/espruino-check';
 import { BOARD_IDS } from '../src/hal/espruino/board';
 import { compactFieldTable } from '../../discovery/compact-fields';
 import { LAZY_MODULES, MODULE_TABLE_PLACEHOLDER, moduleEntrySource, SLOT_DATA } from './modules';
@@ -145,7 +145,11 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
   const buildId = buildIdOf(board);
   // One rename table for the core and every module: a member renamed in the core (say `start`) must have the same
   // short name in the module that implements it.
+  // Seeded with the method names the bundle check refuses (MISSING_METHODS: at, flat, …) marked not-to-mangle, so
+  // esbuild never picks one of them as a short name: a member renamed to `at` reads as a call of the missing
+  // Array.prototype.at and fails the check, depending only on which other names happen to exist.
   let mangleCache: Record<string, string | false> = {};
+  for (const name of Object.keys(MISSING_METHODS).concat(ITERATOR_METHODS)) mangleCache[name] = false;
   const bundle = async (entry: string | { contents: string }): Promise<string> => {
     try {
       const result = await build({
