@@ -23,7 +23,7 @@ import type * as SettingsModule from './settings/module';
 import { UpdateInstaller } from './ota/installer-types';
 import { formatWebArea } from './web/format';
 import type { WebModule } from './web/module';
-import type { SessionStore } from './web/sessions';
+import { newSessionStore, SessionStore } from './web/sessions';
 import type { ThrottleStore } from './web/throttle';
 
 declare const FIRMWARE_VERSION: string;
@@ -81,7 +81,7 @@ export class App {
   private web: WebModule | null = null;
   private webLastUse = 0;
   /** What survives an unloaded web module: logins and the login back-off, as plain data. */
-  private readonly webKeep: { sessions: SessionStore; throttle: ThrottleStore } = { sessions: { list: [], pool: '' }, throttle: {} };
+  private readonly webKeep: { sessions: SessionStore; throttle: ThrottleStore } = { sessions: newSessionStore(), throttle: {} };
   /** The last update's outcome for Home Assistant's update entity, and a result still to publish. */
   private updateSummary = '';
   private pendingUpdateResult: CommandResult | null = null;
@@ -197,7 +197,7 @@ export class App {
         readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current) }),
         apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
         installer: (load: boolean): UpdateInstaller | null => (load || this.ota ? this.updates().installer : null),
-        // Storage.read is memory-mapped flash on Espruino, so a slice of it copies only the slice.
+        // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).
         readSlice: (name: string, offset: number, length: number) => {
           const st = this.hal.storage;
           if (st.readAt) return st.readAt(name, offset, length);
