@@ -22,7 +22,7 @@
 // Secret fields of cmd/config (contract.ts CONFIG_SECRET_FIELDS, e.g. meter.key) travel encrypted: the field
 // `<name>` is replaced by `<name>_enc` = hex(IV, 16 random bytes) + hex(AES-128-CTR(K_enc, IV, UTF-8 value)),
 // the counter block being the whole IV incremented big-endian (node:crypto aes-128-ctr, mbedtls_aes_crypt_ctr).
-import { fromHexString, hmacSha256, latin1Bytes, Sha256, toHexString } from './hmac-sha256';
+import { fromHexString, hmacSha256, latin1Bytes, sameBytes, Sha256, toHexString } from './hmac-sha256';
 
 export const MAC_VERSION = 'MEP1';
 export const MAC_HEX_LENGTH = 64;
@@ -120,4 +120,17 @@ export function counterAccepted(counter: number, lastAccepted: number): boolean 
 export function nextCounter(lastSent: number, nowMs: number): number {
   const t = Math.floor(nowMs);
   return t > lastSent ? t : lastSent + 1;
+}
+
+export type VerifyResult = { ok: true; counter: number; body: string } | { ok: false; error: string };
+
+/** The module's check of a received command (payload as a byte string, as Espruino's MQTT hands it over): the body
+ *  to execute and the counter to store (before executing), or the cmd/result error to answer with. */
+export function verifyCommand(sha256: Sha256, macKey: Uint8Array, topic: string, payload: string, lastAccepted: number): VerifyResult {
+  const parts = parseSigned(payload);
+  if (!parts) return { ok: false, error: REFUSED_UNSIGNED };
+  const body = payload.substring(parts.bodyAt);
+  if (!sameBytes(parts.mac, commandMac(sha256, macKey, topic, parts.counter, latin1Bytes(body)))) return { ok: false, error: REFUSED_BAD_MAC };
+  if (!counterAccepted(parts.counter, lastAccepted)) return { ok: false, error: REFUSED_STALE };
+  return { ok: true, counter: parts.counter, body: body };
 }

@@ -2,12 +2,17 @@
 // id (QoS 1, never retained: a config command may carry the MBK key, home-assistant.md §0 #16) and resolves with
 // the device's cmd/result of the same id (the registry emits it as `commandResult`), or a timeout result. Logs use
 // redactConfigCommand; an update command's one-time token is never logged.
+// To a paired module (addon/src/pairing) every command is signed (command-mac.ts: MAC over topic, counter and
+// body) and the secret fields of a config command travel encrypted, so no broker user can read the MBK key or
+// command the module; to a module not paired yet (older firmware) commands go as before.
 import { randomUUID } from 'node:crypto';
 import { CommandResult, ConfigCommand, PUBLISH, redactConfigCommand, UpdateCommand } from '../../../discovery/contract';
 import { buildTopics, isDeviceId } from '../../../discovery/topics';
 import { DeviceCommander, MeterRegistry } from '../backend';
 import { EventBus } from '../bus';
 import { Logger, MqttPublisher } from '../service';
+import { commandPayload } from '../pairing/command-payload';
+import { SecretStore } from '../pairing/secret-store';
 
 export interface CommanderDeps {
   publisher: MqttPublisher;
@@ -17,6 +22,8 @@ export interface CommanderDeps {
   /** Default 15 s (a config command may make the device restart before it answers… it answers first). */
   timeoutMs?: number;
   newId?: () => string;
+  /** Pairing secrets: commands to a paired module are signed (and its config secrets encrypted). */
+  secrets?: SecretStore;
 }
 
 interface Pending {
@@ -81,6 +88,12 @@ export class MqttDeviceCommander implements DeviceCommander {
     const topics = buildTopics(deviceId, known?.baseTopic ?? undefined);
     const topic = { config: topics.cmdConfig, restart: topics.cmdRestart, poll: topics.cmdPoll, update: topics.cmdUpdate }[command];
     const body = build(id);
+    let payload: string;
+    try {
+      payload = commandPayload(this.deps.secrets, deviceId, topic, command, body);
+    } catch (err) {
+      return Promise.resolve({ id, command, ok: false, error: `could not sign the command: ${(err as Error).message}` });
+    }
     const options = PUBLISH.cmdConfig ?? { qos: 1, retain: false };
     return new Promise<CommandResult>((resolve) => {
       const timer = setTimeout(() => {
@@ -89,8 +102,9 @@ export class MqttDeviceCommander implements DeviceCommander {
         resolve({ id, command, ok: false, error: `the device did not answer within ${Math.round(this.timeoutMs / 1000)} s` });
       }, this.timeoutMs);
       this.pending.set(id, { deviceId, resolve, timer });
-      this.deps.logger.info(`sending ${command} to ${deviceId}: ${forLog(body)}`);
-      this.deps.publisher.publish(topic, JSON.stringify(body), { qos: options.qos, retain: false }).catch((err: Error) => {
+      const signed = payload === JSON.stringify(body) ? '' : ' (signed)';
+      this.deps.logger.info(`sending ${command} to ${deviceId}${signed}: ${forLog(body)}`);
+      this.deps.publisher.publish(topic, payload, { qos: options.qos, retain: false }).catch((err: Error) => {
         clearTimeout(timer);
         this.pending.delete(id);
         resolve({ id, command, ok: false, error: `could not send the command: ${err.message}` });

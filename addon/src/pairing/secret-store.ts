@@ -74,7 +74,7 @@ export class SecretStore {
 
   /** The next command counter (strictly above every one handed out before, across restarts). */
   nextCounter(): number {
-    const c = nextCounter(Math.max(this.lastSent, this.data.counter_floor), this.now());
+    const c = nextCounter(this.lastSent, this.now());
     if (c > MAX_COUNTER) throw new Error('the command counter is exhausted');
     this.lastSent = c;
     if (c >= this.data.counter_floor) {
@@ -101,7 +101,13 @@ export class SecretStore {
     } catch {
       return;
     }
-    const parsed = JSON.parse(text) as Partial<FileShape>;
+    let parsed: Partial<FileShape>;
+    try {
+      parsed = JSON.parse(text) as Partial<FileShape>;
+    } catch (err) {
+      // Never run as if nothing were paired: commands would go unsigned and paired modules refuse them.
+      throw new Error(`${this.file} is unreadable (${(err as Error).message.split('\n')[0]}): restore it from a backup, or delete it and pair the modules again`);
+    }
     const devices: FileShape['devices'] = {};
     for (const [id, d] of Object.entries(parsed.devices ?? {})) {
       if (isDeviceId(id) && typeof d?.secret === 'string' && /^[0-9a-f]{64}$/.test(d.secret)) devices[id] = d;
