@@ -3,6 +3,7 @@
 import { UsageError } from './usage';
 import { frameCommand } from './commands/frame';
 import { decodeCommand } from './commands/decode';
+import { verifyCommand } from './commands/verify';
 import { readCommand } from './commands/read';
 import { simCommand } from './commands/sim';
 import { demoCommand } from './commands/demo';
@@ -15,6 +16,7 @@ import { startCommand } from './commands/start';
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   frame: frameCommand,
   decode: decodeCommand,
+  verify: verifyCommand,
   read: readCommand,
   sim: simCommand,
   demo: demoCommand,
@@ -28,7 +30,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
 const HELP = `mep — MEP (OSGP meter expansion port) tool
 
   mep frame  --key <MBK> --seq <n> (--read <table> | --partial <table> <offset> <count> | --apdu <hex>)
-  mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data] <reply-hex>
+  mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data] [--request <hex>] <reply-hex>
+  mep verify --key <MBK> --request <request frame hex> --reply <reply frame hex>   ok (exit 0) / mismatch (exit 1)
   mep read   --port <serial path | tcp://host:port> --key <MBK> [--table <table>… | --all] [--watch]
   mep sim    [--tcp <port> | --stdio | --serial <path>] [--key <MBK>] [--profile three-phase|one-phase] [--faults …]
   mep start  [--no-sim] [--broker <mqtt url>] [--panel-port <port>] …   the whole product locally (npm start):

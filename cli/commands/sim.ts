@@ -15,7 +15,7 @@ export const DEMO_KEY = 'ABCDEFGHIJKLMNOPQRST';
 
 const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key <MBK>] [--profile three-phase|one-phase]
         [--faults <list>] [--pacing realtime|instant] [--speed <factor>] [--alert-every <ms>] [--seq <n>] [--seed <n>]
-        [--seq-mode at-least|strict] [--reply-digest H1|H2|H3|H4a|H4b|zeros|random] [--solar <peak W>] [--bt21 A|B]
+        [--seq-mode window|at-least|strict] [--reply-digest guide|zeros|random] [--solar <peak W>] [--bt21 A|B]
         [--verbose]
 
 A simulated meter (default: tcp port 7000 on 127.0.0.1, key ${DEMO_KEY}, real 9600-baud pacing).
@@ -43,8 +43,8 @@ export interface SimSettings {
   initialSeq?: number;
   seed?: number;
   faults: Partial<FaultOptions>;
-  seqMode?: 'at-least' | 'strict';
-  replyDigest?: 'H1' | 'H2' | 'H3' | 'H4a' | 'H4b' | 'zeros' | 'random';
+  seqMode?: 'window' | 'at-least' | 'strict';
+  replyDigest?: 'guide' | 'zeros' | 'random';
   solarPeakW?: number;
   bt21Variant?: 'A' | 'B';
 }
@@ -116,8 +116,8 @@ export async function simCommand(argv: string[]): Promise<void> {
     initialSeq: values.seq === undefined ? undefined : integerArg(values.seq, '--seq', 0xffffffff),
     seed: values.seed === undefined ? undefined : integerArg(values.seed, '--seed', 0xffffffff),
     faults: parseFaults(values.faults),
-    seqMode: oneOf(values['seq-mode'], ['at-least', 'strict'] as const, '--seq-mode'),
-    replyDigest: oneOf(values['reply-digest'], ['H1', 'H2', 'H3', 'H4a', 'H4b', 'zeros', 'random'] as const, '--reply-digest'),
+    seqMode: oneOf(values['seq-mode'], ['window', 'at-least', 'strict'] as const, '--seq-mode'),
+    replyDigest: oneOf(values['reply-digest'], ['guide', 'zeros', 'random'] as const, '--reply-digest'),
     solarPeakW: values.solar === undefined ? undefined : integerArg(values.solar, '--solar', 100000),
     bt21Variant: oneOf(values.bt21, ['A', 'B'] as const, '--bt21'),
   });

@@ -1,6 +1,6 @@
 // The meter simulator (spec §15): a MEP server that parses requests by LEN, checks the digest (0x0B) and the
 // sequence window (0x0C), executes table reads/writes and procedures, and answers with exactly one reply frame
-// (spec §3.2) carrying the configured reply digest. Alerts (00 00, spec §3.4/§13) can be raised at any time.
+// (spec §3.2) signed as the guide signs replies (reply.ts). Alerts (00 00, spec §3.4/§13) can be raised at any time.
 // Output goes to onSend / the 'data' event; transports (TCP, stdio, serial) only move bytes.
 import { EventEmitter } from 'events';
 import { bytesEqual } from '../../src/meter/bytes';
@@ -81,8 +81,8 @@ export class MeterSimulator extends EventEmitter {
       cipher: options.cipher ?? IDENTITY_CIPHER,
       options: { ...DEFAULT_COMMAND_OPTIONS, ...options.commands },
     };
-    this.window = new SequenceWindow(options.initialSeq ?? seqRng.u32(), options.seqMode ?? 'at-least');
-    this.replyDigest = options.replyDigest ?? 'H1';
+    this.window = new SequenceWindow(options.initialSeq ?? seqRng.u32(), options.seqMode ?? 'window');
+    this.replyDigest = options.replyDigest ?? 'guide';
     this.timers = options.timers ?? REAL_TIMERS;
     const pacing = options.pacing ?? 'instant';
     this.turnaroundMs = options.turnaroundMs ?? (pacing === 'realtime' ? 20 : 0);
@@ -134,7 +134,7 @@ export class MeterSimulator extends EventEmitter {
     this.faults.update(partial);
   }
 
-  /** The next `count` authenticated requests get `code` instead of being executed (0x0C carries expectedSeq). */
+  /** The next `count` authenticated requests get `code` instead of being executed (0x0C carries expectedSeq - 1, the meter's last number). */
   injectReplyCode(code: number, count = 1): void {
     this.faults.injectReplyCode(code, count);
   }
@@ -228,7 +228,7 @@ export class MeterSimulator extends EventEmitter {
       rec.outcome = outcome;
       if (body) {
         rec.status = body[0] as number;
-        rec.reply = buildReply(body, req.seq, this.key, this.replyDigest, this.rng);
+        rec.reply = buildReply(body, frame, this.key, this.replyDigest, this.rng);
         if (outcome === 'executed' && this.faults.replyLostAfterExecute()) this.emit('fault', 'dropExecute');
         else rec.sent = this.send(rec.reply);
       }
@@ -257,7 +257,7 @@ export class MeterSimulator extends EventEmitter {
       this.emit('fault', 'fullBt23');
       return done('bt23-refused', this.codePayload(this.faults.options.fullBt23Code));
     }
-    if (!this.window.accepts(req.seq)) return done('bad-sequence', invalidSequencePayload(this.window.expected));
+    if (!this.window.accepts(req.seq)) return done('bad-sequence', invalidSequencePayload(this.window.last));
     this.window.accept(req.seq);
     const result = executeApdu(apdu, req.seq, this.ctx);
     if (result.procedure) {
@@ -268,7 +268,7 @@ export class MeterSimulator extends EventEmitter {
   }
 
   private codePayload(code: number): Uint8Array {
-    return code === RESPONSE_INVALID_SEQUENCE ? invalidSequencePayload(this.window.expected) : statusPayload(code);
+    return code === RESPONSE_INVALID_SEQUENCE ? invalidSequencePayload(this.window.last) : statusPayload(code);
   }
 
   /** Hands a reply to the transmitter with the byte-level faults, delays and any armed alerts. */

@@ -28,10 +28,11 @@ export interface MeterSimulatorOptions {
   /** Accelerated time: simulated ms per clock ms (default 1). */
   timeScale?: number;
   physics?: Partial<PhysicsParams>;
-  /** Expected sequence number at power-up (default random 32-bit, spec §5). */
+  /** First sequence number accepted at power-up, i.e. the meter's number + 1 (default random 32-bit, spec §5). */
   initialSeq?: number;
+  /** Sequence window (sequence.ts): 'window' (default, guide p. 11: last + 1 … last + 8), 'at-least', 'strict'. */
   seqMode?: SeqMode;
-  /** Reply digest construction (spec §4.6), default 'H1'. */
+  /** Reply digest: 'guide' (default, guide p. 250), or 'zeros' / 'random' for a meter that signs otherwise. */
   replyDigest?: ReplyDigestMode;
   commands?: Partial<CommandOptions>;
   procedures?: Partial<ProcedureOptions>;

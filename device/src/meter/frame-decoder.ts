@@ -16,7 +16,7 @@ export interface FrameDecoderOptions {
   /** 'reply': what a client receives (also accepts request-shaped frames, so a looped-back request can be reported);
    *  'request': what the meter (simulator) receives. */
   kind: 'reply' | 'request';
-  /** Largest whole frame accepted, LEN + 2 (default MAX_FRAME_BYTES = 525). */
+  /** Largest whole frame accepted, LEN + 2 (default MAX_FRAME_BYTES = 478: guide p. 8). */
   maxFrameBytes?: number;
 }
 

@@ -22,7 +22,8 @@ export interface Settings {
     /** MBK as entered (16–20 ASCII characters or 32–40 hex digits, spec §4.1). */
     key: string;
     pollIntervalS: number;
-    replyDigest: 'off' | 'log' | 'enforce';
+    /** Reply digest check (meter/session-types.ts ReplyDigestMode); 'off' only for a meter that proves the guide wrong. */
+    replyDigest: 'enforce' | 'off';
   };
   login: { user: string; passwordHash: string };
 }
