@@ -13,24 +13,31 @@ import { parseMbk } from '../../device/src/meter/key';
 import { startAddon, type AddonHandle } from '../../addon/src/main';
 import { localOptions } from '../../addon/src/options/defaults';
 import { resolveHaTarget } from '../../addon/src/ha/connection';
+import { brokerPasswordFor, secretOptions, secretValue } from '../secrets';
 import { integerArg, parseCommandLine, UsageError } from '../usage';
 import { deviceSettings, ensureBundle, parseBrokerUrl } from './device';
 import { DEMO_KEY } from './sim';
+
+const METER_KEY = { flag: 'meter-key', fileFlag: 'meter-key-file', env: 'MEP_METER_KEY' };
+const DEVICE_KEY = { flag: 'device-key', fileFlag: 'device-key-file', env: 'MEP_DEVICE_KEY' };
 
 /** Build outputs: the firmware bundle, boot loader and the update packages the add-on ships (npm run build). */
 const DIST = dirname(DEFAULT_OUT);
 
 const HELP = `mep start [--no-sim] [--broker <mqtt://[user[:password]@]host[:port]>] [--panel-port <port>]
           [--broker-port <port>] [--ota-port <port>] [--device-http-port <port>] [--data-dir <dir>]
-          [--meter-key <MBK>] [--device-key <MBK>]
+          [--meter-key-file <file>] [--device-key-file <file>] [--broker-password-file <file>]
 
 The product on this computer: the add-on (embedded MQTT broker on 127.0.0.1:1883, panel on http://localhost:8099),
 and a simulated meter read by the production firmware running on the Node host, connected to that broker.
 --no-sim             no simulated meter and device (connect your own device to the broker)
 --broker <url>       use this broker instead of the embedded one (the simulated device uses it too)
 --data-dir <dir>     where the add-on and the simulated device keep their data (default .mep-local)
---meter-key / --device-key   the simulated meter's MBK and the one the device starts with (default both
-                     ${DEMO_KEY}); different keys show the "wrong key" problem, fixed from the panel.
+--meter-key-file / --device-key-file <file>   the simulated meter's MBK and the one the device starts with
+                     (default both ${DEMO_KEY}), one line in a file, or in MEP_METER_KEY / MEP_DEVICE_KEY
+                     (--meter-key / --device-key <MBK> work too, visible in ps); different keys show the
+                     "wrong key" problem, fixed from the panel.
+--broker-password-file <file>   the --broker password (or MEP_BROKER_PASSWORD), instead of in the URL.
 Ctrl-C stops everything.`;
 
 /** The simulated device is flashed like `mep upload` leaves a board: the boot loader in .bootcde and the bundle in
@@ -58,8 +65,8 @@ export async function startCommand(argv: string[]): Promise<void> {
       'ota-port': { type: 'string' },
       'device-http-port': { type: 'string' },
       'data-dir': { type: 'string' },
-      'meter-key': { type: 'string' },
-      'device-key': { type: 'string' },
+      ...secretOptions(METER_KEY, DEVICE_KEY),
+      'broker-password-file': { type: 'string' },
     },
     HELP,
   );
@@ -68,13 +75,14 @@ export async function startCommand(argv: string[]): Promise<void> {
   const brokerPort = values['broker-port'] === undefined ? 1883 : integerArg(values['broker-port'], '--broker-port', 65535);
   const otaPort = values['ota-port'] === undefined ? 8125 : integerArg(values['ota-port'], '--ota-port', 65535);
   const deviceHttpPort = values['device-http-port'] === undefined ? 8080 : integerArg(values['device-http-port'], '--device-http-port', 65535);
-  const meterKey = values['meter-key'] ?? DEMO_KEY;
-  const deviceKey = values['device-key'] ?? meterKey;
+  const meterKey = secretValue(values, METER_KEY) ?? DEMO_KEY;
+  const deviceKey = secretValue(values, DEVICE_KEY) ?? meterKey;
   for (const [flag, key] of [['--meter-key', meterKey], ['--device-key', deviceKey]] as const) {
     const parsed = parseMbk(key);
     if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.message}`);
   }
-  const external = values.broker === undefined ? null : parseBrokerUrl(values.broker);
+  const parsedBroker = values.broker === undefined ? null : parseBrokerUrl(values.broker);
+  const external = parsedBroker ? { ...parsedBroker, password: brokerPasswordFor(parsedBroker.password, values) } : null;
   mkdirSync(join(dataDir, 'addon'), { recursive: true });
 
   // config.yaml's defaults, with local ports; an external broker replaces the embedded one (options.mqtt).
