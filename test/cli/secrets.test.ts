@@ -88,7 +88,7 @@ describe('the simulated device\'s Storage', () => {
   test('its folder is 0700 and its files 0600, also a folder created before with looser rights', () => {
     const storageDir = join(dir, 'device');
     const storage = new HostStorage(storageDir);
-    storage.write('mep.settings.json', JSON.stringify({ meter: { key: MBK } }));
+    storage.write('mep.settings.json', new Uint8Array(Buffer.from(JSON.stringify({ meter: { key: MBK } }))));
     expect(statSync(storageDir).mode & 0o777).toBe(0o700);
     for (const name of readdirSync(storageDir)) expect(statSync(join(storageDir, name)).mode & 0o077).toBe(0);
     chmodSync(storageDir, 0o755);
