@@ -13,6 +13,7 @@ import { createLogger, LogSink } from './log';
 import { MqttDeviceCommander } from './meters/commander';
 import { MeterRegistryService } from './meters/registry-service';
 import { describeOptions } from './options';
+import { resultChecker } from './pairing/command-payload';
 import { SecretStore } from './pairing/secret-store';
 import { Options } from './options/types';
 import { advertisedPortFrom } from './ota/advertised-port';
@@ -119,6 +120,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     link: broker.link,
     logger: logger('meters'),
     latestVersion: () => catalog.latest('bin')?.version ?? null,
+    checkResult: resultChecker(secrets),
   });
   await life.essential(registry);
   const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands'), secrets });

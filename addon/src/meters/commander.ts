@@ -11,6 +11,7 @@ import { buildTopics, isDeviceId } from '../../../discovery/topics';
 import { DeviceCommander, MeterRegistry } from '../backend';
 import { EventBus } from '../bus';
 import { Logger, MqttPublisher } from '../service';
+import { REFUSED_STALE } from '../../../discovery/command-mac';
 import { commandPayload } from '../pairing/command-payload';
 import { SecretStore } from '../pairing/secret-store';
 
@@ -30,6 +31,8 @@ interface Pending {
   deviceId: string;
   resolve: (result: CommandResult) => void;
   timer: NodeJS.Timeout;
+  /** Signs and publishes the command again with a fresh counter (once, after a stale-counter refusal). */
+  resend?: () => void;
 }
 
 const OWNER = 'commander';
@@ -43,6 +46,14 @@ export class MqttDeviceCommander implements DeviceCommander {
     deps.bus.on(OWNER, 'commandResult', ({ deviceId, result }) => {
       const p = result.id !== null ? this.pending.get(result.id) : undefined;
       if (!p || p.deviceId !== deviceId || result.id === null) return;
+      if (result.error === REFUSED_STALE && result.counter_floor !== undefined && p.resend && this.deps.secrets) {
+        // The module rebooted with a stored floor above our counter (command-mac.ts): go above it, send once more.
+        this.deps.secrets.raiseCounter(result.counter_floor);
+        const resend = p.resend;
+        p.resend = undefined;
+        resend();
+        return;
+      }
       clearTimeout(p.timer);
       this.pending.delete(result.id);
       p.resolve(result);
@@ -101,14 +112,29 @@ export class MqttDeviceCommander implements DeviceCommander {
         this.deps.logger.warn(`${command} command ${id} to ${deviceId}: no answer within ${Math.round(this.timeoutMs / 1000)} s`);
         resolve({ id, command, ok: false, error: `the device did not answer within ${Math.round(this.timeoutMs / 1000)} s` });
       }, this.timeoutMs);
-      this.pending.set(id, { deviceId, resolve, timer });
-      const signed = payload === JSON.stringify(body) ? '' : ' (signed)';
-      this.deps.logger.info(`sending ${command} to ${deviceId}${signed}: ${forLog(body)}`);
-      this.deps.publisher.publish(topic, payload, { qos: options.qos, retain: false }).catch((err: Error) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        resolve({ id, command, ok: false, error: `could not send the command: ${err.message}` });
-      });
+      const publish = (text: string): void => {
+        this.deps.publisher.publish(topic, text, { qos: options.qos, retain: false }).catch((err: Error) => {
+          clearTimeout(timer);
+          this.pending.delete(id);
+          resolve({ id, command, ok: false, error: `could not send the command: ${err.message}` });
+        });
+      };
+      const signed = payload !== JSON.stringify(body);
+      const resend = signed
+        ? () => {
+            this.deps.logger.info(`resending ${command} ${id} to ${deviceId} above its counter floor`);
+            try {
+              publish(commandPayload(this.deps.secrets, deviceId, topic, command, body));
+            } catch (err) {
+              clearTimeout(timer);
+              this.pending.delete(id);
+              resolve({ id, command, ok: false, error: `could not sign the command: ${(err as Error).message}` });
+            }
+          }
+        : undefined;
+      this.pending.set(id, { deviceId, resolve, timer, resend });
+      this.deps.logger.info(`sending ${command} to ${deviceId}${signed ? ' (signed)' : ''}: ${forLog(body)}`);
+      publish(payload);
     });
   }
 }

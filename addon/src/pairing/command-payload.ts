@@ -3,7 +3,7 @@
 // paired one. Throws when the counter is exhausted or the store cannot be written (the caller reports it).
 import { ConfigCommand } from '../../../discovery/contract';
 import { SecretStore } from './secret-store';
-import { encryptSecretFields, signCommand } from './signer';
+import { encryptSecretFields, openSignedResult, signCommand } from './signer';
 
 export type CommandName = 'restart' | 'poll' | 'config' | 'update';
 
@@ -12,4 +12,13 @@ export function commandPayload(secrets: SecretStore | undefined, deviceId: strin
   if (!secrets || !secret) return JSON.stringify(body);
   const wire = command === 'config' ? encryptSecretFields(secret, body as ConfigCommand) : body;
   return signCommand(secret, topic, secrets.nextCounter(), JSON.stringify(wire));
+}
+
+/** The registry's check of a cmd/result (registry-service.ts checkResult): a paired module's result must carry its
+ *  signature (the body is returned), a module not paired yet answers as before (the payload is returned). */
+export function resultChecker(secrets: SecretStore): (deviceId: string, topic: string, payload: Buffer) => Buffer | null {
+  return (deviceId, topic, payload) => {
+    const secret = secrets.secretOf(deviceId);
+    return secret ? openSignedResult(secret, topic, payload) : payload;
+  };
 }

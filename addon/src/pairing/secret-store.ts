@@ -12,6 +12,8 @@ import { MAX_COUNTER, nextCounter, SECRET_BYTES } from '../../../discovery/comma
 import { isDeviceId } from '../../../discovery/topics';
 
 export const COUNTER_BLOCK_MS = 3600 * 1000;
+/** Largest lead over the clock a module's reported counter floor may have (raiseCounter). */
+export const MAX_FLOOR_AHEAD_MS = 24 * 3600 * 1000;
 
 interface FileShape {
   version: 1;
@@ -86,7 +88,9 @@ export class SecretStore {
 
   /** A module reported the floor it holds (cmd/result stale-counter of an authenticated exchange): go above it. */
   raiseCounter(floor: number): void {
-    if (!Number.isSafeInteger(floor) || floor <= this.lastSent) return;
+    // A floor far beyond the clock is not one this add-on's counters could have produced: ignored, so nobody can
+    // run the counter out by reporting a huge one.
+    if (!Number.isSafeInteger(floor) || floor <= this.lastSent || floor > this.now() + MAX_FLOOR_AHEAD_MS) return;
     this.lastSent = Math.min(floor, MAX_COUNTER - 1);
     if (this.lastSent >= this.data.counter_floor) {
       this.data.counter_floor = this.lastSent + COUNTER_BLOCK_MS;

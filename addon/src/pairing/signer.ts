@@ -3,9 +3,9 @@
 // a replay can command the module or read its MBK key. Pure apart from the random IVs; the secrets come from
 // secret-store.ts and are dropped after each call.
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { commandKeys, commandMac, ENC_SUFFIX, IV_BYTES, signedHeader } from '../../../discovery/command-mac';
+import { commandKeys, commandMac, ENC_SUFFIX, IV_BYTES, parseSigned, signedHeader } from '../../../discovery/command-mac';
 import { CONFIG_SECRET_FIELDS, ConfigCommand } from '../../../discovery/contract';
-import { Sha256 } from '../../../discovery/hmac-sha256';
+import { sameBytes, Sha256 } from '../../../discovery/hmac-sha256';
 
 export const nodeSha256: Sha256 = (data) => new Uint8Array(createHash('sha256').update(data).digest());
 
@@ -35,4 +35,16 @@ export function encryptSecretFields(secret: Uint8Array, cmd: ConfigCommand): obj
     delete group[field];
   }
   return copy;
+}
+
+/** The body of a result a paired module signed (same layout as a command, on its <base>/cmd/result topic; the
+ *  counter is the answered command's and is not checked: the body names the command's random id, so an old
+ *  result cannot answer a new command), or null when it is not signed with this secret. */
+export function openSignedResult(secret: Uint8Array, topic: string, payload: Buffer): Buffer | null {
+  const text = payload.toString('latin1');
+  const parts = parseSigned(text);
+  if (!parts) return null;
+  const body = payload.subarray(Buffer.byteLength(text.substring(0, parts.bodyAt), 'latin1'));
+  const mac = commandMac(nodeSha256, commandKeys(nodeSha256, secret).mac, topic, parts.counter, body);
+  return sameBytes(mac, parts.mac) ? Buffer.from(body) : null;
 }
