@@ -45,6 +45,9 @@ const HELP = `mep — MEP (OSGP meter expansion port) tool
   mep inspect <file.bin | file.wwws> [--json]      header, files, SHA-256; exit 1 when it does not verify
 
 Tables: BT28, ET13, 28, 0x080d. Keys: 16–20 ASCII characters, or 32–40 hex digits.
+Secrets stay off the command line (ps shows it): --key-file <file> or MEP_KEY instead of --key (mep start:
+--meter-key-file / MEP_METER_KEY, --device-key-file / MEP_DEVICE_KEY), and for a broker password
+--broker-password-file <file> or MEP_BROKER_PASSWORD with --broker mqtt://user@host.
 Run "mep <command> --help" for the options of one command.`;
 
 async function main(argv: string[]): Promise<void> {

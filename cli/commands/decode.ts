@@ -8,10 +8,11 @@ import { BT21, ET11, tableName } from '../../device/src/meter/table-ids';
 import { decodeTable, TableContext } from '../../device/src/meter/tables/index';
 import { KNOWN_METER_BT21 } from '../../device/src/meter/known-layouts';
 import { rawKeyArg } from './verify';
+import { KEY, secretOptions, secretValue } from '../secrets';
 import { hexArg, parseCommandLine, requireString, tableArg, toJson, UsageError } from '../usage';
 
 const HELP = `mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data]
-           [--key <MBK> --request <request frame hex|@file>] <reply-hex | @file>
+           [(--key-file <file> | --key <MBK>) --request <request frame hex|@file>] <reply-hex | @file>
 
 Decodes a reply frame as JSON. --data: the hex is bare table data, not a whole frame.
 --key with --request: also checks the reply's digest against that request (guide p. 250): "replyDigest": "ok" or
@@ -38,14 +39,15 @@ export async function decodeCommand(argv: string[]): Promise<void> {
     argv,
     {
       table: { type: 'string' }, bt21: { type: 'string' }, et11: { type: 'string' }, data: { type: 'boolean' },
-      key: { type: 'string' }, request: { type: 'string' },
+      ...secretOptions(KEY), request: { type: 'string' },
     },
     HELP,
   );
   const table = tableArg(requireString(values.table, '--table'));
   if (positionals.length !== 1) throw new UsageError('give exactly one reply (hex or @file)');
   const bytes = hexArg(positionals[0] as string, 'the reply');
-  if ((values.key === undefined) !== (values.request === undefined)) throw new UsageError('--key and --request go together');
+  const keyText = secretValue(values, KEY, process.env, undefined, true);
+  if ((keyText === undefined) !== (values.request === undefined)) throw new UsageError('--key and --request go together');
   if (values.data && values.request !== undefined) throw new UsageError('--data has no digest to check: leave out --key/--request');
   const ctx = context(values);
   if (values.data) {
@@ -66,7 +68,7 @@ export async function decodeCommand(argv: string[]): Promise<void> {
     digest: reply.digest,
   };
   if (values.request !== undefined) {
-    const key = rawKeyArg(values.key);
+    const key = rawKeyArg(keyText);
     const request = hexArg(values.request, '--request');
     if (!parseRequestFrame(request)) throw new UsageError('--request is not a request frame');
     out.replyDigest = bytesEqual(replyDigest(key, request, bytes), reply.digest) ? 'ok' : 'mismatch';

@@ -8,9 +8,10 @@ import { MeterSession } from '../../device/src/meter/session';
 import { ReplyDigestMode } from '../../device/src/meter/session-types';
 import { MepClient } from '../client';
 import { MeterPort, openMeterPort } from '../port';
+import { KEY, secretOptions, secretValue } from '../secrets';
 import { integerArg, keyArg, parseCommandLine, requireString, tableArg, toJson, UsageError } from '../usage';
 
-const HELP = `mep read --port <serial path | tcp://host:port> --key <MBK> [--table <table>]… [--all] [--watch]
+const HELP = `mep read --port <serial path | tcp://host:port> (--key-file <file> | --key <MBK>) [--table <table>]… [--all] [--watch]
           [--interval <ms>] [--seq <n>] [--reply-digest enforce|off]
 
 Reads tables once and prints them as JSON (default: BT28), or with --watch polls like the device does
@@ -106,7 +107,7 @@ export async function readCommand(argv: string[]): Promise<void> {
     argv,
     {
       port: { type: 'string' },
-      key: { type: 'string' },
+      ...secretOptions(KEY),
       table: { type: 'string', multiple: true },
       all: { type: 'boolean' },
       watch: { type: 'boolean' },
@@ -117,7 +118,7 @@ export async function readCommand(argv: string[]): Promise<void> {
     HELP,
   );
   const portSpec = requireString(values.port, '--port');
-  const key = keyArg(values.key);
+  const key = keyArg(secretValue(values, KEY, process.env, undefined, true));
   const seq = values.seq === undefined ? 0 : integerArg(values.seq, '--seq', 0xffffffff);
   const mode = (values['reply-digest'] ?? 'enforce') as ReplyDigestMode;
   if (!['off', 'enforce'].includes(mode)) throw new UsageError('--reply-digest must be enforce or off');

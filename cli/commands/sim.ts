@@ -8,12 +8,13 @@ import type { ProfileName } from '../../device/sim/meter-sim/profiles';
 import { parseMbk } from '../../device/src/meter/key';
 import { FAULT_NAMES, parseFaultSpec } from '../../device/sim/meter-sim/fault-spec';
 import type { FaultOptions } from '../../device/sim/meter-sim/faults';
+import { KEY, secretOptions, secretValue } from '../secrets';
 import { integerArg, parseCommandLine, UsageError } from '../usage';
 
 /** The key of the synthetic vectors in ../shared/vectors: fine for a simulator, never a real meter's key. */
 export const DEMO_KEY = 'ABCDEFGHIJKLMNOPQRST';
 
-const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key <MBK>] [--profile three-phase|one-phase]
+const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key-file <file> | --key <MBK>] [--profile three-phase|one-phase]
         [--faults <list>] [--pacing realtime|instant] [--speed <factor>] [--alert-every <ms>] [--seq <n>] [--seed <n>]
         [--seq-mode window|at-least|strict] [--reply-digest guide|zeros|random] [--solar <peak W>] [--bt21 A|B]
         [--verbose]
@@ -80,7 +81,7 @@ export async function simCommand(argv: string[]): Promise<void> {
       host: { type: 'string' },
       stdio: { type: 'boolean' },
       serial: { type: 'string' },
-      key: { type: 'string' },
+      ...secretOptions(KEY),
       profile: { type: 'string' },
       faults: { type: 'string' },
       pacing: { type: 'string' },
@@ -98,7 +99,8 @@ export async function simCommand(argv: string[]): Promise<void> {
   );
   const transports = [values.tcp !== undefined, !!values.stdio, values.serial !== undefined].filter(Boolean).length;
   if (transports > 1) throw new UsageError('choose one of --tcp, --stdio, --serial');
-  const key = values.key ?? DEMO_KEY;
+  const givenKey = secretValue(values, KEY, process.env, undefined, true);
+  const key = givenKey ?? DEMO_KEY;
   const parsed = parseMbk(key);
   if (!parsed.ok) throw new UsageError(parsed.message);
   const profile = (values.profile ?? 'three-phase') as ProfileName;
@@ -147,7 +149,7 @@ export async function simCommand(argv: string[]): Promise<void> {
       throw new Error(`cannot listen on port ${port}: ${err.message}`);
     });
     close = handle.close;
-    process.stderr.write(`mep sim: ${profile} meter on tcp://${handle.host}:${handle.port}${values.key ? '' : ` (demo key ${DEMO_KEY})`}\n`);
+    process.stderr.write(`mep sim: ${profile} meter on tcp://${handle.host}:${handle.port}${givenKey ? '' : ` (demo key ${DEMO_KEY})`}\n`);
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
