@@ -1,7 +1,6 @@
 // The device's meter session (poller + session + decoders) against the meter simulator, in virtual time.
 import { TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
-import { createTestOnlyXorCipher } from '../../device/sim/meter-sim/testCipher';
 import { MeterPoller, MeterLink } from '../../device/src/meter/poller';
 import { MeterSession } from '../../device/src/meter/session';
 import { SessionCommand, SessionOptions } from '../../device/src/meter/session-types';
@@ -104,17 +103,28 @@ describe('[e2e] device session ↔ meter simulator', () => {
     expect(r.session.stats.requests).toBeLessThan(10);
   });
 
-  test('the payload-cipher hook works end to end with the simulator test cipher', () => {
-    const cipherFor = () => createTestOnlyXorCipher(KEY);
-    const r = rig({ simOptions: { cipher: cipherFor() }, session: { cipher: cipherFor() } });
+  test('MEP RC4 (guide pp. 256–257): requests and replies travel encrypted, readings as in the clear', () => {
+    const r = rig({ session: { rc4: true }, simOptions: { values: 'frozen' } });
+    const recs: { encrypted: boolean; outcome: string }[] = [];
+    const wire: number[][] = [];
+    r.sim.on('request', (rec: { encrypted: boolean; outcome: string }) => recs.push(rec));
+    r.sim.on('data', (b: Uint8Array) => wire.push(Array.from(b)));
     r.time.advance(20000);
     expect(r.states()).toEqual(['starting', 'online']);
-    expect(r.tables<Bt28>(BT28)[0]!.voltageMv![0]! / 1000).toBeGreaterThan(200);
-    // and without the cipher the same meter's data does not decode to plausible values
-    const plain = rig({ simOptions: { cipher: cipherFor() } });
+    expect(recs.length).toBeGreaterThan(10);
+    expect(recs.every((x) => x.encrypted)).toBe(true);
+    expect(r.session.stats.badDigests).toBe(0);
+    const plain = rig({ simOptions: { values: 'frozen' } });
     plain.time.advance(20000);
-    const v = plain.tables<Bt28>(BT28)[0];
-    expect(v === undefined || !(v.voltageMv![0]! > 200000 && v.voltageMv![0]! < 260000)).toBe(true);
+    expect(r.tables<Bt28>(BT28)[0]).toEqual(plain.tables<Bt28>(BT28)[0]);
+    // the meter's name never shows on the wire in clear
+    expect(Buffer.from(wire.flat()).includes(Buffer.from('NES'))).toBe(false);
+  });
+
+  test('MEP RC4 with a wrong key: the plaintext 0x0B is recognised, "wrong MBK key"', () => {
+    const r = rig({ key: 'WRONGKEYWRONGKEY1234', session: { rc4: true } });
+    r.time.advance(60000);
+    expect(r.states()).toEqual(['starting', 'auth-failed']);
   });
 
   test('replies with a corrupted digest or a flipped data byte under the old digest never become readings', () => {

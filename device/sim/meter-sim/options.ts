@@ -37,7 +37,8 @@ export interface MeterSimulatorOptions {
   commands?: Partial<CommandOptions>;
   procedures?: Partial<ProcedureOptions>;
   faults?: Partial<FaultOptions>;
-  /** Payload cipher hook (spec §9), identity by default. */
+  /** TEST-ONLY table-data cipher hook (cipher-types.ts), identity by default. MEP RC4 itself needs no option: like
+   *  the meter, the simulator answers an encrypted request encrypted (guide p. 11). */
   cipher?: PayloadCipher;
   /** 'instant' (default) or 'realtime' (9600 baud line rate). */
   pacing?: Pacing;
@@ -80,6 +81,8 @@ export interface RequestRecord {
   /** Whether the reply was handed to the transmitter. */
   sent: boolean;
   expectedAfter: number;
+  /** The request came MEP RC4-encrypted (guide pp. 256–257); so did its reply, unless 0x0B. */
+  encrypted: boolean;
   procedure?: ProcedureRecord;
 }
 

@@ -82,6 +82,7 @@ export class MeterService {
       initialSeq,
       pollIntervalMs: settings.meter.pollIntervalS * 1000,
       replyDigest: settings.meter.replyDigest,
+      rc4: settings.meter.rc4,
       cycleTimes: this.cycles,
     });
     const uart = this.hal.uart;

@@ -13,6 +13,9 @@ export interface Job {
   seq: number;
   /** The frame as sent: retransmissions resend it byte for byte (spec §5 rule 3). null = build on next send. */
   frame: Uint8Array | null;
+  /** RC4 only (rc4.ts): the plaintext frame (what the reply digest covers) and the stream state after it. */
+  plain: Uint8Array | null;
+  rc4: Uint8Array | null;
   sends: number;
   resyncs: number;
   busyTries: number;
@@ -20,7 +23,7 @@ export interface Job {
 }
 
 export function job(purpose: JobPurpose, request: MepRequest): Job {
-  return { purpose, request, seq: -1, frame: null, sends: 0, resyncs: 0, busyTries: 0, procRetries: 0 };
+  return { purpose, request, seq: -1, frame: null, plain: null, rc4: null, sends: 0, resyncs: 0, busyTries: 0, procRetries: 0 };
 }
 
 /** BT52 first: it doubles as the link test and usually meets the 0x0C of a fresh sequence number (spec §10.5). */

@@ -1,6 +1,5 @@
 // Types shared by the meter session (session.ts), its driver (poller.ts) and the app: options, the commands the
 // session asks its driver to carry out, and the user-facing link status.
-import { PayloadCipher } from './cipher';
 import type { CycleTimes } from './cycle-time';
 import type { TableDecoder } from './tables/index';
 
@@ -62,7 +61,9 @@ export interface SessionOptions {
   /** Length argument of full reads: the most table data a reply may carry, 465 (guide pp. 8, 12); null sends the
    *  3-byte form, whose length the meter takes as "indeterminate" (tests of old forks only). */
   maxReplyLength?: number | null;
-  cipher?: PayloadCipher;
+  /** MEP RC4 encryption (guide pp. 11, 256–257; rc4.ts). Default off: the guide discourages it and it adds no
+   *  authentication; for a meter whose port was set to require it. */
+  rc4?: boolean;
   /** UART speed for the transmit-time part of the reply deadline. Default 9600. */
   baudRate?: number;
   /** Where the poll cycles' CPU time is counted (cycle-time.ts), shared with the driver; none by default. */

@@ -4,9 +4,9 @@
 // p. 250), the start-up reads, periodic polling, alerts (read and logged only: a pure reader, guide p. 22) and the
 // user-facing link status. It never writes to the meter: no registration (ET50), no EP39 with invented data.
 import { bytesEqual } from './bytes';
-import { IDENTITY_CIPHER, PayloadCipher } from './cipher';
 import { CycleTimes, T_BUILD, T_DECODE, T_VERIFY } from './cycle-time';
 import { encodeRequest, MAX_TABLE_DATA, parseReply, ParsedReply } from './frame';
+import { mepEncryptKey, mepRc4, rc4Crypt } from './rc4';
 import { replyDigest } from './reply-digest';
 import { partialRead } from './requests';
 import { isTransientCode, responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE, RESPONSE_OK } from './result-codes';
@@ -39,9 +39,10 @@ const MESSAGES: { [state: string]: string } = {
 };
 
 export class MeterSession {
-  private readonly o: Required<Omit<SessionOptions, 'cipher' | 'maxReplyLength' | 'decoders' | 'cycleTimes'>>;
+  private readonly o: Required<Omit<SessionOptions, 'rc4' | 'maxReplyLength' | 'decoders' | 'cycleTimes'>>;
   private readonly maxReplyLength: number | null;
-  private readonly cipher: PayloadCipher;
+  /** RC4 (rc4.ts): mep_EncryptKey when on, else null (the poller then cuts replies by LEN alone). */
+  readonly encKey: Uint8Array | null;
   /** Every reply's digest is checked (guide p. 250) unless the documented switch turns it off. */
   private readonly verify: boolean;
   private readonly tables: SessionTables;
@@ -95,7 +96,7 @@ export class MeterSession {
       baudRate: options.baudRate || 9600,
     };
     this.maxReplyLength = options.maxReplyLength === undefined ? MAX_TABLE_DATA : options.maxReplyLength;
-    this.cipher = options.cipher || IDENTITY_CIPHER;
+    this.encKey = options.rc4 ? mepEncryptKey(options.digestKey) : null;
     this.cycle = options.cycleTimes || null;
     this.verify = this.o.replyDigest !== 'off';
     this.tables = new SessionTables(options.decoders);
@@ -209,12 +210,21 @@ export class MeterSession {
     }
     const c = this.cycle;
     const t0 = c ? c.now() : 0;
-    const parsed = parseReply(bytes);
+    let reply = bytes;
+    if (job.rc4) {
+      reply = new Uint8Array(bytes); // decrypted by the stream that encrypted the request (guide p. 256)
+      rc4Crypt(new Uint8Array(job.rc4), reply, 2, reply.length - 8);
+    }
+    let parsed = parseReply(reply);
     // Every reply is verified, 0x0C included (before its number is adopted). 0x0B is taken unverified: the guide does
     // not say which key signs it (addendum §A); it only ever counts as an authentication failure.
-    const bad =
-      this.verify && parsed.ok && parsed.reply.status !== RESPONSE_AUTH_FAILURE &&
-      !bytesEqual(replyDigest(this.o.digestKey, job.frame as Uint8Array, bytes), parsed.reply.digest);
+    let bad =
+      this.verify && parsed.ok && (!!job.rc4 || parsed.reply.status !== RESPONSE_AUTH_FAILURE) &&
+      !bytesEqual(replyDigest(this.o.digestKey, job.plain || (job.frame as Uint8Array), reply), parsed.reply.digest);
+    if (job.rc4 && (bad || !parsed.ok) && bytes.length === 11 && bytes[2] === RESPONSE_AUTH_FAILURE) {
+      parsed = parseReply(bytes); // a 0x0B travels in clear (guide p. 256)
+      bad = false;
+    }
     if (c) c.add(T_VERIFY, t0);
     if (!parsed.ok) {
       this.stats.decodeErrors++;
@@ -272,8 +282,7 @@ export class MeterSession {
   private onOk(job: Job, reply: ParsedReply, now: number): void {
     const c = this.cycle;
     const t0 = c ? c.now() : 0;
-    let data = reply.data;
-    if (data) data = this.cipher.decrypt(data, { seq: job.seq, table: job.request.table });
+    const data = reply.data;
     this.current = null;
     this.phase = 'ready';
     if (job.purpose === 'alert') {
@@ -411,7 +420,15 @@ export class MeterSession {
       const seq = this.seq;
       this.seq = (seq + 1) >>> 0;
       job.seq = seq;
-      job.frame = encodeRequest(job.request.apdu, seq, this.o.digestKey);
+      let frame = encodeRequest(job.request.apdu, seq, this.o.digestKey);
+      if (this.encKey) {
+        // APDU ‖ SEQ encrypted, LEN and the plaintext's digest in clear; the state goes on to decrypt the reply.
+        job.plain = frame;
+        job.rc4 = mepRc4(this.encKey, frame.subarray(frame.length - 8));
+        frame = new Uint8Array(frame);
+        rc4Crypt(job.rc4, frame, 2, frame.length - 8);
+      }
+      job.frame = frame;
       if (c) c.add(T_BUILD, t0);
       this.reserveSequence();
     }

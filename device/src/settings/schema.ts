@@ -24,6 +24,8 @@ export interface Settings {
     pollIntervalS: number;
     /** Reply digest check (meter/session-types.ts ReplyDigestMode); 'off' only for a meter that proves the guide wrong. */
     replyDigest: 'enforce' | 'off';
+    /** MEP RC4 encryption (guide pp. 256–257), off by default: only for a meter whose port requires it. */
+    rc4: boolean;
   };
   login: { user: string; passwordHash: string };
 }

@@ -32,6 +32,7 @@ const FIELDS: Field[] = [
   ['meter.key', 's', 0, 40, ''],
   ['meter.pollIntervalS', 'n', 1, 3600, 10],
   ['meter.replyDigest', 's', 0, 7, 'enforce'],
+  ['meter.rc4', 'b', 0, 0, false],
   ['login.user', 's', 0, 32, ''],
   ['login.passwordHash', 's', 0, 200, ''],
 ];
