@@ -21,7 +21,8 @@
 //
 // Secret fields of cmd/config (contract.ts CONFIG_SECRET_FIELDS, e.g. meter.key) travel encrypted: the field
 // `<name>` is replaced by `<name>_enc` = hex(IV, 16 random bytes) + hex(AES-128-CTR(K_enc, IV, UTF-8 value)),
-// the counter block being the whole IV incremented big-endian (node:crypto aes-128-ctr, mbedtls_aes_crypt_ctr).
+// the counter block being the whole IV incremented big-endian (node:crypto aes-128-ctr). Espruino's CTR mode ignores
+// the IV (espruino.md §2.5), so the module builds the key stream from AES-ECB blocks with ctrXor() below.
 import { fromHexString, hmacSha256, latin1Bytes, sameBytes, Sha256, toHexString } from './hmac-sha256';
 
 export const MAC_VERSION = 'MEP1';
@@ -133,4 +134,32 @@ export function verifyCommand(sha256: Sha256, macKey: Uint8Array, topic: string,
   if (!sameBytes(parts.mac, commandMac(sha256, macKey, topic, parts.counter, latin1Bytes(body)))) return { ok: false, error: REFUSED_BAD_MAC };
   if (!counterAccepted(parts.counter, lastAccepted)) return { ok: false, error: REFUSED_STALE };
   return { ok: true, counter: parts.counter, body: body };
+}
+
+/** One AES block encryption (16 bytes in, 16 out) with the key bound in: on Espruino
+ *  `function (b) { return new Uint8Array(require('crypto').AES.encrypt(b, key, { mode: 'ECB' })); }`. */
+export type AesBlock = (block: Uint8Array) => Uint8Array;
+
+/** AES-CTR (encrypts and decrypts): data XOR AES(IV), AES(IV+1), … with the whole IV as a big-endian counter. */
+export function ctrXor(aes: AesBlock, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length);
+  const counter = new Uint8Array(IV_BYTES);
+  counter.set(iv.subarray(0, IV_BYTES), 0);
+  for (let at = 0; at < data.length; at += IV_BYTES) {
+    const stream = aes(counter);
+    for (let i = 0; i < IV_BYTES && at + i < data.length; i++) out[at + i] = (data[at + i] as number) ^ (stream[i] as number);
+    for (let j = IV_BYTES - 1; j >= 0; j--) {
+      counter[j] = ((counter[j] as number) + 1) & 0xff;
+      if (counter[j] !== 0) break;
+    }
+  }
+  return out;
+}
+
+/** An `x_enc` value split into IV and ciphertext; null when it is not one. */
+export function splitEncryptedField(value: string): { iv: Uint8Array; data: Uint8Array } | null {
+  if (value.length < IV_BYTES * 2) return null;
+  const bytes = fromHexString(value);
+  if (!bytes) return null;
+  return { iv: bytes.subarray(0, IV_BYTES), data: bytes.subarray(IV_BYTES) };
 }

@@ -1,15 +1,16 @@
 // The shared layout of authenticated commands and pairing (discovery/command-mac.ts, pairing.ts, hmac-sha256.ts):
 // HMAC-SHA256 against RFC 4231 with both SHA-256 primitives (node:crypto and the device's pure one, which stands
 // for Espruino's crypto.SHA256), the signed payload, counter rules, and the pairing exchange.
-import { createHmac } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import {
-  brokerPassword, commandKeys, commandMac, counterAccepted, isCounterText, macInput, MAX_COUNTER, nextCounter, parseSigned, signedHeader,
+  brokerPassword, commandKeys, commandMac, counterAccepted, ctrXor, isCounterText, macInput, MAX_COUNTER, nextCounter, parseSigned, signedHeader,
+  splitEncryptedField,
 } from '../../discovery/command-mac';
 import { hmacSha256, sameBytes, Sha256 } from '../../discovery/hmac-sha256';
 import { normalizePairCode, openPairReply, pairCodeFrom, sealPairReply } from '../../discovery/pairing';
 import { sha256 as deviceSha256 } from '../../device/src/ota/sha256';
-import { nodeSha256 } from '../../addon/src/pairing/signer';
+import { encryptField, nodeSha256 } from '../../addon/src/pairing/signer';
 
 const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 const PRIMITIVES: [string, Sha256][] = [['node', nodeSha256], ['device', deviceSha256]];
@@ -104,5 +105,30 @@ describe('pairing exchange', () => {
     expect(openPairReply(nodeSha256, code, nonce, '192.168.1.10', 'mep_240ac4abcdef', { ...reply, device_id: 'mep_240ac4abcdef' })).toBeNull();
     const flipped = (reply.secret_enc[0] === '0' ? '1' : '0') + reply.secret_enc.slice(1);
     expect(openPairReply(nodeSha256, code, nonce, '192.168.1.10', id, { ...reply, secret_enc: flipped })).toBeNull();
+  });
+});
+
+describe('encrypted fields as the module decrypts them (AES-ECB blocks: Espruino\'s CTR mode ignores the IV)', () => {
+  test('ctrXor over an ECB block cipher equals node\'s aes-128-ctr, across a counter carry; splitEncryptedField', () => {
+    const key = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
+    const ecb = (block: Uint8Array) => {
+      const c = createCipheriv('aes-128-ecb', key, null);
+      c.setAutoPadding(false);
+      return new Uint8Array(Buffer.concat([c.update(block), c.final()]));
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 70 }), fc.boolean(), (iv, data, nearCarry) => {
+        if (nearCarry) iv.fill(0xff, 8);
+        const c = createCipheriv('aes-128-ctr', key, iv);
+        const expected = Buffer.concat([c.update(data), c.final()]);
+        expect(Buffer.from(ctrXor(ecb, iv, data)).equals(expected)).toBe(true);
+      }),
+      { numRuns: 80 },
+    );
+    const field = encryptField(key, 'ABCDEFGHIJKLMNOPQRST');
+    const parts = splitEncryptedField(field)!;
+    expect(Buffer.from(ctrXor(ecb, parts.iv, parts.data)).toString()).toBe('ABCDEFGHIJKLMNOPQRST');
+    expect(splitEncryptedField('abc')).toBeNull();
+    expect(splitEncryptedField('zz'.repeat(20))).toBeNull();
   });
 });
