@@ -1,7 +1,11 @@
 // The pure pieces of the embedded broker's hardening (issue 11): failed-login back-off, the check of a module's
 // discovery message, and the retained-message quota. The same attacks against the running broker, with real
 // clients, are in attacks.test.ts.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildDiscoveryPayload } from '../../../discovery';
+import { RETAINED_LIMITS, RetainedStore } from '../../../addon/src/broker/retained-store';
 import { checkDiscoveryPayload } from '../../../addon/src/broker/discovery-check';
 import { LoginThrottle } from '../../../addon/src/broker/login-throttle';
 import { OWNER_ADDON, OWNER_FULL, RetainedQuota } from '../../../addon/src/broker/retained-quota';
@@ -124,5 +128,23 @@ describe('retained-message quota', () => {
     expect(q.admit(ID_B, `mep/${ID_B}/availability`, 6)).toEqual({ ok: false, reason: 'the broker\'s store of retained messages is full' });
     expect(q.admit(OWNER_ADDON, `mep/${ID_B}/update/latest`, 5)).toEqual({ ok: true });
     expect(q.totals().messages).toBe(11);
+  });
+});
+
+describe('a retained.json from before the quota', () => {
+  test('is cut back to the store\'s quota when loaded, not restored whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mep-retained-quota-'));
+    try {
+      const file = RetainedStore.fileIn(dir);
+      const messages = Array.from({ length: RETAINED_LIMITS.messages + 500 }, (_, i) => ({ topic: `mep/${ID_B}/junk/${i}`, payload: Buffer.from('x').toString('base64'), qos: 0 }));
+      writeFileSync(file, JSON.stringify({ version: 1, messages }));
+      const lines: string[] = [];
+      const store = new RetainedStore(file, { debug: () => undefined, info: () => undefined, warn: (m: string) => void lines.push(m), error: () => undefined } as never, 10);
+      expect(store.load()).toHaveLength(RETAINED_LIMITS.messages);
+      expect(lines).toEqual(['dropped 500 retained message(s) over the store\'s quota']);
+      await store.flush();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
