@@ -77,8 +77,9 @@ export interface Device {
    *  removes its handlers: waiting any longer for its messages only makes a failing run slow). */
   unlessOutOfMemory<T>(p: Promise<T>): Promise<T>;
   /** Power is cut at the Storage write `rule` describes (the process exits there), then the device boots again.
-   *  Armed at once on the running device (over the query port) and for the boots after it (cut.json). */
-  cutAt(rule: CutRule): Promise<void>;
+   *  Armed at once on the running device (over the query port) and for the boots after it (cut.json); null
+   *  disarms a cut that has not come (a failed scenario must not cut the next one). */
+  cutAt(rule: CutRule | null): Promise<void>;
   /** The cut armed last: at which write, and how the process ended ("exit 1": E.reboot() there); null until then. */
   cut(): CutSeen | null;
   /** Pulls the plug now (SIGKILL) and powers on again. */
@@ -181,8 +182,9 @@ export async function startDevice(o: DeviceOptions): Promise<Device> {
       cutAt: async (rule) => {
         rmSync(cutDone, { force: true });
         cut = null;
-        writeFileSync(cutFile, JSON.stringify(rule));
-        if (board.running) await query(`(${STATE}.x=${JSON.stringify(rule)},1)`);
+        if (rule) writeFileSync(cutFile, JSON.stringify(rule));
+        else rmSync(cutFile, { force: true });
+        if (board.running) await query(`(${STATE}.x=${rule ? JSON.stringify(rule) : 'undefined'},1)`);
       },
       cut: () => cut,
       powerCycle: async () => {

@@ -199,40 +199,45 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
     'power cut when %s: the device ends on a working firmware',
     async (name, rule, ends, reports, i) => {
       if (!pullWorks) throw new Error('needs a .bin pull that installs (the test above failed)');
-      await log.measure(d, `power cut: ${name}`, async () => {
-        const version = `9.2.${i}`;
-        const old = running;
-        const pkg = binOf(version);
-        server.put(`/fw/${version}.bin`, pkg);
-        await d.cutAt(rule);
-        const at = w.mark();
-        await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand(`pc-${i}`, server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
-        // The cut, unless the update fails first (then there is nothing to cut: say why at once).
-        const refused = result(`pc-${i}`, at, (r) => r.ok === false, 90000).then((r) => `the update failed before the cut: ${JSON.stringify(r)}`);
-        const cut = d.board.until('the power cut', () => d.cut() !== null, 90000).then(() => '');
-        const problem = await Promise.race([cut, refused.catch(() => new Promise<string>(() => undefined))]);
-        if (problem) throw new Error(`${problem}\n--- device console ---\n${d.board.tail(20)}`);
-        // At the write the rule names (not a later one), and as a power cut, not an ordinary reboot.
-        expect(d.cut()).toEqual({ n: expect.stringMatching(WRITES[rule.n]!), o: expect.any(Number), exit: 'exit 1' });
-        expect(d.cut()!.o).toBeGreaterThanOrEqual(rule.o);
-        if (rule.o === 0) expect(d.cut()!.o).toBe(0);
-        const afterCut = w.mark();
-        // Power on: the Last Will said offline (at the cut, or at the install's reboot before a trial cut), then
-        // the device came back online after the cut.
-        await next(d, w)(`${d.base}/availability`, (t) => t === 'offline', { after: at, ms: 60000 }).catch(withConsole);
-        const back = await poweredOn(afterCut);
-        const expected = ends === 'new' ? version : old;
-        await settledOn(expected, back);
-        if (reports !== 'nothing') await result(`pc-${i}`, back);
-        const results = w.seen.slice(back).filter((m) => m.topic === `${d.base}/cmd/result` && m.text.includes(`"pc-${i}"`));
-        const outcome = results.map((m) => JSON.parse(m.text) as Record<string, unknown>);
-        if (reports === 'nothing') expect(outcome).toEqual([]);
-        else if (reports === 'kept') expect(outcome).toEqual([{ id: `pc-${i}`, command: 'update', ok: true, version }]);
-        else {
-          expect(outcome).toEqual([{ id: `pc-${i}`, command: 'update', ok: false, version: old, error: expect.stringMatching(/did not start healthy/) }]);
-        }
-        running = expected;
-      });
+      try {
+        await log.measure(d, `power cut: ${name}`, async () => {
+          const version = `9.2.${i}`;
+          const old = running;
+          const pkg = binOf(version);
+          server.put(`/fw/${version}.bin`, pkg);
+          await d.cutAt(rule);
+          const at = w.mark();
+          await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand(`pc-${i}`, server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
+          // The cut, unless the update fails first (then there is nothing to cut: say why at once).
+          const refused = result(`pc-${i}`, at, (r) => r.ok === false, 90000).then((r) => `the update failed before the cut: ${JSON.stringify(r)}`);
+          const cut = d.board.until('the power cut', () => d.cut() !== null, 90000).then(() => '');
+          const problem = await Promise.race([cut, refused.catch(() => new Promise<string>(() => undefined))]);
+          if (problem) throw new Error(`${problem}\n--- device console ---\n${d.board.tail(20)}`);
+          // At the write the rule names (not a later one), and as a power cut, not an ordinary reboot.
+          expect(d.cut()).toEqual({ n: expect.stringMatching(WRITES[rule.n]!), o: expect.any(Number), exit: 'exit 1' });
+          expect(d.cut()!.o).toBeGreaterThanOrEqual(rule.o);
+          if (rule.o === 0) expect(d.cut()!.o).toBe(0);
+          const afterCut = w.mark();
+          // Power on: the Last Will said offline (at the cut, or at the install's reboot before a trial cut), then
+          // the device came back online after the cut.
+          await next(d, w)(`${d.base}/availability`, (t) => t === 'offline', { after: at, ms: 60000 }).catch(withConsole);
+          const back = await poweredOn(afterCut);
+          const expected = ends === 'new' ? version : old;
+          await settledOn(expected, back);
+          if (reports !== 'nothing') await result(`pc-${i}`, back);
+          const results = w.seen.slice(back).filter((m) => m.topic === `${d.base}/cmd/result` && m.text.includes(`"pc-${i}"`));
+          const outcome = results.map((m) => JSON.parse(m.text) as Record<string, unknown>);
+          if (reports === 'nothing') expect(outcome).toEqual([]);
+          else if (reports === 'kept') expect(outcome).toEqual([{ id: `pc-${i}`, command: 'update', ok: true, version }]);
+          else {
+            expect(outcome).toEqual([{ id: `pc-${i}`, command: 'update', ok: false, version: old, error: expect.stringMatching(/did not start healthy/) }]);
+          }
+          running = expected;
+        });
+      } finally {
+        // A scenario that failed before its cut leaves no armed rule behind for the next one.
+        if (d.cut() === null) await d.cutAt(null).catch(() => undefined);
+      }
     },
     300000,
   );
