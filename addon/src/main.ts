@@ -14,9 +14,11 @@ import { MqttDeviceCommander } from './meters/commander';
 import { MeterRegistryService } from './meters/registry-service';
 import { describeOptions } from './options';
 import { resultChecker } from './pairing/command-payload';
+import { PairingService } from './pairing/pairing-service';
 import { SecretStore } from './pairing/secret-store';
 import { Options } from './options/types';
 import { advertisedPortFrom } from './ota/advertised-port';
+import { chooseDownloadHost } from './ota/download-host';
 import { PackageCatalog } from './ota/catalog';
 import { LatestVersionPublisher } from './ota/latest-version';
 import { RolloutManager, rolloutService } from './ota/rollout';
@@ -155,7 +157,14 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     new NotificationService({ bus, log: logger('notifications'), ha, registry, options, rollouts }),
   );
 
+  const pairing = new PairingService({
+    secrets,
+    registry,
+    otaHost: async () => (await chooseDownloadHost(options.ota.host, () => coreInternalHost(ha))).host,
+    log: logger('pairing'),
+  });
   const panel = createPanelServer({
+    pairing,
     registry,
     commander,
     catalog,

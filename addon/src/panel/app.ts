@@ -9,6 +9,7 @@ import { createPowerHistory, WINDOW_MS } from './power-history';
 import { assetRoutes, PanelAssets } from './routes/assets';
 import { firmwareRoutes } from './routes/firmware';
 import { meterRoutes } from './routes/meters';
+import { pairingRoutes } from './routes/pairing';
 
 /** Messages for errors fastify raises itself: its own texts may quote the request, so none is passed on. */
 function genericMessage(status: number): string {
@@ -118,6 +119,7 @@ export function createPanelApp(deps: PanelDeps, assets: PanelAssets): PanelApp {
   errorHandling(app, deps);
   statusRoutes(app, deps, live);
   meterRoutes(app, deps, known);
+  if (deps.pairing) pairingRoutes(app, deps, deps.pairing);
   app.get<{ Params: { id: string } }>('/api/meters/:id/history', async (req) => {
     if (!deps.registry.get(req.params.id)) throw new ApiError(404, 'no such meter');
     return { windowMs: WINDOW_MS, points: history.points(req.params.id) };

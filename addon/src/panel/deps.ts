@@ -1,6 +1,7 @@
 // What the panel server is built from: only the backend interfaces (backend.ts), the bus and a logger.
 import { DeviceCommander, FirmwareCatalog, HomeAssistant, MeterRegistry, Rollouts } from '../backend';
 import { EventBus } from '../bus';
+import { Pairing } from '../pairing/pairing-service';
 import { Logger } from '../service';
 import { PanelMode } from './access';
 
@@ -18,6 +19,8 @@ export interface PanelDeps {
   port: number;
   /** Built front end (index.html, panel.js); default dist/panel/, built on the fly when missing. */
   assetsDir?: string;
+  /** Pairing of modules (routes/pairing.ts); absent: no pairing routes. */
+  pairing?: Pairing;
 }
 
 /** An API error with a message for the user; never carries a secret. */

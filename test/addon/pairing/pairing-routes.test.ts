@@ -1,0 +1,84 @@
+// The panel's pairing API (panel/routes/pairing.ts over pairing-service.ts) against a stand-in module: the code the
+// owner typed pairs the meter, a wrong one does not; the code never appears in a reply or the log; unpair forgets.
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sealPairReply } from '../../../discovery/pairing';
+import { PairingService } from '../../../addon/src/pairing/pairing-service';
+import { SecretStore } from '../../../addon/src/pairing/secret-store';
+import { createPanelServer, PanelServer } from '../../../addon/src/panel/server';
+import { sha256 as deviceSha256 } from '../../../device/src/ota/sha256';
+import { meterView, panelFixture, stubAssetsDir } from '../panel/fixtures';
+import { PANEL_POST } from '../panel/harness';
+
+const A = 'mep_240ac4123456';
+const CODE = 'H7WQ3M2K';
+const SECRET = Buffer.from('44'.repeat(32), 'hex');
+
+let moduleServer: Server;
+let panel: PanelServer;
+let base: string;
+let dir: string;
+let secrets: SecretStore;
+let log: string[];
+
+beforeAll(async () => {
+  moduleServer = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const r = JSON.parse(body) as { nonce: string; host: string };
+      res.end(JSON.stringify(sealPairReply(deviceSha256, CODE, Buffer.from(r.nonce, 'hex'), r.host, A, SECRET)));
+    });
+  });
+  await new Promise<void>((resolve) => moduleServer.listen(0, '127.0.0.1', resolve));
+  dir = mkdtempSync(join(tmpdir(), 'mep-pair-routes-'));
+  secrets = new SecretStore(SecretStore.fileIn(dir));
+  const f = panelFixture();
+  log = f.log.lines;
+  f.registry.put(meterView(A, { diagnostics: { link_state: 'online', firmware: '1.0.0', ip_address: '127.0.0.1' } }));
+  f.registry.put(meterView('mep_240ac4abcdef'));
+  const pairing = new PairingService({
+    secrets, registry: f.registry, otaHost: async () => '192.168.1.10', log: f.log, modulePort: (moduleServer.address() as AddressInfo).port,
+  });
+  panel = createPanelServer({ ...f, pairing, mode: 'local', host: '127.0.0.1', port: 0, assetsDir: stubAssetsDir() });
+  base = `http://127.0.0.1:${(await panel.start()).port}`;
+});
+afterAll(async () => {
+  await panel.stop();
+  moduleServer.closeAllConnections();
+  moduleServer.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const post = async (path: string, body?: unknown) => {
+  const res = await fetch(base + path, { method: 'POST', headers: { ...PANEL_POST, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  return { status: res.status, text: await res.text() };
+};
+
+test('a wrong code is refused; the right one pairs; the status says so; unpair forgets', async () => {
+  expect(JSON.parse(await (await fetch(`${base}/api/meters/${A}/pairing`)).text())).toEqual({ paired: false });
+  const wrong = await post(`/api/meters/${A}/pair`, { code: 'H7WQ-3M2X' });
+  expect(wrong.status).toBe(409);
+  expect(wrong.text).toMatch(/does not match the code/);
+  expect(secrets.isPaired(A)).toBe(false);
+  const right = await post(`/api/meters/${A}/pair`, { code: 'h7wq-3m2k' });
+  expect(right.status).toBe(200);
+  expect(JSON.parse(right.text)).toEqual({ message: 'paired', paired: true, pairedAt: expect.any(String) });
+  expect(secrets.secretOf(A)?.equals(SECRET)).toBe(true);
+  for (const text of [wrong.text, right.text, log.join('\n')]) {
+    expect(text).not.toMatch(/H7WQ|h7wq|4444/);
+  }
+  expect(JSON.parse((await post(`/api/meters/${A}/unpair`)).text)).toEqual({ message: 'no longer paired', paired: false });
+  expect(secrets.isPaired(A)).toBe(false);
+});
+
+test('no code, a meter without an address, an unknown meter: clear refusals', async () => {
+  expect((await post(`/api/meters/${A}/pair`, {})).status).toBe(400);
+  const noAddress = await post('/api/meters/mep_240ac4abcdef/pair', { code: CODE });
+  expect(noAddress.status).toBe(409);
+  expect(noAddress.text).toMatch(/network address/);
+  expect((await post('/api/meters/mep_000000000001/pair', { code: CODE })).status).toBe(404);
+});
