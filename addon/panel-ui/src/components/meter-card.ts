@@ -37,8 +37,8 @@ export class MepMeterCard extends LitElement {
       .problem { border-left: 4px solid var(--error-color); background: var(--secondary-background-color); border-radius: 8px; padding: 12px; }
       .problem.warning { border-left-color: var(--warning-color); }
       .problem .hint { font-weight: 500; }
-      .now { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 150px), 1fr)); gap: 12px; }
-      .now .value { font-size: clamp(18px, 5.5vw, 24px); }
+      .now { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 160px), 1fr)); gap: 12px; }
+      .now .value { font-size: 20px; line-height: 28px; }
       .chart-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 8px; }
       .chart-head h2 { margin: 0; }
       .toggle { display: inline-flex; border: 1px solid var(--divider-color); border-radius: 18px; overflow: hidden; }

@@ -36,11 +36,11 @@ function phaseSeries(count: number): Series[] {
   return all.slice(0, count);
 }
 
-/** 1, 2, 5 × 10^n at or above `v`. */
+/** The next round number at or above `v` (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n), so the line fills the chart. */
 export function niceCeil(v: number): number {
   if (v <= 0) return 0;
   const exp = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 5, 10]) if (m * exp >= v) return m * exp;
+  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * exp >= v) return m * exp;
   return 10 * exp;
 }
 
