@@ -92,10 +92,17 @@ test('first run: banner last; a key and settings fixed in the panel survive a re
     await p.stop();
   }
 
-  // Run 3, --fresh: an empty Storage, the default settings again.
+  // Run 3, --fresh: an empty Storage, the default settings again; the newcomer's time to the first chart point.
+  const t2 = Date.now();
   p = await startProduct({ dataDir, args: ['--fresh'] });
   try {
     expect(stored()).toMatchObject({ name: 'MEP Bridge (host)', meter: { pollIntervalS: 10 } });
+    const m = await until('a meter', async () => (await meters(p))[0]);
+    await until('the first chart point', async () => {
+      const h = (await (await fetch(`${p.panelUrl}/api/meters/${m.deviceId}/history`)).json()) as { points: { t: number }[] };
+      return h.points.some((pt) => pt.t > t2);
+    });
+    process.stdout.write(`mep start --fresh: first chart point ${Date.now() - t2} ms after start\n`);
   } finally {
     await p.stop();
   }

@@ -23,6 +23,8 @@ export class MepKeyForm extends LitElement {
   declare busy: boolean;
   private readonly uid = `key-${++nextId}`;
 
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor() {
     super();
     this.fieldError = '';
@@ -33,6 +35,18 @@ export class MepKeyForm extends LitElement {
   /** Puts the cursor into the key field (the problem "enter the key" does this). */
   override focus(): void {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('input')?.focus());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+  }
+
+  /** The notice clears itself after a few seconds. */
+  private flash(text: string): void {
+    this.notice = text;
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = ''), 8000);
   }
 
   private async submit(e: SubmitEvent): Promise<void> {
@@ -59,7 +73,7 @@ export class MepKeyForm extends LitElement {
     // Sent: the key leaves the page now.
     form.reset();
     const device = res.data.result.ok ? '' : ` (the bridge said: ${res.data.result.error ?? 'refused'})`;
-    this.notice = `${res.data.message}${device}${res.data.warnings.length ? '. ' + res.data.warnings.join('; ') : ''}`;
+    this.flash(`${res.data.message}${device}${res.data.warnings.length ? '. ' + res.data.warnings.join('; ') : ''}`);
   }
 
   override render(): TemplateResult {

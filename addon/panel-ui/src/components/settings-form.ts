@@ -20,6 +20,8 @@ export class MepSettingsForm extends LitElement {
   declare errors: FieldError[];
   declare notice: string;
 
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor() {
     super();
     this.errors = [];
@@ -29,6 +31,18 @@ export class MepSettingsForm extends LitElement {
 
   private fieldError(field: string): string {
     return this.errors.filter((e) => e.field === field).map((e) => e.message).join('; ');
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+  }
+
+  /** The notice clears itself after a few seconds. */
+  private flash(text: string): void {
+    this.notice = text;
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = ''), 8000);
   }
 
   private async submit(e: SubmitEvent): Promise<void> {
@@ -52,7 +66,7 @@ export class MepSettingsForm extends LitElement {
     }
     if (Object.keys(body).length === 0) {
       this.errors = [];
-      this.notice = 'nothing changed';
+      this.flash('nothing changed');
       return;
     }
     const res = await apiPost<{ message: string; result: { ok: boolean; error?: string } }>(meterPath(this.meterId, 'settings'), body);
@@ -61,7 +75,7 @@ export class MepSettingsForm extends LitElement {
       return;
     }
     this.errors = [];
-    this.notice = res.data.result.ok ? res.data.message : `${res.data.message}: ${res.data.result.error ?? ''}`;
+    this.flash(res.data.result.ok ? res.data.message : `${res.data.message}: ${res.data.result.error ?? ''}`);
   }
 
   private described(field: string, id: string): string {
