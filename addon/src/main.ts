@@ -162,6 +162,8 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     registry,
     otaHost: async () => (await chooseDownloadHost(options.ota.host, () => coreInternalHost(ha))).host,
     log: logger('pairing'),
+    commander,
+    embeddedBroker: () => broker.embeddedPort !== null,
   });
   const panel = createPanelServer({
     pairing,

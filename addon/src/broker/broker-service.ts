@@ -73,8 +73,10 @@ export class BrokerService implements Service {
           anonymous: c.anonymous, username: c.username, password: c.password, devicePassword: c.devicePassword,
           pairedPassword: (deviceId) => {
             const secret = this.deps.pairing?.secretOf(deviceId);
-            return secret ? brokerPassword(nodeSha256, secret) : null;
+            if (!secret || !this.deps.pairing) return null;
+            return { password: brokerPassword(nodeSha256, secret), sharedAccepted: !this.deps.pairing.ownBrokerPasswordUsed(deviceId) };
           },
+          onOwnPassword: (deviceId) => this.deps.pairing?.markOwnBrokerPasswordUsed(deviceId),
         },
         acl: c.anonymous ? null : { discoveryPrefix: this.deps.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX },
         dataDir: this.deps.dataDir,

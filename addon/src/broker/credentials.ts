@@ -15,8 +15,12 @@ export interface LoginConfig {
   username?: string;
   password?: string;
   devicePassword?: string;
-  /** The password of a paired module (command-mac.ts brokerPassword), or null when it is not paired. */
-  pairedPassword?: (deviceId: string) => string | null;
+  /** A paired module's own password (command-mac.ts brokerPassword), and whether the shared device password still
+   *  works for it (until it has logged in once with its own: the add-on sends it right after pairing); null when the
+   *  module is not paired. */
+  pairedPassword?: (deviceId: string) => { password: string; sharedAccepted: boolean } | null;
+  /** A paired module logged in with its own password (from then on the shared one is refused for it). */
+  onOwnPassword?: (deviceId: string) => void;
 }
 
 export type LoginResult = { ok: true; identity: BrokerIdentity } | { ok: false; reason: string };
@@ -48,7 +52,12 @@ export function createAuthenticator(config: LoginConfig): Authenticator {
       if (isDeviceId(user)) {
         const own = config.pairedPassword ? config.pairedPassword(user) : null;
         if (own !== null) {
-          if (!same(digest(salt, Buffer.from(own)), password)) return { ok: false, reason: `wrong password for the paired module ${user}` };
+          const ownMatches = same(digest(salt, Buffer.from(own.password)), password);
+          const sharedMatches = !ownMatches && own.sharedAccepted && device !== null && same(device, password);
+          if (!ownMatches && !sharedMatches) return { ok: false, reason: `wrong password for the paired module ${user}` };
+          if (clientId !== user) return { ok: false, reason: `${user} must use its device id as client id` };
+          if (ownMatches && config.onOwnPassword) config.onOwnPassword(user);
+          return { ok: true, identity: { kind: 'device', deviceId: user } };
         } else {
           if (!device) return { ok: false, reason: `no device password is configured, ${user} cannot log in` };
           if (!same(device, password)) return { ok: false, reason: `wrong device password for ${user}` };

@@ -2,10 +2,12 @@
 // the owner read on the module's page, forget it. The module's address comes from its diagnostics (ip_address), the
 // host it will download updates from is the one the download server gives devices. Nothing here logs or returns
 // the code or a secret.
-import { MeterRegistry } from '../backend';
+import { brokerPassword } from '../../../discovery/command-mac';
+import { DeviceCommander, MeterRegistry } from '../backend';
 import { Logger } from '../service';
 import { pairModule, PairOutcome } from './pair-client';
 import { SecretStore } from './secret-store';
+import { nodeSha256 } from './signer';
 
 export interface PairingStatus {
   paired: boolean;
@@ -29,6 +31,9 @@ export interface PairingServiceDeps {
   fetch?: typeof fetch;
   /** The modules' HTTP port (80; tests use another). */
   modulePort?: number;
+  /** With the embedded broker, a freshly paired module is sent its own broker password (encrypted, signed). */
+  commander?: DeviceCommander;
+  embeddedBroker?: () => boolean;
 }
 
 export class PairingService implements Pairing {
@@ -54,10 +59,22 @@ export class PairingService implements Pairing {
         { secrets: this.deps.secrets, fetch: this.deps.fetch, port: this.deps.modulePort },
       );
       this.deps.log.info(outcome.ok ? `${deviceId} is paired` : `pairing ${deviceId} failed: ${outcome.error}`);
+      // Not awaited: the panel's answer need not wait for the module's (up to the commander's timeout).
+      if (outcome.ok) this.sendBrokerPassword(deviceId).catch((err: Error) => this.deps.log.warn(`${deviceId}: its own broker password was not sent (${err.message})`));
       return outcome;
     } finally {
       this.busy.delete(deviceId);
     }
+  }
+
+  /** The embedded broker refuses the shared device password to a paired module once it has logged in with its own
+   *  (credentials.ts): hand it over now, in a signed config command with the password encrypted. */
+  private async sendBrokerPassword(deviceId: string): Promise<void> {
+    const { commander, embeddedBroker, secrets, log } = this.deps;
+    const secret = secrets.secretOf(deviceId);
+    if (!commander || !embeddedBroker || !embeddedBroker() || !secret) return;
+    const result = await commander.configure(deviceId, { mqtt: { password: brokerPassword(nodeSha256, secret) } });
+    log.info(`${deviceId}: its own broker password ${result.ok ? 'was accepted' : `was not applied (${result.error ?? 'refused'})`}`);
   }
 
   unpair(deviceId: string): boolean {

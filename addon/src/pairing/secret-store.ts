@@ -18,7 +18,7 @@ export const MAX_FLOOR_AHEAD_MS = 24 * 3600 * 1000;
 interface FileShape {
   version: 1;
   counter_floor: number;
-  devices: { [deviceId: string]: { secret: string; paired_at: string; ota_host?: string } };
+  devices: { [deviceId: string]: { secret: string; paired_at: string; ota_host?: string; own_broker_password?: boolean } };
 }
 
 export interface PairedDevice {
@@ -64,6 +64,19 @@ export class SecretStore {
       paired_at: new Date(this.now()).toISOString(),
       ...(otaHost ? { ota_host: otaHost } : {}),
     };
+    this.save();
+  }
+
+  /** The module has logged in to the embedded broker with its own password (credentials.ts). */
+  ownBrokerPasswordUsed(deviceId: string): boolean {
+    const d = Object.prototype.hasOwnProperty.call(this.data.devices, deviceId) ? this.data.devices[deviceId] : undefined;
+    return d?.own_broker_password === true;
+  }
+
+  markOwnBrokerPasswordUsed(deviceId: string): void {
+    const d = Object.prototype.hasOwnProperty.call(this.data.devices, deviceId) ? this.data.devices[deviceId] : undefined;
+    if (!d || d.own_broker_password) return;
+    d.own_broker_password = true;
     this.save();
   }
 

@@ -21,6 +21,8 @@ const MBK = 'ABCDEFGHIJKLMNOPQRST';
 const A = 'mep_240ac4123456';
 const B = 'mep_240ac4abcdef';
 const SECRET_A = 'a1'.repeat(32);
+const C = 'mep_240ac4c0ffee';
+const SECRET_C = 'c0'.repeat(32);
 const A_PASSWORD = brokerPassword(nodeSha256, Buffer.from(SECRET_A, 'hex'));
 
 /** An MQTT.js client whose connection leaves from `localAddress` (another address of this machine). */
@@ -50,7 +52,7 @@ describe('issue 11 attacks on the embedded broker', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mep-attacks-'));
     const options = baseOptions({ embedded_broker: { port: 0, ...ADMIN, device_password: SHARED } });
-    broker = await startRunner({ options, mode: 'addon', dataDir, paired: { [A]: SECRET_A } });
+    broker = await startRunner({ options, mode: 'addon', dataDir, paired: { [A]: SECRET_A, [C]: SECRET_C } });
     url = `mqtt://127.0.0.1:${broker.port}`;
     currentPort = broker.port!;
   });
@@ -80,6 +82,14 @@ describe('issue 11 attacks on the embedded broker', () => {
     await until(() => commands.length === 1, 3000, 'the command at A');
     // A module not paired yet still logs in with the shared password (it keeps working until it is paired).
     expect(await loginCode(url, { username: B, password: SHARED, clientId: B })).toBe(0);
+  });
+
+  test('a module just paired may still use the shared password until it has logged in once with its own', async () => {
+    const own = brokerPassword(nodeSha256, Buffer.from(SECRET_C, 'hex'));
+    expect(await loginCode(url, { username: C, password: SHARED, clientId: C })).toBe(0);
+    expect(await loginCode(url, { username: C, password: own, clientId: C })).toBe(0);
+    expect(await loginCode(url, { username: C, password: SHARED, clientId: C })).toBe(4);
+    expect(await loginCode(url, { username: C, password: own, clientId: C })).toBe(0);
   });
 
   test('attack 2 before pairing: with the shared password an impostor cannot take over a module online from another address', async () => {

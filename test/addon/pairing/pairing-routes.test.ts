@@ -5,7 +5,9 @@ import { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brokerPassword } from '../../../discovery/command-mac';
 import { sealPairReply } from '../../../discovery/pairing';
+import { nodeSha256 } from '../../../addon/src/pairing/signer';
 import { PairingService } from '../../../addon/src/pairing/pairing-service';
 import { SecretStore } from '../../../addon/src/pairing/secret-store';
 import { createPanelServer, PanelServer } from '../../../addon/src/panel/server';
@@ -23,6 +25,7 @@ let base: string;
 let dir: string;
 let secrets: SecretStore;
 let log: string[];
+let commands: { deviceId: string; kind: string; cmd?: unknown }[];
 
 beforeAll(async () => {
   moduleServer = createServer((req, res) => {
@@ -38,10 +41,12 @@ beforeAll(async () => {
   secrets = new SecretStore(SecretStore.fileIn(dir));
   const f = panelFixture();
   log = f.log.lines;
+  commands = f.commander.calls;
   f.registry.put(meterView(A, { diagnostics: { link_state: 'online', firmware: '1.0.0', ip_address: '127.0.0.1' } }));
   f.registry.put(meterView('mep_240ac4abcdef'));
   const pairing = new PairingService({
     secrets, registry: f.registry, otaHost: async () => '192.168.1.10', log: f.log, modulePort: (moduleServer.address() as AddressInfo).port,
+    commander: f.commander, embeddedBroker: () => true,
   });
   panel = createPanelServer({ ...f, pairing, mode: 'local', host: '127.0.0.1', port: 0, assetsDir: stubAssetsDir() });
   base = `http://127.0.0.1:${(await panel.start()).port}`;
@@ -68,6 +73,9 @@ test('a wrong code is refused; the right one pairs; the status says so; unpair f
   expect(right.status).toBe(200);
   expect(JSON.parse(right.text)).toEqual({ message: 'paired', paired: true, pairedAt: expect.any(String) });
   expect(secrets.secretOf(A)?.equals(SECRET)).toBe(true);
+  // With the embedded broker the module is sent its own broker password (the commander signs and encrypts it).
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(commands).toEqual([{ deviceId: A, kind: 'configure', cmd: { mqtt: { password: brokerPassword(nodeSha256, SECRET) } } }]);
   for (const text of [wrong.text, right.text, log.join('\n')]) {
     expect(text).not.toMatch(/H7WQ|h7wq|4444/);
   }
