@@ -170,6 +170,7 @@ export class MepMeterCard extends LitElement {
           <span>Link: <span data-testid="link">${m.linkStateName ?? 'unknown'}</span></span>
           <span>Firmware <span data-testid="firmware">${m.firmware ?? 'unknown'}</span></span>
           <span>Last reading ${ago(m.stateAt, Math.max(this.now, Date.now()))}</span>
+          ${m.update?.in_progress ? html`<span data-testid="updating">Updating firmware${m.update.update_percentage === null ? '' : ` ${m.update.update_percentage} %`}</span>` : ''}
           <span>${m.deviceId}</span>
         </div>
         ${this.problems()}
