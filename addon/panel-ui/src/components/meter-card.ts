@@ -37,7 +37,7 @@ export class MepMeterCard extends LitElement {
       .problem { border-left: 4px solid var(--error-color); background: var(--secondary-background-color); border-radius: 8px; padding: 12px; }
       .problem.warning { border-left-color: var(--warning-color); }
       .problem .hint { font-weight: 500; }
-      .now { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 160px), 1fr)); gap: 12px; }
+      .now { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 140px), 1fr)); gap: 12px; }
       .now .value { font-size: 20px; line-height: 28px; }
       .chart-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 8px; }
       .chart-head h2 { margin: 0; }
