@@ -1,6 +1,8 @@
 // mep read: reads a live meter (or the simulator) and prints JSON. One-off reads use MepClient; --watch runs the
 // device's own MeterSession, printing one JSON line per decoded table until interrupted.
+import { MAX_TABLE_DATA } from '../../device/src/meter/frame';
 import { fullRead, partialRead } from '../../device/src/meter/requests';
+import { bt23Length } from '../../device/src/meter/tables/bt23-current-register-data';
 import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, tableName } from '../../device/src/meter/table-ids';
 import { decodeTable, TableContext, TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { MeterPoller } from '../../device/src/meter/poller';
@@ -27,16 +29,22 @@ function prerequisites(table: number): number[] {
   return [];
 }
 
-async function readOne(client: MepClient, table: number, ctx: TableContext): Promise<unknown> {
-  let data: Uint8Array;
-  try {
-    data = await client.read(fullRead(table));
-  } catch (err) {
-    if (table !== BT23 || /wrong MBK/.test((err as Error).message)) throw err;
-    // Some meters refuse the full BT23 read (spec §10.3): the partial read of the total block works on all of them.
-    const bt21 = ctx.bt21 as { demandResetCounter?: boolean } | undefined;
-    data = await client.read(partialRead(BT23, 0, (bt21?.demandResetCounter ? 1 : 0) + 16));
+/** BT23 in partial reads of at most 465 bytes (a reply carries no more: guide p. 8; a full BT23 can be larger), its
+ *  length from BT21; without BT21 only the total block's energy registers (A + 16 bytes). */
+async function readBt23(client: MepClient, ctx: TableContext): Promise<Uint8Array> {
+  const bt21 = ctx.bt21 as (TableContext['bt21'] & { demandResetCounter?: boolean }) | undefined;
+  if (!bt21) return client.read(partialRead(BT23, 0, 16));
+  const total = bt23Length(bt21);
+  const data = new Uint8Array(total);
+  for (let at = 0; at < total; at += MAX_TABLE_DATA) {
+    data.set(await client.read(partialRead(BT23, at, Math.min(MAX_TABLE_DATA, total - at))), at);
   }
+  return data;
+}
+
+async function readOne(client: MepClient, table: number, ctx: TableContext): Promise<unknown> {
+  // Full reads ask for at most 465 bytes (fullRead's length argument); every other table we read is smaller.
+  const data = table === BT23 ? await readBt23(client, ctx) : await client.read(fullRead(table));
   const decoded = decodeTable(table, data, ctx);
   if (!decoded.ok) throw new Error(decoded.message);
   if (table === BT21) ctx.bt21 = decoded.value as TableContext['bt21'];

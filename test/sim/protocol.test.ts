@@ -175,6 +175,14 @@ describe('[MEP §6/§7/§15.4] commands', () => {
     expect(h.send(new Uint8Array([0x30, 0, 1, 2])).filter((e) => e.type === 'frame')).toHaveLength(1);
   });
 
+  test('a reply never exceeds 476 bytes after LEN (guide p. 8): a partial read of more than 465 bytes is refused', () => {
+    const h = new Harness();
+    expect(h.reply(partialRead(BT28, 0, 466)).status).toBe(0x04);
+    const ok = h.reply(partialRead(BT28, 0, 100));
+    expect(ok.status).toBe(0);
+    expect(ok.frame.length - 2).toBeLessThanOrEqual(476);
+  });
+
   test('requests shorter than LEN 13 are ignored (spec §15.2)', () => {
     const h = new Harness();
     h.sim.receive(new Uint8Array([0x00, 0x0c, 0x30, ...new Array(12).fill(0)]));

@@ -4,6 +4,7 @@ import { ByteReader } from '../../src/meter/bytes';
 import { CMD_FULL_READ, CMD_FULL_WRITE, CMD_PARTIAL_READ, CMD_PARTIAL_WRITE } from '../../src/meter/requests';
 import { RESPONSE_OK, RESPONSE_OPERATION_NOT_POSSIBLE } from '../../src/meter/result-codes';
 import { BT07 } from '../../src/meter/table-ids';
+import { MAX_TABLE_DATA } from '../../src/meter/frame';
 import type { PayloadCipher } from './cipher-types';
 import type { ProcedureEngine, ProcedureRecord } from './procedures';
 import type { TableStore } from './table-store';
@@ -63,6 +64,8 @@ export function executeApdu(apdu: Uint8Array, seq: number, ctx: CommandContext):
         const image = ctx.store.read(table);
         if (!image) return { status: o.unknownTableCode, table };
         if (maxLen !== null && o.oversizeCode !== null && image.length > maxLen) return { status: o.oversizeCode, table };
+        // More than one reply can carry (465 bytes, guide p. 8): refused [INFERRED: the guide does not say].
+        if (image.length > MAX_TABLE_DATA) return { status: RESPONSE_OPERATION_NOT_POSSIBLE, table };
         return { status: RESPONSE_OK, table, data: ctx.cipher.encrypt(image.slice(), { seq, table }) };
       }
       case CMD_PARTIAL_READ: {
@@ -72,8 +75,9 @@ export function executeApdu(apdu: Uint8Array, seq: number, ctx: CommandContext):
         const count = r.u16be();
         const image = ctx.store.read(table);
         if (!image) return { status: o.unknownTableCode, table };
-        // Past the end → 0x04 [INFERRED] (spec §15.4).
-        if (offset + count > image.length) return { status: RESPONSE_OPERATION_NOT_POSSIBLE, table };
+        // Past the end → 0x04 [INFERRED] (spec §15.4); so is more than one reply can carry, 465 bytes (guide p. 8:
+        // 476 after LEN; what a meter does then is not stated).
+        if (offset + count > image.length || count > MAX_TABLE_DATA) return { status: RESPONSE_OPERATION_NOT_POSSIBLE, table };
         const data = image.slice(offset, offset + count);
         return { status: RESPONSE_OK, table, data: ctx.cipher.encrypt(data, { seq, table }) };
       }
