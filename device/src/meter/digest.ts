@@ -22,22 +22,24 @@ export class OmaDigest {
     this.position = 0;
   }
 
-  private step(m: number): void {
-    const u = this.position;
-    const b = u & 7;
-    const kbit = ((this.key[(u >> 3) % this.key.length] as number) >> b) & 1;
-    const v = 7 - b;
-    const s = this.state;
-    const prev = s[(v + 1) & 7] as number;
-    const x = ~((s[v] as number) + v) & 0xff;
-    const f = kbit ? ((x << 1) | (x >> 7)) & 0xff : (256 - (((x >> 1) | (x << 7)) & 0xff)) & 0xff;
-    s[v] = (prev + m + f) & 0xff;
-    this.position = u + 1 === this.passLength ? 0 : u + 1;
-  }
-
-  /** Feeds bytes; a later call continues exactly where this one stopped. */
+  /** Feeds bytes; a later call continues exactly where this one stopped. One loop with everything in locals: a
+   *  method call per byte costs more than the byte's arithmetic on Espruino (espruino.md §3), and every request and
+   *  every reply goes through here. */
   update(data: Uint8Array): this {
-    for (let i = 0; i < data.length; i++) this.step(data[i] as number);
+    const key = this.key;
+    const kl = key.length;
+    const pass = this.passLength;
+    const s = this.state;
+    let u = this.position;
+    for (let i = 0; i < data.length; i++) {
+      const b = u & 7;
+      const v = 7 - b;
+      const x = ~((s[v] as number) + v) & 0xff;
+      const f = ((key[(u >> 3) % kl] as number) >> b) & 1 ? ((x << 1) | (x >> 7)) & 0xff : (256 - (((x >> 1) | (x << 7)) & 0xff)) & 0xff;
+      s[v] = ((s[(v + 1) & 7] as number) + (data[i] as number) + f) & 0xff;
+      u = u + 1 === pass ? 0 : u + 1;
+    }
+    this.position = u;
     return this;
   }
 
@@ -46,10 +48,7 @@ export class OmaDigest {
   final(data?: Uint8Array): Uint8Array {
     const hadData = !!data && data.length > 0;
     if (data) this.update(data);
-    if (!(hadData && this.position === 0)) {
-      do this.step(0);
-      while (this.position !== 0);
-    }
+    if (!(hadData && this.position === 0)) this.update(new Uint8Array(this.passLength - this.position)); // zero padding
     // Espruino 2v29: typed-array .slice() returns a plain Array (shared/espruino/README.md, known difference (a)).
     return new Uint8Array(this.state.subarray(0, 8));
   }
