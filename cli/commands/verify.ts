@@ -4,6 +4,7 @@
 import { bytesEqual } from '../../device/src/meter/bytes';
 import { parseReply, parseRequestFrame } from '../../device/src/meter/frame';
 import { replyDigest } from '../../device/src/meter/reply-digest';
+import { KEY, secretOptions, secretValue } from '../secrets';
 import { hexArg, keyArg, parseCommandLine, requireString, UsageError } from '../usage';
 
 /** The key as the meter uses it: 32–40 hex digits are raw bytes (the guide's keys, e.g. the default MAK 01×16, need
@@ -16,9 +17,10 @@ export function rawKeyArg(text: unknown): Uint8Array {
   return keyArg(text);
 }
 
-const HELP = `mep verify --key <MBK | 32–40 hex digits> --request <request frame hex> --reply <reply frame hex>
+const HELP = `mep verify (--key-file <file> | --key <MBK | 32–40 hex digits>) --request <request frame hex> --reply <reply frame hex>
 
---key: the MBK (16–20 characters), or the key as 32–40 hex digits (raw bytes, first 16 used: MBK or MAK).
+--key: the MBK (16–20 characters), or the key as 32–40 hex digits (raw bytes, first 16 used: MBK or MAK); also from
+--key-file <file> or MEP_KEY, which other users of the computer cannot see.
 Checks that the reply's digest is the one the meter computes for that request (guide p. 250): prints "ok" and exits
 0, or prints "mismatch" and exits 1. Frames are whole, LEN included (hex inline or @file). A one-byte 00 write reply
 carries the request's own digest, so "ok" on a write proves nothing: read the table back.`;
@@ -26,11 +28,11 @@ carries the request's own digest, so "ok" on a write proves nothing: read the ta
 export async function verifyCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(
     argv,
-    { key: { type: 'string' }, request: { type: 'string' }, reply: { type: 'string' } },
+    { ...secretOptions(KEY), request: { type: 'string' }, reply: { type: 'string' } },
     HELP,
   );
   if (positionals.length) throw new UsageError('unexpected argument (use --request and --reply)');
-  const key = rawKeyArg(values.key);
+  const key = rawKeyArg(secretValue(values, KEY, process.env, undefined, true));
   const request = hexArg(requireString(values.request, '--request'), '--request');
   const reply = hexArg(requireString(values.reply, '--reply'), '--reply');
   if (!parseRequestFrame(request)) throw new UsageError('--request is not a request frame (LEN must count the bytes after it; at least 15 bytes)');

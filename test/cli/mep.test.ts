@@ -1,4 +1,7 @@
 import { execFileSync, spawn, ChildProcess } from 'child_process';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { mep, mepBackground, stop } from '../helpers/mep-cli';
 import { encodeRequest } from '../../device/src/meter/frame';
 import { fullRead } from '../../device/src/meter/requests';
@@ -102,6 +105,9 @@ describe('mep verify (guide p. 250)', () => {
     await sim.drain();
     const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
     expect(await mep(['verify', '--key', MBK, '--request', hexOf(request), '--reply', hexOf(reply)])).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'mep-verify-')), 'key');
+    writeFileSync(keyFile, MBK + '\n', { mode: 0o600 });
+    expect(await mep(['verify', '--key-file', keyFile, '--request', hexOf(request), '--reply', hexOf(reply)])).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
     const secret = 'SECRETKEY1234567890X';
     const g1 = vectors[0];
     const cases = [
