@@ -1,11 +1,12 @@
 // A request/reply MEP client for one-off reads from the `mep` tool (`mep read --table/--all`). Continuous reading
 // uses the device's MeterSession instead. Same rules: every reply's digest checked (guide p. 250; a failing one is a
 // line error: the identical request again), identical retransmission on timeout, N + 1 after a 0x0C carrying N
-// (guide pp. 15–16), stop on 0x0B (wrong key).
+// (guide pp. 15–16), stop on 0x0B (wrong key); MEP RC4 when asked (guide pp. 256–257, device/src/meter/rc4.ts).
 import { bytesEqual } from '../device/src/meter/bytes';
 import { encodeRequest, parseReply, ParsedReply } from '../device/src/meter/frame';
 import { FrameDecoder } from '../device/src/meter/frame-decoder';
 import { replyDigest } from '../device/src/meter/reply-digest';
+import { mepEncryptKey, mepRc4, rc4Crypt } from '../device/src/meter/rc4';
 import { MepRequest } from '../device/src/meter/requests';
 import { responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE } from '../device/src/meter/result-codes';
 import { tableName } from '../device/src/meter/table-ids';
@@ -18,10 +19,13 @@ export interface ClientOptions {
   retransmissions?: number;
   /** 'enforce' (default) or 'off'. */
   replyDigest?: 'enforce' | 'off';
+  /** MEP RC4 encryption (off by default). */
+  rc4?: boolean;
 }
 
 export class MepClient {
-  private readonly decoder = new FrameDecoder({ kind: 'reply' });
+  private readonly decoder: FrameDecoder;
+  private readonly encKey: Uint8Array | null;
   private seq: number;
   private waiting: ((frame: Uint8Array) => void) | null = null;
   /** Replies whose digest verified / failed (the failed ones were dropped and the request sent again). */
@@ -33,6 +37,8 @@ export class MepClient {
     private readonly options: ClientOptions,
   ) {
     this.seq = (options.initialSeq ?? 0) >>> 0;
+    this.encKey = options.rc4 ? mepEncryptKey(options.digestKey) : null;
+    this.decoder = new FrameDecoder({ kind: 'reply', lengthOnly: !!options.rc4 }); // RC4 hides the reply's structure
     port.onData((chunk) => {
       for (const e of this.decoder.push(chunk)) {
         if (e.type === 'frame' && this.waiting) this.waiting(e.bytes);
@@ -70,6 +76,14 @@ export class MepClient {
   }
 
   private exchange(frame: Uint8Array, request: MepRequest): Promise<ParsedReply> {
+    // RC4: APDU ‖ SEQ go encrypted, LEN and the plaintext's digest in clear; the stream goes on into the reply.
+    let wire = frame;
+    let stream: Uint8Array | null = null;
+    if (this.encKey) {
+      stream = mepRc4(this.encKey, frame.subarray(frame.length - 8));
+      wire = new Uint8Array(frame);
+      rc4Crypt(stream, wire, 2, wire.length - 8);
+    }
     const timeout = this.options.replyTimeoutMs ?? 1500;
     const tries = 1 + (this.options.retransmissions ?? 3);
     return new Promise((resolve, reject) => {
@@ -87,10 +101,15 @@ export class MepClient {
           return;
         }
         sent++;
-        this.port.write(frame);
+        this.port.write(wire);
         timer = setTimeout(send, timeout);
       };
-      this.waiting = (bytes) => {
+      this.waiting = (raw) => {
+        let bytes = raw;
+        if (stream && !(raw.length === 11 && raw[2] === RESPONSE_AUTH_FAILURE)) {
+          bytes = new Uint8Array(raw); // a 0x0B comes in clear (guide p. 256)
+          rc4Crypt(new Uint8Array(stream), bytes, 2, bytes.length - 8);
+        }
         const parsed = parseReply(bytes);
         if (!parsed.ok) return;
         if (this.options.replyDigest !== 'off' && parsed.reply.status !== RESPONSE_AUTH_FAILURE) {

@@ -14,11 +14,12 @@ import { KEY, secretOptions, secretValue } from '../secrets';
 import { integerArg, keyArg, parseCommandLine, requireString, tableArg, toJson, UsageError } from '../usage';
 
 const HELP = `mep read --port <serial path | tcp://host:port> (--key-file <file> | --key <MBK>) [--table <table>]… [--all] [--watch]
-          [--interval <ms>] [--seq <n>] [--reply-digest enforce|off]
+          [--interval <ms>] [--seq <n>] [--reply-digest enforce|off] [--rc4]
 
 Reads tables once and prints them as JSON (default: BT28), or with --watch polls like the device does
 (BT23 + BT28 every --interval ms, default 5000) and prints one JSON line per table. Every reply's digest is checked
-(guide p. 250): the verdict is on stderr; --reply-digest off only for a meter that signs otherwise.`;
+(guide p. 250): the verdict is on stderr; --reply-digest off only for a meter that signs otherwise.
+--rc4: MEP RC4 encryption (guide pp. 256–257), for a meter whose port requires it.`;
 
 const ALL_TABLES = [BT52, BT01, BT21, ET03, ET11, ET13, ET50, BT23, BT28];
 
@@ -52,8 +53,8 @@ async function readOne(client: MepClient, table: number, ctx: TableContext): Pro
   return decoded.value;
 }
 
-async function readOnce(port: MeterPort, key: Uint8Array, tables: number[], seq: number, mode: ReplyDigestMode): Promise<void> {
-  const client = new MepClient(port, { digestKey: key, initialSeq: seq, replyDigest: mode });
+async function readOnce(port: MeterPort, key: Uint8Array, tables: number[], seq: number, mode: ReplyDigestMode, rc4: boolean): Promise<void> {
+  const client = new MepClient(port, { digestKey: key, initialSeq: seq, replyDigest: mode, rc4 });
   const ctx: TableContext = {};
   const wanted: number[] = [];
   for (const t of tables) for (const p of [...prerequisites(t), t]) if (!wanted.includes(p)) wanted.push(p);
@@ -81,8 +82,8 @@ export function replyVerdict(mode: ReplyDigestMode, verified: number, bad: numbe
   return `${verified} replies verified, ${bad} failed (dropped and asked again)`;
 }
 
-function watch(port: MeterPort, key: Uint8Array, options: { interval: number; seq: number; replyDigest: ReplyDigestMode }): Promise<void> {
-  const session = new MeterSession({ digestKey: key, decoders: TABLE_DECODERS, initialSeq: options.seq, pollIntervalMs: options.interval, replyDigest: options.replyDigest });
+function watch(port: MeterPort, key: Uint8Array, options: { interval: number; seq: number; replyDigest: ReplyDigestMode; rc4: boolean }): Promise<void> {
+  const session = new MeterSession({ digestKey: key, decoders: TABLE_DECODERS, initialSeq: options.seq, pollIntervalMs: options.interval, replyDigest: options.replyDigest, rc4: options.rc4 });
   const poller = new MeterPoller({
     link: port,
     session,
@@ -122,6 +123,7 @@ export async function readCommand(argv: string[]): Promise<void> {
       interval: { type: 'string' },
       seq: { type: 'string' },
       'reply-digest': { type: 'string' },
+      rc4: { type: 'boolean' },
     },
     HELP,
   );
@@ -136,8 +138,8 @@ export async function readCommand(argv: string[]): Promise<void> {
   if (values.watch && interval < 500) throw new UsageError('--interval must be at least 500 ms');
   const port = await openMeterPort(portSpec);
   try {
-    if (values.watch) await watch(port, key, { interval, seq, replyDigest: mode });
-    else await readOnce(port, key, tables, seq, mode);
+    if (values.watch) await watch(port, key, { interval, seq, replyDigest: mode, rc4: !!values.rc4 });
+    else await readOnce(port, key, tables, seq, mode, !!values.rc4);
   } finally {
     await port.close();
   }

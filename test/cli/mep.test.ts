@@ -161,6 +161,15 @@ describe('mep sim + mep read', () => {
     expect(out.BT28.voltageMv[0]).toBeGreaterThan(200000);
   });
 
+  test('read --rc4: the same tables through MEP RC4 (the simulator answers encrypted requests encrypted)', async () => {
+    const r = await mep(['read', '--port', `tcp://127.0.0.1:${port}`, '--key', MBK, '--rc4', '--table', 'BT01', '--table', 'BT23']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/replies verified, 0 failed/);
+    const out = JSON.parse(r.stdout);
+    expect(out.BT01.manufacturer.trim()).toBe('NES');
+    expect(out.BT23.total.summations[0]).toBeGreaterThan(0);
+  });
+
   test('a wrong key is reported as such', async () => {
     const r = await mep(['read', '--port', `tcp://127.0.0.1:${port}`, '--key', 'ZYXWVUTSRQPONMLKJIHG', '--table', 'BT01']);
     expect(r.code).toBe(1);
