@@ -18,6 +18,7 @@ export const LAZY_MODULES: LazyModule[] = [
   { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createUpdates'] },
   { name: 'disc', entry: 'device/src/app/discovery-module.ts', exports: ['createDiscovery'] },
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
+  { name: 'compat', entry: 'device/src/app/compat-module.ts', exports: ['compatMessages'] },
   { name: 'cfg', entry: 'device/src/settings/module.ts', exports: ['applyConfigCommand', 'loadSettings', 'redactSettings'] },
 ];
 

@@ -11,7 +11,8 @@ import { MeterIdentityInfo, MeterService } from './app/meter-service';
 import { MqttService } from './app/mqtt-service';
 import type { TrialGuard, TrialOutcome } from './boot/trial';
 import type * as TrialModule from './boot/trial';
-import { compatValues, stateValues } from './app/values';
+import { stateValues } from './app/values';
+import type { CompatModule } from './app/compat-module';
 import { Hal, HttpRequest, HttpResponse } from './hal/types';
 import { createLogger, Logger } from './log';
 import { LinkStatus } from './meter/session-types';
@@ -362,7 +363,11 @@ export class App {
 
   private onCycle(): void {
     this.mqtt.publishState(stateValues(this.meter.readings.current));
-    this.mqtt.publishCompat(compatValues(this.meter.lastBt23, this.meter.lastBt28));
+    const compatTopic = this.mqtt.compatOn();
+    if (compatTopic) {
+      const compat = this.hal.modules.load('compat') as CompatModule;
+      this.mqtt.publishCompat(compat.compatMessages(compatTopic, this.meter.lastBt23, this.meter.lastBt28));
+    } else this.hal.modules.release('compat');
     if (this.meter.phases !== this.discoveryPhases) this.mqtt.updateDiscovery(this.discoveryContext());
   }
 

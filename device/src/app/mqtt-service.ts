@@ -1,8 +1,8 @@
 // The MQTT side of the app: our MQTT client with the availability topic as Last Will, Home Assistant device-based
 // discovery (republished when HA announces itself online), state and diagnostics messages, the optional
 // compatibility topics, and the command topics (restart, poll now, configuration from the add-on).
-import { buildCompatMessages, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE, CompatValues } from '../../../discovery/compat';
-import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, PUBLISH, UpdateState } from '../../../discovery/contract';
+import { CompatMessage, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE } from '../../../discovery/compat';
+import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, UpdateState } from '../../../discovery/contract';
 import { DiscoveryContext } from '../../../discovery/discovery-payload';
 import { compactFieldTable, compactPayload } from '../../../discovery/compact-fields';
 import { PayloadValues } from '../../../discovery/payloads';
@@ -98,7 +98,7 @@ export class MqttService {
 
   stop(): void {
     if (this.client) {
-      this.client.publish((this.topics as Topics).availability, AVAILABILITY_OFFLINE, PUBLISH.availability);
+      this.client.publish((this.topics as Topics).availability, AVAILABILITY_OFFLINE, { qos: 1, retain: true });
       this.client.stop();
     }
     this.client = null;
@@ -126,9 +126,13 @@ export class MqttService {
     this.client.publish(this.topics.diagnostics, payload, { qos: 0, retain: true, replaceKey: 'diagnostics' });
   }
 
-  publishCompat(values: CompatValues): void {
+  /** The compatibility topic when that mode is on (the app then builds its messages: compat-module.ts), else ''. */
+  compatOn(): string {
+    return this.client ? this.compatTopic : '';
+  }
+
+  publishCompat(messages: CompatMessage[]): void {
     if (!this.client || !this.compatTopic) return;
-    const messages = buildCompatMessages(this.compatTopic, values);
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i] as { topic: string; payload: string };
       this.client.publish(m.topic, m.payload, { qos: 0, retain: false, replaceKey: m.topic });
@@ -223,7 +227,7 @@ export class MqttService {
   }
 
   private result(r: CommandResult): void {
-    if (this.client && this.topics) this.client.publish(this.topics.cmdResult, JSON.stringify(r), PUBLISH.cmdResult);
+    if (this.client && this.topics) this.client.publish(this.topics.cmdResult, JSON.stringify(r), { qos: 1, retain: false });
   }
 
   /** The compatibility LWT cannot be a second Will (one per connection): published on a clean stop only. */
