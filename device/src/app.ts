@@ -164,16 +164,17 @@ export class App {
     this.wifiListeners = {};
     this.hal.wifi.setHostname(this.deviceId.replace('_', '-'));
     const hw = this.hal.wifi;
-    const wifi = {
+    // Typed (not cast) so that the build may shorten these member names with the HAL's (member-names.ts).
+    const wifi: Partial<Hal['wifi']> = {
       connect: (ssid: string, pw: string, done: (e: string | null) => void) => hw.connect(ssid, pw, done),
       startAccessPoint: (ssid: string, pw: string, done: (e: string | null) => void) => hw.startAccessPoint(ssid, pw, done),
       stopAccessPoint: () => hw.stopAccessPoint(),
-      on: (event: string, listener: (detail: string) => void) => {
+      on: (event, listener) => {
         (this.wifiListeners[event] || (this.wifiListeners[event] = [])).push(listener);
       },
-    } as unknown as Hal['wifi'];
+    };
     this.wifi = new WifiManager(
-      { wifi, clock: this.hal.clock },
+      { wifi: wifi as Hal['wifi'], clock: this.hal.clock },
       { ssid: s.wifi.ssid, password: s.wifi.password, apSsid: AP_SSID, apPassword: this.apPassword() },
     );
     this.wifi.onChange((state) => this.log.info(`WiFi: ${state}`));
