@@ -139,6 +139,7 @@ export class App {
     // A power cut during an update leaves a stage or a half-written web generation: the update engine erases them
     // when it starts (ota/installer.ts), so it is loaded once now if there is anything to clear.
     if (leftFromUpdate(this.hal.storage.list())) this.updates();
+    this.meter.keepTables = this.settings.mqtt.compatibility;
     this.meter.start(this.settings);
     this.mqtt.start(this.settings, this.discoveryContext());
     this.intervals.push(this.hal.clock.setInterval(() => this.publishDiagnostics(), DIAGNOSTICS_EVERY_MS));
@@ -435,6 +436,7 @@ export class App {
     const has = (s: Service) => services.indexOf(s) >= 0;
     if (has('meter')) this.meter.start(this.settings);
     if (has('wifi')) this.startWifi();
+    this.meter.keepTables = this.settings.mqtt.compatibility;
     if (has('mqtt')) this.mqtt.start(this.settings, this.discoveryContext());
     else if (has('discovery')) this.mqtt.updateDiscovery(this.discoveryContext());
   }

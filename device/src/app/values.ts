@@ -3,14 +3,6 @@
 import { PayloadValues } from '../../../discovery/payloads';
 import { PhaseReadings, Readings } from '../readings/snapshot';
 
-const PHASE_FIELDS: { key: string; field: keyof PhaseReadings }[] = [
-  { key: 'power_import_l', field: 'powerImportW' },
-  { key: 'power_export_l', field: 'powerExportW' },
-  { key: 'voltage_l', field: 'voltageV' },
-  { key: 'current_l', field: 'currentA' },
-  { key: 'power_factor_l', field: 'powerFactor' },
-];
-
 export function stateValues(r: Readings): PayloadValues {
   const v: PayloadValues = {
     energy_import: r.energyImportKwh,
@@ -26,12 +18,16 @@ export function stateValues(r: Readings): PayloadValues {
     apparent_power: r.apparentPowerVa,
     meter_clock: r.meterClockMs === null ? null : new Date(r.meterClockMs).toISOString(),
   };
+  // Written out rather than from a key → field table: the table would be resident data, and quoted field names would
+  // keep the build from shortening them (member-names.ts).
   for (let p = 0; p < r.phases.length; p++) {
     const phase = r.phases[p] as PhaseReadings;
-    for (let f = 0; f < PHASE_FIELDS.length; f++) {
-      const def = PHASE_FIELDS[f] as { key: string; field: keyof PhaseReadings };
-      v[def.key + (p + 1)] = phase[def.field];
-    }
+    const n = p + 1;
+    v['power_import_l' + n] = phase.powerImportW;
+    v['power_export_l' + n] = phase.powerExportW;
+    v['voltage_l' + n] = phase.voltageV;
+    v['current_l' + n] = phase.currentA;
+    v['power_factor_l' + n] = phase.powerFactor;
   }
   return v;
 }
