@@ -1,8 +1,11 @@
 // A request/reply MEP client for one-off reads from the `mep` tool (`mep read --table/--all`). Continuous reading
-// uses the device's MeterSession instead. Same rules: identical retransmission on timeout, adopt the meter's number
-// on 0x0C (spec §5), stop on 0x0B (wrong key).
+// uses the device's MeterSession instead. Same rules: every reply's digest checked (guide p. 250; a failing one is a
+// line error: the identical request again), identical retransmission on timeout, N + 1 after a 0x0C carrying N
+// (guide pp. 15–16), stop on 0x0B (wrong key).
+import { bytesEqual } from '../device/src/meter/bytes';
 import { encodeRequest, parseReply, ParsedReply } from '../device/src/meter/frame';
 import { FrameDecoder } from '../device/src/meter/frame-decoder';
+import { replyDigest } from '../device/src/meter/reply-digest';
 import { MepRequest } from '../device/src/meter/requests';
 import { responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE } from '../device/src/meter/result-codes';
 import { tableName } from '../device/src/meter/table-ids';
@@ -13,12 +16,17 @@ export interface ClientOptions {
   initialSeq?: number;
   replyTimeoutMs?: number;
   retransmissions?: number;
+  /** 'enforce' (default) or 'off'. */
+  replyDigest?: 'enforce' | 'off';
 }
 
 export class MepClient {
   private readonly decoder = new FrameDecoder({ kind: 'reply' });
   private seq: number;
   private waiting: ((frame: Uint8Array) => void) | null = null;
+  /** Replies whose digest verified / failed (the failed ones were dropped and the request sent again). */
+  verified = 0;
+  badDigests = 0;
 
   constructor(
     private readonly port: MeterPort,
@@ -40,7 +48,7 @@ export class MepClient {
       const frame = encodeRequest(request.apdu, seq, this.options.digestKey);
       const reply = await this.exchange(frame, request);
       if (reply.status === RESPONSE_INVALID_SEQUENCE) {
-        this.seq = reply.nextSeq as number;
+        this.seq = ((reply.nextSeq as number) + 1) >>> 0;
         continue;
       }
       if (reply.status === RESPONSE_AUTH_FAILURE) {
@@ -84,7 +92,17 @@ export class MepClient {
       };
       this.waiting = (bytes) => {
         const parsed = parseReply(bytes);
-        if (parsed.ok) finish(null, parsed.reply);
+        if (!parsed.ok) return;
+        if (this.options.replyDigest !== 'off' && parsed.reply.status !== RESPONSE_AUTH_FAILURE) {
+          if (!bytesEqual(replyDigest(this.options.digestKey, frame, bytes), parsed.reply.digest)) {
+            this.badDigests++;
+            clearTimeout(timer);
+            send(); // a line error: the identical request again
+            return;
+          }
+          this.verified++;
+        }
+        finish(null, parsed.reply);
       };
       send();
     });

@@ -3,6 +3,7 @@
 import { UsageError } from './usage';
 import { frameCommand } from './commands/frame';
 import { decodeCommand } from './commands/decode';
+import { verifyCommand } from './commands/verify';
 import { readCommand } from './commands/read';
 import { simCommand } from './commands/sim';
 import { demoCommand } from './commands/demo';
@@ -15,6 +16,7 @@ import { startCommand } from './commands/start';
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   frame: frameCommand,
   decode: decodeCommand,
+  verify: verifyCommand,
   read: readCommand,
   sim: simCommand,
   demo: demoCommand,
@@ -28,7 +30,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
 const HELP = `mep — MEP (OSGP meter expansion port) tool
 
   mep frame  --key <MBK> --seq <n> (--read <table> | --partial <table> <offset> <count> | --apdu <hex>)
-  mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data] <reply-hex>
+  mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data] [--request <hex>] <reply-hex>
+  mep verify --key <MBK> --request <request frame hex> --reply <reply frame hex>   ok (exit 0) / mismatch (exit 1)
   mep read   --port <serial path | tcp://host:port> --key <MBK> [--table <table>… | --all] [--watch]
   mep sim    [--tcp <port> | --stdio | --serial <path>] [--key <MBK>] [--profile three-phase|one-phase] [--faults …]
   mep start  [--no-sim] [--broker <mqtt url>] [--panel-port <port>] …   the whole product locally (npm start):
@@ -42,6 +45,9 @@ const HELP = `mep — MEP (OSGP meter expansion port) tool
   mep inspect <file.bin | file.wwws> [--json]      header, files, SHA-256; exit 1 when it does not verify
 
 Tables: BT28, ET13, 28, 0x080d. Keys: 16–20 ASCII characters, or 32–40 hex digits.
+Secrets stay off the command line (ps shows it): --key-file <file> or MEP_KEY instead of --key (mep start:
+--meter-key-file / MEP_METER_KEY, --device-key-file / MEP_DEVICE_KEY), and for a broker password
+--broker-password-file <file> or MEP_BROKER_PASSWORD with --broker mqtt://user@host.
 Run "mep <command> --help" for the options of one command.`;
 
 async function main(argv: string[]): Promise<void> {

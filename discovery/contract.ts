@@ -153,6 +153,8 @@ export interface CommandResult {
   restart?: boolean;
   /** update: the version now installed (a .wwws is live at once; a .bin once it has booted healthy). */
   version?: string;
+  /** error "stale-counter" (command-mac.ts): the counter floor the module holds; the add-on resends above it. */
+  counter_floor?: number;
 }
 
 /** Topic name (topics.ts Topics) -> payload type: the one map device, add-on and tests share. */

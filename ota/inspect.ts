@@ -1,5 +1,6 @@
 // Inspects an update package exactly as the device would read it: the device parsers, fed 536-byte chunks
-// (espruino.md §2.8). Node adds one check the device cannot make: gzip files must inflate to their original length.
+// (espruino.md §2.8). Node adds one check the device cannot make: gzip files must inflate to their original length,
+// and inflating stops there (a gzip bomb never grows past the size its entry declares, issue 11 attack 6).
 import { gunzipSync } from 'zlib';
 import { BinHeader, BinParser } from '../device/src/ota/bin-parser';
 import { BIN_MAGIC, hexOf, LEGACY_NOTE, magicMismatch, WWWS_MAGIC } from '../device/src/ota/format';
@@ -97,11 +98,14 @@ function inspectWwws(bytes: Uint8Array, report: InspectReport, options: InspectO
 }
 
 function checkGzip(file: FileReport, stored: Buffer, warnings: string[]): void {
+  const declared = file.originalLength ?? 0;
   try {
-    const n = gunzipSync(stored).length;
-    if (n !== file.originalLength) warnings.push(`${file.name}: inflates to ${n} bytes, the entry says ${file.originalLength}`);
+    // One byte more than declared is enough to tell "inflates to more than it says" without inflating all of it.
+    const n = gunzipSync(stored, { maxOutputLength: declared + 1 }).length;
+    if (n !== declared) warnings.push(`${file.name}: inflates to ${n} bytes, the entry says ${declared}`);
   } catch (err) {
-    warnings.push(`${file.name}: flagged gzip but does not inflate (${(err as Error).message})`);
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') warnings.push(`${file.name}: inflates to more than the ${declared} bytes its entry says`);
+    else warnings.push(`${file.name}: flagged gzip but does not inflate (${(err as Error).message})`);
   }
 }
 

@@ -21,6 +21,8 @@ export interface MeterView {
   /** Last state message and when it arrived (epoch ms). */
   state: StatePayload | null;
   stateAt: number | null;
+  /** Time between the last two readings (ms): the device's poll interval as seen here; absent or null before two. */
+  stateIntervalMs?: number | null;
   diagnostics: DiagnosticsPayload | null;
   /** Bridge firmware version (diagnostics.firmware or update.installed_version). */
   firmware: string | null;
@@ -81,7 +83,7 @@ export interface FirmwareCatalog {
 }
 
 export type RolloutDeviceStatus =
-  | 'pending' | 'sent' | 'downloading' | 'installing' | 'rebooting' | 'done' | 'failed' | 'timed-out' | 'cancelled';
+  | 'pending' | 'sent' | 'downloading' | 'installing' | 'rebooting' | 'trial' | 'done' | 'failed' | 'timed-out' | 'cancelled';
 
 export interface RolloutView {
   id: string;

@@ -13,6 +13,8 @@ import { createLogger, LogSink } from './log';
 import { MqttDeviceCommander } from './meters/commander';
 import { MeterRegistryService } from './meters/registry-service';
 import { describeOptions } from './options';
+import { resultChecker } from './pairing/command-payload';
+import { SecretStore } from './pairing/secret-store';
 import { Options } from './options/types';
 import { advertisedPortFrom } from './ota/advertised-port';
 import { PackageCatalog } from './ota/catalog';
@@ -98,12 +100,16 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   const supervisorToken = runtime.supervisor?.token;
   const supervisorUrl = runtime.supervisor?.url ?? 'http://supervisor';
 
+  // Pairing secrets (DOCS.md "Security: pairing and commands"): paired modules log in to the embedded broker with
+  // their own password and get signed commands.
+  const secrets = new SecretStore(SecretStore.fileIn(dataDir));
   const broker = new BrokerService({
     options,
     mode,
     bus,
     logger: logger('mqtt'),
     dataDir,
+    pairing: secrets,
     supervisor: { token: supervisorToken, url: `${supervisorUrl}/services/mqtt` },
   });
   await life.essential(broker);
@@ -114,9 +120,10 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     link: broker.link,
     logger: logger('meters'),
     latestVersion: () => catalog.latest('bin')?.version ?? null,
+    checkResult: resultChecker(secrets),
   });
   await life.essential(registry);
-  const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands') });
+  const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands'), secrets });
 
   const ha = new HaConnection({ bus, log: logger('home-assistant'), target: runtime.homeAssistant });
   await life.optional(ha);
@@ -139,6 +146,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     mqtt: broker.link,
     meters: registry,
     catalog,
+    secrets,
     downloads: downloading ? downloads : downloadsOff(`firmware downloads are off: port ${options.ota.port} could not be opened (see the add-on log)`),
   });
   await life.optional(rolloutService(rollouts));

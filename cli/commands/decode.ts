@@ -1,15 +1,22 @@
 // mep decode: decodes a reply frame (or bare table data with --data) as JSON. Tables whose layout depends on
 // others take them as context: --bt21 for BT23/BT28, --et11 for ET13 (hex of the table data, inline or @file).
-import { parseReply } from '../../device/src/meter/frame';
+import { bytesEqual } from '../../device/src/meter/bytes';
+import { parseReply, parseRequestFrame } from '../../device/src/meter/frame';
+import { replyDigest } from '../../device/src/meter/reply-digest';
 import { responseCodeInfo } from '../../device/src/meter/result-codes';
 import { BT21, ET11, tableName } from '../../device/src/meter/table-ids';
 import { decodeTable, TableContext } from '../../device/src/meter/tables/index';
 import { KNOWN_METER_BT21 } from '../../device/src/meter/known-layouts';
+import { rawKeyArg } from './verify';
+import { KEY, secretOptions, secretValue } from '../secrets';
 import { hexArg, parseCommandLine, requireString, tableArg, toJson, UsageError } from '../usage';
 
-const HELP = `mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data] <reply-hex | @file>
+const HELP = `mep decode --table <table> [--bt21 <hex|@file>] [--et11 <hex|@file>] [--data]
+           [(--key-file <file> | --key <MBK>) --request <request frame hex|@file>] <reply-hex | @file>
 
 Decodes a reply frame as JSON. --data: the hex is bare table data, not a whole frame.
+--key with --request: also checks the reply's digest against that request (guide p. 250): "replyDigest": "ok" or
+"mismatch" (a mismatching reply is a line error; its values must not be trusted).
 --bt21/--et11: the BT21/ET11 table data that BT23, BT28 and ET13 need (default: the layouts of the known meters).`;
 
 function context(values: { bt21?: string; et11?: string }): TableContext {
@@ -30,12 +37,18 @@ function context(values: { bt21?: string; et11?: string }): TableContext {
 export async function decodeCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(
     argv,
-    { table: { type: 'string' }, bt21: { type: 'string' }, et11: { type: 'string' }, data: { type: 'boolean' } },
+    {
+      table: { type: 'string' }, bt21: { type: 'string' }, et11: { type: 'string' }, data: { type: 'boolean' },
+      ...secretOptions(KEY), request: { type: 'string' },
+    },
     HELP,
   );
   const table = tableArg(requireString(values.table, '--table'));
   if (positionals.length !== 1) throw new UsageError('give exactly one reply (hex or @file)');
   const bytes = hexArg(positionals[0] as string, 'the reply');
+  const keyText = secretValue(values, KEY, process.env, undefined, true);
+  if ((keyText === undefined) !== (values.request === undefined)) throw new UsageError('--key and --request go together');
+  if (values.data && values.request !== undefined) throw new UsageError('--data has no digest to check: leave out --key/--request');
   const ctx = context(values);
   if (values.data) {
     const decoded = decodeTable(table, bytes, ctx);
@@ -54,7 +67,13 @@ export async function decodeCommand(argv: string[]): Promise<void> {
     meaning: info.meaning,
     digest: reply.digest,
   };
-  if (reply.nextSeq !== undefined) out.nextSequence = reply.nextSeq;
+  if (values.request !== undefined) {
+    const key = rawKeyArg(keyText);
+    const request = hexArg(values.request, '--request');
+    if (!parseRequestFrame(request)) throw new UsageError('--request is not a request frame');
+    out.replyDigest = bytesEqual(replyDigest(key, request, bytes), reply.digest) ? 'ok' : 'mismatch';
+  }
+  if (reply.nextSeq !== undefined) out.meterSequence = reply.nextSeq; // the next request uses this + 1 (guide p. 16)
   if (reply.data) {
     out.count = reply.data.length;
     const decoded = decodeTable(table, reply.data, ctx);

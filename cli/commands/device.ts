@@ -12,17 +12,20 @@ import { HostStorage } from '../../device/sim/host';
 import { parseMbk } from '../../device/src/meter/key';
 import { SETTINGS_FILE, type Settings } from '../../device/src/settings/schema';
 import { parseTcpUrl } from '../port';
+import { brokerPasswordFor, KEY, secretOptions, secretValue } from '../secrets';
 import { integerArg, parseCommandLine, requireString, UsageError } from '../usage';
 import { DEMO_KEY } from './sim';
 
 const HELP = `mep device --broker <mqtt://[user[:password]@]host[:port]> --meter <sim | tcp://host:port | serial path>
-           [--key <MBK>] [--storage <dir>] [--http <port>] [--board esp32|esp32c3] [--rebuild]
+           [--key-file <file>] [--broker-password-file <file>] [--storage <dir>] [--http <port>] [--board esp32|esp32c3] [--rebuild]
 
 Runs the firmware bundle (dist/firmware.js) on this computer in an Espruino-like sandbox: the meter on its UART,
 WiFi simulated (always connects), MQTT and HTTP over this computer's network. The broker and the meter key are
 written into the simulated Storage before boot (--storage <dir> keeps Storage between runs).
 --meter sim: a built-in simulated meter with the same key (default key ${DEMO_KEY}).
---http: real port for the device's web page (default 8080).`;
+--http: real port for the device's web page (default 8080).
+The key: one line in --key-file, or MEP_KEY (--key <MBK> works too, visible in ps); the broker password: in
+--broker-password-file or MEP_BROKER_PASSWORD (mqtt://user@host), rather than in the URL.`;
 
 export interface BrokerAddress {
   host: string;
@@ -61,7 +64,7 @@ export function deviceSettings(broker: BrokerAddress, key: string, stored?: Part
     name: 'MEP Bridge (host)',
     wifi: { ssid: 'host-network', password: 'host-network-password' },
     mqtt: { host: '', port: 1883, username: '', password: '', baseTopic: '', discoveryPrefix: 'homeassistant', compatibility: false },
-    meter: { key: '', pollIntervalS: 10, replyDigest: 'log' },
+    meter: { key: '', pollIntervalS: 10, replyDigest: 'enforce', rc4: false },
     login: { user: 'admin', passwordHash: '' },
   };
   const s = { ...base, ...stored } as Settings;
@@ -107,7 +110,8 @@ export async function deviceCommand(argv: string[]): Promise<void> {
     {
       broker: { type: 'string' },
       meter: { type: 'string' },
-      key: { type: 'string' },
+      ...secretOptions(KEY),
+      'broker-password-file': { type: 'string' },
       storage: { type: 'string' },
       http: { type: 'string' },
       board: { type: 'string' },
@@ -115,9 +119,11 @@ export async function deviceCommand(argv: string[]): Promise<void> {
     },
     HELP,
   );
-  const broker = parseBrokerUrl(requireString(values.broker, '--broker'));
+  const parsedBroker = parseBrokerUrl(requireString(values.broker, '--broker'));
+  const broker = { ...parsedBroker, password: brokerPasswordFor(parsedBroker.password, values) };
   const meterSpec = requireString(values.meter, '--meter');
-  const key = values.key ?? DEMO_KEY;
+  const givenKey = secretValue(values, KEY);
+  const key = givenKey ?? DEMO_KEY;
   const parsed = parseMbk(key);
   if (!parsed.ok) throw new UsageError(parsed.message);
   const boardArg = values.board ?? 'esp32';
@@ -148,7 +154,7 @@ export async function deviceCommand(argv: string[]): Promise<void> {
     log: (line) => process.stdout.write(line + '\n'),
   });
   process.stderr.write(
-    `mep device: firmware running (${board}, meter ${meterSpec === 'sim' ? `simulated, key ${values.key ? 'given' : DEMO_KEY}` : meterSpec}, ` +
+    `mep device: firmware running (${board}, meter ${meterSpec === 'sim' ? `simulated, key ${givenKey ? 'given' : DEMO_KEY}` : meterSpec}, ` +
       `broker ${broker.host}:${broker.port}${values.storage ? `, storage ${values.storage}` : ''}); Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) => {

@@ -2,9 +2,12 @@
 import { toHex } from '../../device/src/meter/bytes';
 import { encodeRequest } from '../../device/src/meter/frame';
 import { fullRead, partialRead } from '../../device/src/meter/requests';
+import { KEY, secretOptions, secretValue } from '../secrets';
 import { hexArg, integerArg, keyArg, parseCommandLine, requireString, tableArg, UsageError } from '../usage';
 
-const HELP = `mep frame --key <MBK> --seq <n> (--read <table> [--max-len <n> | --no-max-len] | --partial <table> <offset> <count> | --apdu <hex>)
+const HELP = `mep frame (--key-file <file> | --key <MBK>) --seq <n> (--read <table> [--max-len <n> | --no-max-len] | --partial <table> <offset> <count> | --apdu <hex>)
+
+The key: one line in --key-file, or in the environment variable MEP_KEY (--key <MBK> is visible to other users).
 
 Prints the request frame (LEN | APDU | SEQ | digest) as hex.`;
 
@@ -12,7 +15,7 @@ export async function frameCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(
     argv,
     {
-      key: { type: 'string' },
+      ...secretOptions(KEY),
       seq: { type: 'string' },
       read: { type: 'string' },
       partial: { type: 'string' },
@@ -22,7 +25,7 @@ export async function frameCommand(argv: string[]): Promise<void> {
     },
     HELP,
   );
-  const key = keyArg(values.key);
+  const key = keyArg(secretValue(values, KEY, process.env, undefined, true));
   const seq = integerArg(requireString(values.seq, '--seq'), '--seq', 0xffffffff);
   const chosen = ['read', 'partial', 'apdu'].filter((k) => values[k as 'read'] !== undefined);
   if (chosen.length !== 1) throw new UsageError('give exactly one of --read, --partial, --apdu');

@@ -5,16 +5,18 @@ import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, tableName } from 
 import { decodeTable, TableContext, TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { MeterPoller } from '../../device/src/meter/poller';
 import { MeterSession } from '../../device/src/meter/session';
-import { ReplyDigestMode } from '../../device/src/meter/reply-digest';
+import { ReplyDigestMode } from '../../device/src/meter/session-types';
 import { MepClient } from '../client';
 import { MeterPort, openMeterPort } from '../port';
+import { KEY, secretOptions, secretValue } from '../secrets';
 import { integerArg, keyArg, parseCommandLine, requireString, tableArg, toJson, UsageError } from '../usage';
 
-const HELP = `mep read --port <serial path | tcp://host:port> --key <MBK> [--table <table>]… [--all] [--watch]
-          [--interval <ms>] [--seq <n>] [--reply-digest off|log|enforce]
+const HELP = `mep read --port <serial path | tcp://host:port> (--key-file <file> | --key <MBK>) [--table <table>]… [--all] [--watch]
+          [--interval <ms>] [--seq <n>] [--reply-digest enforce|off]
 
 Reads tables once and prints them as JSON (default: BT28), or with --watch polls like the device does
-(BT23 + BT28 every --interval ms, default 5000) and prints one JSON line per table.`;
+(BT23 + BT28 every --interval ms, default 5000) and prints one JSON line per table. Every reply's digest is checked
+(guide p. 250): the verdict is on stderr; --reply-digest off only for a meter that signs otherwise.`;
 
 const ALL_TABLES = [BT52, BT01, BT21, ET03, ET11, ET13, ET50, BT23, BT28];
 
@@ -42,8 +44,8 @@ async function readOne(client: MepClient, table: number, ctx: TableContext): Pro
   return decoded.value;
 }
 
-async function readOnce(port: MeterPort, key: Uint8Array, tables: number[], seq: number): Promise<void> {
-  const client = new MepClient(port, { digestKey: key, initialSeq: seq });
+async function readOnce(port: MeterPort, key: Uint8Array, tables: number[], seq: number, mode: ReplyDigestMode): Promise<void> {
+  const client = new MepClient(port, { digestKey: key, initialSeq: seq, replyDigest: mode });
   const ctx: TableContext = {};
   const wanted: number[] = [];
   for (const t of tables) for (const p of [...prerequisites(t), t]) if (!wanted.includes(p)) wanted.push(p);
@@ -61,7 +63,14 @@ async function readOnce(port: MeterPort, key: Uint8Array, tables: number[], seq:
     }
   }
   process.stdout.write(toJson(result) + '\n');
+  process.stderr.write(`mep: reply digest: ${replyVerdict(mode, client.verified, client.badDigests)}\n`);
   if (failures === wanted.length) throw new Error('no table could be read');
+}
+
+/** One line on how the reply digests fared. */
+export function replyVerdict(mode: ReplyDigestMode, verified: number, bad: number): string {
+  if (mode === 'off') return 'not checked (--reply-digest off)';
+  return `${verified} replies verified, ${bad} failed (dropped and asked again)`;
 }
 
 function watch(port: MeterPort, key: Uint8Array, options: { interval: number; seq: number; replyDigest: ReplyDigestMode }): Promise<void> {
@@ -83,7 +92,7 @@ function watch(port: MeterPort, key: Uint8Array, options: { interval: number; se
       const st = session.stats;
       process.stderr.write(
         `mep: ${st.pollCycles} poll cycles, ${st.requests} requests, ${st.timeouts} timeouts, ${st.sequenceResyncs} sequence resyncs, ` +
-          `${st.errorReplies} error replies; reply digest: ${st.replyDigest ?? 'no known construction matched'}\n`,
+          `${st.errorReplies} error replies; reply digest: ${replyVerdict(options.replyDigest, st.replies, st.badDigests)}\n`,
       );
       resolve();
     };
@@ -98,7 +107,7 @@ export async function readCommand(argv: string[]): Promise<void> {
     argv,
     {
       port: { type: 'string' },
-      key: { type: 'string' },
+      ...secretOptions(KEY),
       table: { type: 'string', multiple: true },
       all: { type: 'boolean' },
       watch: { type: 'boolean' },
@@ -109,10 +118,10 @@ export async function readCommand(argv: string[]): Promise<void> {
     HELP,
   );
   const portSpec = requireString(values.port, '--port');
-  const key = keyArg(values.key);
+  const key = keyArg(secretValue(values, KEY, process.env, undefined, true));
   const seq = values.seq === undefined ? 0 : integerArg(values.seq, '--seq', 0xffffffff);
-  const mode = (values['reply-digest'] ?? 'log') as ReplyDigestMode;
-  if (!['off', 'log', 'enforce'].includes(mode)) throw new UsageError('--reply-digest must be off, log or enforce');
+  const mode = (values['reply-digest'] ?? 'enforce') as ReplyDigestMode;
+  if (!['off', 'enforce'].includes(mode)) throw new UsageError('--reply-digest must be enforce or off');
   if (values.watch && (values.table || values.all)) throw new UsageError('--watch reads BT23 and BT28 continuously; leave out --table/--all');
   const tables = values.all ? ALL_TABLES : (values.table ?? ['BT28']).map(tableArg);
   const interval = values.interval === undefined ? 5000 : integerArg(values.interval, '--interval', 3600000);
@@ -120,7 +129,7 @@ export async function readCommand(argv: string[]): Promise<void> {
   const port = await openMeterPort(portSpec);
   try {
     if (values.watch) await watch(port, key, { interval, seq, replyDigest: mode });
-    else await readOnce(port, key, tables, seq);
+    else await readOnce(port, key, tables, seq, mode);
   } finally {
     await port.close();
   }

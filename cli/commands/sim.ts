@@ -8,14 +8,15 @@ import type { ProfileName } from '../../device/sim/meter-sim/profiles';
 import { parseMbk } from '../../device/src/meter/key';
 import { FAULT_NAMES, parseFaultSpec } from '../../device/sim/meter-sim/fault-spec';
 import type { FaultOptions } from '../../device/sim/meter-sim/faults';
+import { KEY, secretOptions, secretValue } from '../secrets';
 import { integerArg, parseCommandLine, UsageError } from '../usage';
 
 /** The key of the synthetic vectors in ../shared/vectors: fine for a simulator, never a real meter's key. */
 export const DEMO_KEY = 'ABCDEFGHIJKLMNOPQRST';
 
-const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key <MBK>] [--profile three-phase|one-phase]
+const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key-file <file> | --key <MBK>] [--profile three-phase|one-phase]
         [--faults <list>] [--pacing realtime|instant] [--speed <factor>] [--alert-every <ms>] [--seq <n>] [--seed <n>]
-        [--seq-mode at-least|strict] [--reply-digest H1|H2|H3|H4a|H4b|zeros|random] [--solar <peak W>] [--bt21 A|B]
+        [--seq-mode window|at-least|strict] [--reply-digest guide|zeros|random] [--solar <peak W>] [--bt21 A|B]
         [--verbose]
 
 A simulated meter (default: tcp port 7000 on 127.0.0.1, key ${DEMO_KEY}, real 9600-baud pacing).
@@ -43,8 +44,8 @@ export interface SimSettings {
   initialSeq?: number;
   seed?: number;
   faults: Partial<FaultOptions>;
-  seqMode?: 'at-least' | 'strict';
-  replyDigest?: 'H1' | 'H2' | 'H3' | 'H4a' | 'H4b' | 'zeros' | 'random';
+  seqMode?: 'window' | 'at-least' | 'strict';
+  replyDigest?: 'guide' | 'zeros' | 'random';
   solarPeakW?: number;
   bt21Variant?: 'A' | 'B';
 }
@@ -80,7 +81,7 @@ export async function simCommand(argv: string[]): Promise<void> {
       host: { type: 'string' },
       stdio: { type: 'boolean' },
       serial: { type: 'string' },
-      key: { type: 'string' },
+      ...secretOptions(KEY),
       profile: { type: 'string' },
       faults: { type: 'string' },
       pacing: { type: 'string' },
@@ -98,7 +99,8 @@ export async function simCommand(argv: string[]): Promise<void> {
   );
   const transports = [values.tcp !== undefined, !!values.stdio, values.serial !== undefined].filter(Boolean).length;
   if (transports > 1) throw new UsageError('choose one of --tcp, --stdio, --serial');
-  const key = values.key ?? DEMO_KEY;
+  const givenKey = secretValue(values, KEY, process.env, undefined, true);
+  const key = givenKey ?? DEMO_KEY;
   const parsed = parseMbk(key);
   if (!parsed.ok) throw new UsageError(parsed.message);
   const profile = (values.profile ?? 'three-phase') as ProfileName;
@@ -116,8 +118,8 @@ export async function simCommand(argv: string[]): Promise<void> {
     initialSeq: values.seq === undefined ? undefined : integerArg(values.seq, '--seq', 0xffffffff),
     seed: values.seed === undefined ? undefined : integerArg(values.seed, '--seed', 0xffffffff),
     faults: parseFaults(values.faults),
-    seqMode: oneOf(values['seq-mode'], ['at-least', 'strict'] as const, '--seq-mode'),
-    replyDigest: oneOf(values['reply-digest'], ['H1', 'H2', 'H3', 'H4a', 'H4b', 'zeros', 'random'] as const, '--reply-digest'),
+    seqMode: oneOf(values['seq-mode'], ['window', 'at-least', 'strict'] as const, '--seq-mode'),
+    replyDigest: oneOf(values['reply-digest'], ['guide', 'zeros', 'random'] as const, '--reply-digest'),
     solarPeakW: values.solar === undefined ? undefined : integerArg(values.solar, '--solar', 100000),
     bt21Variant: oneOf(values.bt21, ['A', 'B'] as const, '--bt21'),
   });
@@ -147,7 +149,7 @@ export async function simCommand(argv: string[]): Promise<void> {
       throw new Error(`cannot listen on port ${port}: ${err.message}`);
     });
     close = handle.close;
-    process.stderr.write(`mep sim: ${profile} meter on tcp://${handle.host}:${handle.port}${values.key ? '' : ` (demo key ${DEMO_KEY})`}\n`);
+    process.stderr.write(`mep sim: ${profile} meter on tcp://${handle.host}:${handle.port}${givenKey ? '' : ` (demo key ${DEMO_KEY})`}\n`);
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -5,6 +5,7 @@ import { fullRead } from '../../device/src/meter/requests';
 import { FrameDecoder } from '../../device/src/meter/frame-decoder';
 import { parseReply } from '../../device/src/meter/frame';
 import { KEY } from '../helpers/session-harness';
+import { MeterSimulator } from '../../device/sim/meter-sim/meter';
 import { loadVectors } from '../helpers/vectors';
 
 const digest = loadVectors('digest.json');
@@ -18,7 +19,7 @@ describe('mep frame', () => {
       expect(r).toEqual({ code: 0, stdout: v.frame_hex + '\n', stderr: '' });
     }
     const bt52 = await mep(['frame', '--key', MBK, '--seq', '0', '--read', 'BT52']);
-    expect(bt52.stdout.trim()).toBe('001130003402000000000071691ecd24e242b2');
+    expect(bt52.stdout.trim()).toBe('001130003401d1000000000190a41f4cfe703d'); // length argument 465 (guide p. 8)
     const f017 = frames.synthetic_frames.find((f: any) => f.id === 'F017');
     const partial = await mep(['frame', '--key', MBK, '--seq', String(f017.sequence_number), '--partial', 'bt23', '0', '13']);
     expect(partial.stdout.trim()).toBe(f017.hex);
@@ -63,7 +64,7 @@ describe('mep decode', () => {
     expect(JSON.parse(r.stdout).decoded.total.summations[0]).toBe(65845342);
     const c05 = frames.captured_frames.find((f: any) => f.id === 'C05');
     const seq = JSON.parse((await mep(['decode', '--table', 'BT28', c05.hex])).stdout);
-    expect(seq).toMatchObject({ status: 12, statusName: 'seq', nextSequence: 0xceace9e2 });
+    expect(seq).toMatchObject({ status: 12, statusName: 'seq', meterSequence: 0xceace9e2 });
   });
 
   test('garbage is a clear error, not a stack trace', async () => {
@@ -71,6 +72,62 @@ describe('mep decode', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^mep: not a reply frame: /);
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('mep verify (guide p. 250)', () => {
+  const V = loadVectors('guide-examples.json');
+  const vectors: any[] = [...V.guide_examples.filter((g: any) => g.key_hex && g.response_frame_hex), ...V.generated_reply_digest_vectors];
+
+  test('every guide example G1–G7 and vector RD00–RD19: ok, exit 0; a flipped bit: mismatch, exit 1', async () => {
+    expect(vectors.map((v) => v.id).join(' ')).toMatch(/^G1 G2 G3 G4 G5 G6 G7 RD00 .* RD19$/);
+    for (const v of vectors) {
+      const ok = await mep(['verify', '--key', v.key_hex, '--request', v.request_frame_hex, '--reply', v.response_frame_hex]);
+      expect([v.id, ok]).toEqual([v.id, { code: 0, stdout: 'ok\n', stderr: '' }]);
+    }
+    for (const v of vectors.slice(0, 3)) {
+      const reply = Buffer.from(v.response_frame_hex, 'hex');
+      reply[reply.length - 9]! ^= 0x01; // the last body byte
+      const bad = await mep(['verify', '--key', v.key_hex, '--request', v.request_frame_hex, '--reply', reply.toString('hex')]);
+      expect([v.id, bad]).toEqual([v.id, { code: 1, stdout: 'mismatch\n', stderr: '' }]);
+    }
+  }, 60000);
+
+  test('an MBK in its 20-character form; bad input exits 2 with one line that never shows the key', async () => {
+    const request = encodeRequest(fullRead(0x34).apdu, 7, KEY);
+    const sim = new MeterSimulator({ key: MBK, initialSeq: 7 });
+    let reply = new Uint8Array(0);
+    sim.on('data', (b: Uint8Array) => (reply = new Uint8Array([...reply, ...b])));
+    sim.receive(request);
+    await sim.drain();
+    const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    expect(await mep(['verify', '--key', MBK, '--request', hexOf(request), '--reply', hexOf(reply)])).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
+    const secret = 'SECRETKEY1234567890X';
+    const g1 = vectors[0];
+    const cases = [
+      ['verify', '--key', 'short', '--request', g1.request_frame_hex, '--reply', g1.response_frame_hex],
+      ['verify', '--key', secret, '--request', 'zz', '--reply', g1.response_frame_hex],
+      ['verify', '--key', secret, '--request', g1.request_frame_hex, '--reply', '0001ff'],
+      ['verify', '--key', secret, '--request', '0005000102', '--reply', g1.response_frame_hex],
+      ['verify', '--key', secret, '--request', g1.request_frame_hex],
+      ['verify', '--request', g1.request_frame_hex, '--reply', g1.response_frame_hex],
+      ['verify', '--key', secret, '--bogus'],
+    ];
+    for (const args of cases) {
+      const r = await mep(args);
+      expect([args, r.code, r.stdout]).toEqual([args, 2, '']);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toContain(secret.slice(0, 8));
+    }
+  }, 60000);
+
+  test('mep decode --key --request shows the verdict', async () => {
+    const g2 = vectors[1];
+    const ok = JSON.parse((await mep(['decode', '--table', 'BT23', '--key', g2.key_hex, '--request', g2.request_frame_hex, g2.response_frame_hex])).stdout);
+    expect(ok.replyDigest).toBe('ok');
+    const bad = g2.response_frame_hex.replace(/08000000/, '09000000');
+    const out = JSON.parse((await mep(['decode', '--table', 'BT23', '--key', g2.key_hex, '--request', g2.request_frame_hex, bad])).stdout);
+    expect(out.replyDigest).toBe('mismatch');
   });
 });
 
@@ -89,7 +146,7 @@ describe('mep sim + mep read', () => {
 
   test('read --all prints every table as JSON, with the energy and power of the simulated meter', async () => {
     const r = await mep(['read', '--port', `tcp://127.0.0.1:${port}`, '--key', MBK, '--all']);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toMatch(/^mep: reply digest: \d+ replies verified, 0 failed \(dropped and asked again\)\n$/);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(['BT01', 'BT21', 'BT23', 'BT28', 'BT52', 'ET03', 'ET11', 'ET13', 'ET50'].sort());

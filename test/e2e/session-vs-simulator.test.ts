@@ -1,12 +1,11 @@
 // The device's meter session (poller + session + decoders) against the meter simulator, in virtual time.
 import { TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
-import { createTestOnlyXorCipher } from '../../device/sim/meter-sim/testCipher';
 import { MeterPoller, MeterLink } from '../../device/src/meter/poller';
 import { MeterSession } from '../../device/src/meter/session';
 import { SessionCommand, SessionOptions } from '../../device/src/meter/session-types';
 import { parseMbk } from '../../device/src/meter/key';
-import { BT01, BT23, BT28 } from '../../device/src/meter/table-ids';
+import { BT01, BT21, BT23, BT28 } from '../../device/src/meter/table-ids';
 import type { Bt23, Bt28 } from '../../device/src/meter/tables/index';
 import { VirtualTime } from '../helpers/virtual-time';
 
@@ -104,23 +103,71 @@ describe('[e2e] device session ↔ meter simulator', () => {
     expect(r.session.stats.requests).toBeLessThan(10);
   });
 
-  test('the payload-cipher hook works end to end with the simulator test cipher', () => {
-    const cipherFor = () => createTestOnlyXorCipher(KEY);
-    const r = rig({ simOptions: { cipher: cipherFor() }, session: { cipher: cipherFor() } });
+  test('MEP RC4 (guide pp. 256–257): requests and replies travel encrypted, readings as in the clear', () => {
+    const r = rig({ session: { rc4: true }, simOptions: { values: 'frozen' } });
+    const recs: { encrypted: boolean; outcome: string }[] = [];
+    const wire: number[][] = [];
+    r.sim.on('request', (rec: { encrypted: boolean; outcome: string }) => recs.push(rec));
+    r.sim.on('data', (b: Uint8Array) => wire.push(Array.from(b)));
     r.time.advance(20000);
     expect(r.states()).toEqual(['starting', 'online']);
-    expect(r.tables<Bt28>(BT28)[0]!.voltageMv![0]! / 1000).toBeGreaterThan(200);
-    // and without the cipher the same meter's data does not decode to plausible values
-    const plain = rig({ simOptions: { cipher: cipherFor() } });
+    expect(recs.length).toBeGreaterThan(10);
+    expect(recs.every((x) => x.encrypted)).toBe(true);
+    expect(r.session.stats.badDigests).toBe(0);
+    const plain = rig({ simOptions: { values: 'frozen' } });
     plain.time.advance(20000);
-    const v = plain.tables<Bt28>(BT28)[0];
-    expect(v === undefined || !(v.voltageMv![0]! > 200000 && v.voltageMv![0]! < 260000)).toBe(true);
+    expect(r.tables<Bt28>(BT28)[0]).toEqual(plain.tables<Bt28>(BT28)[0]);
+    // the meter's name never shows on the wire in clear
+    expect(Buffer.from(wire.flat()).includes(Buffer.from('NES'))).toBe(false);
   });
 
-  test('full BT23 refused (Gen-4): the session switches to the partial read and keeps the energy coming', () => {
-    const r = rig({ simOptions: { faults: { fullBt23Unsupported: true } }, session: { bt23Read: 'full' } });
-    r.time.advance(30000);
-    expect(r.tables<Bt23>(BT23).length).toBeGreaterThan(5);
+  test('MEP RC4 with a wrong key: the plaintext 0x0B is recognised, "wrong MBK key"', () => {
+    const r = rig({ key: 'WRONGKEYWRONGKEY1234', session: { rc4: true } });
+    r.time.advance(60000);
+    expect(r.states()).toEqual(['starting', 'auth-failed']);
+  });
+
+  test('replies with a corrupted digest or a flipped data byte under the old digest never become readings', () => {
+    const r = rig({ simOptions: { values: 'frozen', faults: { badDigestProbability: 0.15, badDataProbability: 0.15 } } });
+    const faults: string[] = [];
+    r.sim.on('fault', (name: string) => faults.push(name));
+    r.time.advance(10 * 60000);
+    expect(faults.filter((f) => f === 'badDigest').length).toBeGreaterThan(20);
+    expect(faults.filter((f) => f === 'badData').length).toBeGreaterThan(20);
+    // each corrupted reply is a counted line error (a reply hit by both faults counts once)
+    const replies = faults.filter((f) => f === 'badDigest' || f === 'badData').length;
+    expect(r.session.stats.badDigests).toBeGreaterThan(replies * 0.8);
+    expect(r.session.stats.badDigests).toBeLessThanOrEqual(replies);
+    // frozen tables: every reading must be exactly what the meter serves
+    const bt28 = r.tables<Bt28>(BT28);
+    const bt23 = r.tables<Bt23>(BT23);
+    expect(bt28.length).toBeGreaterThan(100);
+    for (const v of bt28) expect(v).toEqual(bt28[0]);
+    for (const v of bt23) expect(v).toEqual(bt23[0]);
+    // 30 % of replies corrupted: now and then a request fails four times running (garbled) or its resends meet
+    // 0x0C four times (sequence-error); the session always comes back
+    expect(r.states()[r.states().length - 1]).toBe('online');
+  });
+
+  test('the meter adds 25 to its sequence number (interface changed): the session reads BT21 again, then polls on', () => {
+    const r = rig({});
+    const reads: number[] = [];
+    r.sim.on('request', (rec: { apdu: Uint8Array; outcome: string }) => {
+      if (rec.outcome === 'executed') reads.push((rec.apdu[1]! << 8) | rec.apdu[2]!);
+    });
+    r.time.advance(10000);
+    expect(reads.filter((t) => t === BT21).length).toBe(1);
+    r.sim.bumpSequence(25);
+    r.time.advance(10000);
+    expect(reads.filter((t) => t === BT21).length).toBe(2);
+    expect(r.session.linkState()).toBe('online');
+    expect(r.tables<Bt28>(BT28).length).toBeGreaterThan(6);
+  });
+
+  test('a sequence window of 8 (guide p. 11): the session never runs ahead of it, 0x0C only at start-up', () => {
+    const r = rig({ simOptions: { initialSeq: 5000, faults: { dropReplyProbability: 0.1 } }, session: { initialSeq: 4000 } });
+    r.time.advance(5 * 60000);
+    expect(r.session.stats.sequenceResyncs).toBe(1);
     expect(r.session.linkState()).toBe('online');
   });
 });

@@ -54,10 +54,11 @@ describeOnInterpreter('the real-interpreter harness', (binary) => {
     // The app writes x.1 at its first boot, before the cut rule exists: start over with an empty x.1 and the rule.
     await d.board.line(/^WIFI /, { ms: 20000 });
     await d.query('require("Storage").erase("x.1")');
-    d.cutAt(rule);
+    await d.cutAt(rule);
     await d.powerCycle();
     await d.board.until('the cut and the boot after it', () => d!.board.exits.length >= 2 && d!.board.running, 20000);
     expect(d.board.exits).toEqual(['SIGKILL', 'exit 1']);
+    expect(d.cut()).toEqual({ n: 'x.1', o: 5, exit: 'exit 1' });
     await d.board.until('the app after the cut', () => d!.board.lines.some((l) => l.boot === 3 && l.text.startsWith('WIFI ')), 20000);
     expect(await d.query<string>('require("Storage").read("x.1")')).toBe(stored);
   }, DEVICE_WAIT_MS + 60000);

@@ -4,7 +4,7 @@
 // started again whenever the firmware reboots. Memory is tracked all along: the stub's sampler (minimum free,
 // error flags) prints its state every second, kept over all boots and corrected by the stub's own cost; snapshots
 // with a GC pass are asked over the stub's query port.
-import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { uploadFiles } from '../../cli/commands/upload';
@@ -19,7 +19,7 @@ import { flashStorage } from './flash';
 import { acquire } from './host-lock';
 import { Interpreter } from './interpreter';
 import { POOL } from './memory-budget';
-import { CutRule, platformStub, STATE, StubState } from './platform-stub';
+import { CutRule, CutSeen, platformStub, STATE, StubState } from './platform-stub';
 import { ptyPair, PtyPair } from './pty-pair';
 import { tempDir } from './temp-dirs';
 
@@ -76,8 +76,11 @@ export interface Device {
   /** `p`, or a rejection as soon as the device has run out of memory (an out-of-memory interrupts the firmware and
    *  removes its handlers: waiting any longer for its messages only makes a failing run slow). */
   unlessOutOfMemory<T>(p: Promise<T>): Promise<T>;
-  /** Power is cut at the Storage write `rule` describes (the process exits there), then the device boots again. */
-  cutAt(rule: CutRule): void;
+  /** Power is cut at the Storage write `rule` describes (the process exits there), then the device boots again.
+   *  Armed at once on the running device (over the query port) and for the boots after it (cut.json). */
+  cutAt(rule: CutRule): Promise<void>;
+  /** The cut armed last: at which write, and how the process ended ("exit 1": E.reboot() there); null until then. */
+  cut(): CutSeen | null;
   /** Pulls the plug now (SIGKILL) and powers on again. */
   powerCycle(): Promise<void>;
   stop(): Promise<void>;
@@ -119,7 +122,20 @@ export async function startDevice(o: DeviceOptions): Promise<Device> {
     if (o.settings !== undefined) extra.push({ name: SETTINGS_FILE, data: text(JSON.stringify(o.settings)) });
     // The firmware exactly as `mep upload` writes it (boot loader last), with the platform files before it.
     const flashed = await flashStorage({ binary: o.binary, dir, erase: plan.erase, files: [...extra, ...(o.files ?? []), ...plan.files] });
-    const board = new Interpreter({ binary: o.binary, dir, pool: o.pool ?? POOL, hide: /^\$M \{/ });
+    const cutFile = join(dir, 'cut.json');
+    const cutDone = join(dir, 'cut.done');
+    let cut: CutSeen | null = null;
+    // The stub writes cut.done just before it ends the process at the cut: the exit seen while it exists (and not
+    // yet attributed) is the cut's, an earlier one was an ordinary reboot.
+    const onExit = (how: string): void => {
+      if (cut !== null) return;
+      try {
+        cut = { ...(JSON.parse(readFileSync(cutDone, 'latin1')) as { n: string; o: number }), exit: how };
+      } catch {
+        // no cut.done: an ordinary reboot (or no cut armed)
+      }
+    };
+    const board = new Interpreter({ binary: o.binary, dir, pool: o.pool ?? POOL, hide: /^\$M \{/, onExit });
     cleanups.push(() => board.stop());
     const tracker = trackMemory(board);
     board.start();
@@ -162,14 +178,20 @@ export async function startDevice(o: DeviceOptions): Promise<Device> {
         await query(`(${STATE}.g(),${STATE}.m=1e9,${STATE}.e="",1)`);
         tracker.reset();
       },
-      cutAt: (rule) => writeFileSync(join(dir, 'cut.json'), JSON.stringify(rule)),
+      cutAt: async (rule) => {
+        rmSync(cutDone, { force: true });
+        cut = null;
+        writeFileSync(cutFile, JSON.stringify(rule));
+        if (board.running) await query(`(${STATE}.x=${JSON.stringify(rule)},1)`);
+      },
+      cut: () => cut,
       powerCycle: async () => {
         await board.kill();
         board.start();
       },
       stop: async () => {
         try {
-          unlinkSync(join(dir, 'cut.json'));
+          unlinkSync(cutFile);
         } catch {
           // no cut pending
         }

@@ -21,6 +21,8 @@ export interface InterpreterOptions {
   /** Start again when the process exits by itself (a reboot). Default true. */
   restart?: boolean;
   onLine?: (line: string, boot: number) => void;
+  /** How a process ended (exit code or signal, as in `exits`), before it is started again. */
+  onExit?: (how: string, boot: number) => void;
   /** Lines left out of tail() (e.g. periodic status lines). */
   hide?: RegExp;
 }
@@ -65,7 +67,9 @@ export class Interpreter {
     child.stderr!.on('data', () => undefined); // "espruino: ..." start-up notes only
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = null;
-      this.exits.push(signal ? signal : `exit ${code}`);
+      const how = signal ? signal : `exit ${code}`;
+      this.exits.push(how);
+      this.options.onExit?.(how, boot);
       this.wake();
       // A reboot: power on again shortly (a crash loop must not spin up processes back to back).
       if (!this.stopping && this.options.restart !== false) {

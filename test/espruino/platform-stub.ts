@@ -9,8 +9,12 @@
 //    as a "$M {json}" console line every second (output only: typed input is not reliable, interpreter.ts); an
 //    out-of-memory interrupts and removes timers, so the harness re-arms it (M.g) when it has stopped;
 //  - a query port for the harness: one connection per question, a line of JS in, its JSON value out;
-//  - optionally a power cut: exit (E.reboot() ends the Linux process at once) right before or after a chosen
-//    Storage write, read from ./cut.json in the working directory (the host file system, not Storage).
+//  - a power cut when the harness asks for one: exit (E.reboot() ends the Linux process at once) right before or
+//    after a chosen Storage write. The rule is M.x: read from ./cut.json (the host file system, not Storage) at
+//    boot, or set over the query port while the firmware runs (an update's writes come without a reboot first);
+//    cut.json keeps the count over reboots. At the cut the stub removes cut.json and writes ./cut.done (the
+//    write's file name and offset), so the harness can tell the cut's exit from an ordinary reboot. Storage.write is wrapped on every boot (its cost is
+//    part of the stub's), so a rule set while running takes effect at the next write.
 // Its own memory cost is measured at the end of .boot0 (usage after it minus usage before it, both after a GC) so
 // the harness can subtract it. Global names are short: names over 4 characters cost an extra variable.
 
@@ -28,7 +32,8 @@ export interface StubOptions {
 }
 
 /** Global the stub keeps its state in: {m: min free, e: error flags seen, c: stub cost, u0: usage before it; t: last
- *  sample; a(): (re)starts the sampler; g(): reads {m, e, c}, also E.getErrorFlags(), re-arming a stopped sampler}. */
+ *  sample; a(): (re)starts the sampler; g(): reads {m, e, c}, also E.getErrorFlags(), re-arming a stopped sampler;
+ *  x: the power-cut rule (CutRule) or undefined; z(name, offset): cuts the power now, at that write}. */
 export const STATE = '$M';
 
 export function platformStub(o: StubOptions): string {
@@ -67,15 +72,16 @@ M.a();
 require("net").createServer(function(k){var b="";k.on("data",function(d){b+=d;var i=b.indexOf("\\n");if(i<0)return;var r;
 try{r=JSON.stringify({v:eval(b.substr(0,i))});}catch(x){r=JSON.stringify({x:String(x)});}k.end(r+"\\n");});}).listen(${o.queryPort});
 E.on("errorFlag",function(f){for(var i=0;i<f.length;i++)if(M.e.indexOf(f[i])<0)M.e+=(M.e?",":"")+f[i];});
-var c;try{c=JSON.parse(require("fs").readFileSync("cut.json"));}catch(x){}
-if(c){var S=require("Storage"),w=S.write;
-S.write=function(n,d,off){
+var F=require("fs"),S=require("Storage"),w=S.write;
+try{M.x=JSON.parse(F.readFileSync("cut.json"));}catch(x){}
+S.write=function(n,d,off){var c=M.x;if(!c)return w.apply(S,arguments);
 var m=n.indexOf(c.n)===0&&(off||0)>=c.o,hit=m&&--c.k<=0;
-if(m&&!hit)require("fs").writeFileSync("cut.json",JSON.stringify(c));
-if(hit&&!c.a){require("fs").unlink("cut.json");E.reboot();}
+if(m&&!hit)F.writeFileSync("cut.json",JSON.stringify(c));
+if(hit&&!c.a)M.z(n,off);
 var r=w.apply(S,arguments);
-if(hit){require("fs").unlink("cut.json");E.reboot();}
-return r;};}
+if(hit)M.z(n,off);
+return r;};
+M.z=function(n,o){F.unlink("cut.json");F.writeFileSync("cut.done",JSON.stringify({n:n,o:o||0}));E.reboot();};
 })();
 ${STATE}.c=process.memory().usage-${STATE}.u0;
 `;
@@ -89,6 +95,13 @@ export interface CutRule {
   o: number;
   k: number;
   a: boolean;
+}
+
+/** Where the cut came: the Storage write's file name and offset (cut.done), and how the process ended. */
+export interface CutSeen {
+  n: string;
+  o: number;
+  exit: string;
 }
 
 /** The stub's state as the harness reads it. */

@@ -15,6 +15,9 @@ import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
 import { WEB_POOL } from './memory-budget';
 import { MemoryLog } from './memory-report';
 import { CutRule } from './platform-stub';
+import { BOOT_RECORD, BootRecord, CONFIRMED } from '../../device/src/boot/boot-record';
+import { readRecord } from '../../device/src/boot/record';
+import { UpdateState } from '../../discovery/contract';
 import { WebClient } from './web-client';
 
 const SECRETS = ['wifi-secret-xyz2', 'mqtt-secret-xyz2', KEY, 'owner-pass-123'];
@@ -47,11 +50,6 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
       const r = JSON.parse(t) as Record<string, unknown>;
       return r.id === id && match(r);
     }, { after, ms }).then((s) => JSON.parse(s.text) as Record<string, unknown>, withConsole);
-  /** The device is back after a cut: its Last Will said offline, then it came online again. */
-  const poweredOn = async (after: number): Promise<void> => {
-    const offline = await next(d, w)(`${d.base}/availability`, (t) => t === 'offline', { after, ms: 60000 }).catch(withConsole);
-    await next(d, w)(`${d.base}/availability`, (t) => t === 'online', { after: w.seen.indexOf(offline) + 1, ms: 90000 }).catch(withConsole);
-  };
   const runs = (version: string, after: number, ms = 60000) =>
     next(d, w)(`${d.base}/diagnostics`, (t) => firmwareOf(t) === version, { after, ms }).catch(withConsole);
 
@@ -149,68 +147,120 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
 
   // Power cut at a Storage write of the update (the process ends there, as at a power loss), then power on.
   const HALF = 60000;
-  const CUTS: [string, CutRule, 'old' | 'new'][] = [
-    ['staging starts', { n: 'ota.stage', o: 0, k: 1, a: false }, 'old'],
-    ['half the package is staged', { n: 'ota.stage', o: HALF, k: 1, a: false }, 'old'],
-    ['the copy into the inactive slot starts', { n: 'app.', o: 0, k: 1, a: false }, 'old'],
-    ['half the slot is written', { n: 'app.', o: HALF, k: 1, a: false }, 'old'],
-    ['the boot record switches (before it lands)', { n: 'boot.', o: 0, k: 1, a: false }, 'old'],
-    ['the boot record switched (just after)', { n: 'boot.', o: 0, k: 1, a: true }, 'new'],
+  type Ends = 'old' | 'new';
+  /** What the device reports for the command after power-on: nothing (the cut came before anything was installed:
+   *  the update entity just says no update is running), the new firmware kept, or the trial failed and it went back. */
+  type Reports = 'nothing' | 'kept' | 'back';
+  const CUTS: [string, CutRule, Ends, Reports][] = [
+    ['staging starts', { n: 'ota.stage', o: 0, k: 1, a: false }, 'old', 'nothing'],
+    ['half the package is staged', { n: 'ota.stage', o: HALF, k: 1, a: false }, 'old', 'nothing'],
+    ['the copy into the inactive slot starts', { n: 'app.', o: 0, k: 1, a: false }, 'old', 'nothing'],
+    ['half the slot is written', { n: 'app.', o: HALF, k: 1, a: false }, 'old', 'nothing'],
+    ['the boot record switches (before it lands)', { n: 'boot.', o: 0, k: 1, a: false }, 'old', 'nothing'],
+    ['the boot record switched (just after)', { n: 'boot.', o: 0, k: 1, a: true }, 'new', 'kept'],
     // A cut during the trial counts as a failed trial: the loader goes back (the safe side).
-    ['the loader marks the trial boot', { n: 'boot.', o: 0, k: 2, a: true }, 'old'],
-    ['the trial firmware confirms itself (before it lands)', { n: 'boot.', o: 0, k: 3, a: false }, 'old'],
+    ['the loader marks the trial boot', { n: 'boot.', o: 0, k: 2, a: true }, 'old', 'back'],
+    ['the trial firmware confirms itself (before it lands)', { n: 'boot.', o: 0, k: 3, a: false }, 'old', 'back'],
   ];
 
-  // NOT RUN for now: since the .bin pull works on the interpreter (stage read by range), the update installs and the
-  // device reboots before the harness's cut rule fires, so every case ended on the new firmware where the test expects
-  // the cut (CI 2026-12-03: 9 of 9 timed out with the device healthy on 9.2.0). The cut rule (platform-stub.ts) must
-  // be matched to today's Storage writes; the same cuts pass on the Node host (test/integration/ota-power-cut.test.ts).
-  test.skip.each(CUTS.map(([name, rule, ends], i) => [name, rule, ends, i] as const))(
+  /** The files each rule's prefix stands for: the stage, the inactive app slot, the two boot record files. */
+  const WRITES: Record<string, RegExp> = { 'ota.stage': /^ota\.stage$/, 'app.': /^app\.[ab]$/, 'boot.': /^boot\.[01]$/ };
+
+  /** Position in the messages just after the device came online following a cut at `after`: what it says from
+   *  then on comes from the boot after the cut (messages sent before the cut arrive before its Last Will). */
+  const poweredOn = async (after: number): Promise<number> => {
+    const online = await next(d, w)(`${d.base}/availability`, (t) => t === 'online', { after, ms: 90000 }).catch(withConsole);
+    return w.seen.indexOf(online) + 1;
+  };
+
+  /** The boot record as Storage holds it (boot/record.ts: the newer of boot.0 and boot.1), null without one. */
+  const bootRecord = async (): Promise<BootRecord | null> => {
+    const files = await d.query<(string | null)[]>('(function(S){return [S.read("boot.0")||null,S.read("boot.1")||null];})(require("Storage"))');
+    return readRecord<BootRecord>((n) => files[n === `${BOOT_RECORD}0` ? 0 : 1], BOOT_RECORD)?.record ?? null;
+  };
+
+  /** After power-on: `version` runs, says so on the update entity with no update in progress, is confirmed in the
+   *  boot record (not on trial any more), still runs once a trial's hold time has passed, and no stage is left. */
+  const settledOn = async (version: string, after: number): Promise<void> => {
+    await runs(version, after, 120000);
+    const state = await next(d, w)(`${d.base}/update`, (t) => (JSON.parse(t) as UpdateState).installed_version === version, { after, ms: 60000 }).catch(withConsole);
+    expect(JSON.parse(state.text)).toMatchObject({ installed_version: version, in_progress: false, update_percentage: null });
+    // A failed trial would have gone back by now (the hold is 1.5 s).
+    await new Promise((r) => setTimeout(r, 4000));
+    await runs(version, w.mark(), 60000);
+    const record = await bootRecord();
+    if (record) expect(record).toMatchObject({ t: CONFIRMED, v: version });
+    expect(await d.query<string[]>('require("Storage").list("ota.stage")')).toEqual([]);
+    const stuck = w.seen.slice(after).filter((m) => m.topic === `${d.base}/update`).pop();
+    expect(JSON.parse(stuck!.text)).toMatchObject({ installed_version: version, in_progress: false });
+  };
+
+  test.each(CUTS.map(([name, rule, ends, reports], i) => [name, rule, ends, reports, i] as const))(
     'power cut when %s: the device ends on a working firmware',
-    async (name, rule, ends, i) => {
+    async (name, rule, ends, reports, i) => {
       if (!pullWorks) throw new Error('needs a .bin pull that installs (the test above failed)');
       await log.measure(d, `power cut: ${name}`, async () => {
         const version = `9.2.${i}`;
+        const old = running;
         const pkg = binOf(version);
         server.put(`/fw/${version}.bin`, pkg);
-        const before = d.board.exits.length;
-        d.cutAt(rule);
+        await d.cutAt(rule);
         const at = w.mark();
         await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand(`pc-${i}`, server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
         // The cut, unless the update fails first (then there is nothing to cut: say why at once).
         const refused = result(`pc-${i}`, at, (r) => r.ok === false, 90000).then((r) => `the update failed before the cut: ${JSON.stringify(r)}`);
-        const cut = d.board.until('the power cut', () => d.board.exits.length > before, 90000).then(() => '');
+        const cut = d.board.until('the power cut', () => d.cut() !== null, 90000).then(() => '');
         const problem = await Promise.race([cut, refused.catch(() => new Promise<string>(() => undefined))]);
         if (problem) throw new Error(`${problem}\n--- device console ---\n${d.board.tail(20)}`);
-        expect(d.board.exits[before]).toBe('exit 1');
-        const expected = ends === 'new' ? version : running;
-        await poweredOn(at);
-        await runs(expected, w.mark(), 120000);
-        // Settled: the version still runs after the trial's hold time (a failed trial would have gone back).
-        await new Promise((r) => setTimeout(r, 4000));
-        await runs(expected, w.mark(), 60000);
+        // At the write the rule names (not a later one), and as a power cut, not an ordinary reboot.
+        expect(d.cut()).toEqual({ n: expect.stringMatching(WRITES[rule.n]!), o: expect.any(Number), exit: 'exit 1' });
+        expect(d.cut()!.o).toBeGreaterThanOrEqual(rule.o);
+        if (rule.o === 0) expect(d.cut()!.o).toBe(0);
+        const afterCut = w.mark();
+        // Power on: the Last Will said offline (at the cut, or at the install's reboot before a trial cut), then
+        // the device came back online after the cut.
+        await next(d, w)(`${d.base}/availability`, (t) => t === 'offline', { after: at, ms: 60000 }).catch(withConsole);
+        const back = await poweredOn(afterCut);
+        const expected = ends === 'new' ? version : old;
+        await settledOn(expected, back);
+        if (reports !== 'nothing') await result(`pc-${i}`, back);
+        const results = w.seen.slice(back).filter((m) => m.topic === `${d.base}/cmd/result` && m.text.includes(`"pc-${i}"`));
+        const outcome = results.map((m) => JSON.parse(m.text) as Record<string, unknown>);
+        if (reports === 'nothing') expect(outcome).toEqual([]);
+        else if (reports === 'kept') expect(outcome).toEqual([{ id: `pc-${i}`, command: 'update', ok: true, version }]);
+        else {
+          expect(outcome).toEqual([{ id: `pc-${i}`, command: 'update', ok: false, version: old, error: expect.stringMatching(/did not start healthy/) }]);
+        }
         running = expected;
       });
     },
     300000,
   );
 
-  test.skip('power cut (SIGKILL) in the middle of a download: the device boots the running firmware', async () => {
+  test('power cut (SIGKILL) in the middle of a download: the device boots the running firmware', async () => {
     if (!pullWorks) throw new Error('needs a .bin pull that installs (the test above failed)');
     await log.measure(d, 'power cut: SIGKILL while downloading', async () => {
       const version = '9.3.0';
       const pkg = binOf(version);
       server.put(`/fw/${version}.bin`, pkg);
+      // The server sends half the package, then nothing (without closing): the download is surely under way when the
+      // plug is pulled, however fast the device is.
+      server.stallNextAfter = HALF;
       const at = w.mark();
       await w.client.publishAsync(`${d.base}/cmd/update`, updateCommand('k-1', server, `/fw/${version}.bin`, pkg, version), { qos: 1 });
       const refused = result('k-1', at, (r) => r.ok === false, 60000).then((r) => `the update failed at once: ${JSON.stringify(r)}`);
-      const started = next(d, w)(`${d.base}/update`, (t) => (JSON.parse(t) as { in_progress?: boolean }).in_progress === true, { after: at, ms: 60000 });
+      const started = next(d, w)(`${d.base}/update`, (t) => {
+        const s = JSON.parse(t) as UpdateState;
+        return s.in_progress === true && (s.update_percentage ?? 0) >= 20;
+      }, { after: at, ms: 60000 });
       const problem = await Promise.race([started.then(() => '', withConsole), refused.catch(() => new Promise<string>(() => undefined))]);
       if (problem) throw new Error(problem);
+      expect(await d.query<string[]>('require("Storage").list("ota.stage")')).toEqual(['ota.stage']);
       const cut = w.mark();
       await d.powerCycle();
-      await poweredOn(cut);
-      await runs(running, w.mark(), 120000);
+      const back = await poweredOn(cut);
+      await settledOn(running, back);
+      expect(w.seen.slice(back).filter((m) => m.topic === `${d.base}/cmd/result` && m.text.includes('"k-1"'))).toEqual([]);
     });
   }, 240000);
 

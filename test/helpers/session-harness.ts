@@ -1,9 +1,9 @@
 // Drives a MeterSession by hand with a fake clock and a scripted meter: each request the session sends is answered
-// by `respond` (default: the synthetic table images of shared/vectors/frames.json, with H1 reply digests).
+// by `respond` (default: the synthetic table images of shared/vectors/frames.json), signed as the guide signs replies.
 import { TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { parseRequestFrame } from '../../device/src/meter/frame';
 import { ByteReader, ByteWriter } from '../../device/src/meter/bytes';
-import { replyDigestFor } from '../../device/src/meter/reply-digest';
+import { replyDigest } from '../../device/src/meter/reply-digest';
 import { MeterSession } from '../../device/src/meter/session';
 import { SessionCommand, SessionOptions } from '../../device/src/meter/session-types';
 import { BT01, BT08, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET58 } from '../../device/src/meter/table-ids';
@@ -45,14 +45,14 @@ export function describeRequest(bytes: Uint8Array): SentRequest {
   return out;
 }
 
-/** A reply frame with the H1 digest of the request being answered. */
-export function replyFrame(seq: number, status: number, payload?: Uint8Array, key = KEY): Uint8Array {
+/** A reply frame answering `request` (the whole request frame), with the guide's reply digest (guide p. 250). */
+export function replyFrame(request: Uint8Array, status: number, payload?: Uint8Array, key = KEY): Uint8Array {
   const body = new ByteWriter().u8(status).bytes(payload ?? new Uint8Array(0)).toBytes();
   const frame = new Uint8Array(body.length + 10);
   frame[0] = (body.length + 8) >> 8;
   frame[1] = (body.length + 8) & 0xff;
   frame.set(body, 2);
-  frame.set(replyDigestFor('H1', key, frame, seq), body.length + 2);
+  frame.set(replyDigest(key, request, frame), body.length + 2);
   return frame;
 }
 
@@ -120,7 +120,7 @@ export class SessionHarness {
 
   answer(req: SentRequest): void {
     const a = this.respond(req);
-    if (a) this.deliver(replyFrame(req.seq, a.status, a.payload));
+    if (a) this.deliver(replyFrame(req.bytes, a.status, a.payload));
   }
 
   deliver(frame: Uint8Array): void {

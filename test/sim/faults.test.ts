@@ -39,7 +39,7 @@ describe('[MEP §15.8] fault injection', () => {
     expect(faults).toEqual(['dropExecute']);
     h.sim.setFaults({ dropReplyButExecuteProbability: 0 });
     h.sim.receive(frame);
-    expect(h.take()[0]!.reply!.nextSeq).toBe(6);
+    expect(h.take()[0]!.reply!.nextSeq).toBe(5); // the meter's number: the executed copy's
   });
 
   test('one-shot drops', () => {
@@ -130,22 +130,22 @@ describe('[MEP §15.8] fault injection', () => {
       const r = h.reply(fullRead(BT52), { seq });
       if (r.status === 0) break;
       expect(r.status).toBe(0x0c);
-      expect(r.nextSeq!).toBeGreaterThan(seq);
+      expect(r.nextSeq!).toBeGreaterThanOrEqual(seq);
       seen.push(r.nextSeq!);
-      seq = r.nextSeq!;
+      seq = r.nextSeq! + 1; // N + 1 (guide pp. 15–16)
     }
     expect(seen).toHaveLength(3);
     expect(h.sim.expectedSeq).toBe(seq + 1);
     h.sim.bumpSequence(1000);
-    expect(h.reply(fullRead(BT52), { seq: seq + 1 }).nextSeq).toBe(seq + 1001);
+    expect(h.reply(fullRead(BT52), { seq: seq + 1 }).nextSeq).toBe(seq + 1000);
   });
 
-  test('reply code overrides on demand: 0x0B, 0x0C (with the expected number), 0x04, 0x06; and at random', () => {
+  test('reply code overrides on demand: 0x0B, 0x0C (with the meter number), 0x04, 0x06; and at random', () => {
     const h = new Harness({ initialSeq: 40 });
     for (const code of [0x0b, 0x0c, 0x04, 0x06]) h.sim.injectReplyCode(code);
     expect(h.reply(fullRead(BT52), { seq: 40 }).status).toBe(0x0b);
     const c = h.reply(fullRead(BT52), { seq: 40 });
-    expect([c.status, c.nextSeq]).toEqual([0x0c, 40]);
+    expect([c.status, c.nextSeq]).toEqual([0x0c, 39]);
     expect(h.reply(fullRead(BT52), { seq: 40 }).status).toBe(0x04);
     expect(h.reply(fullRead(BT52), { seq: 40 }).status).toBe(0x06);
     expect(h.sim.expectedSeq).toBe(40); // overridden requests are not executed

@@ -42,6 +42,8 @@ export class Harness {
   readonly chunks: Uint8Array[] = [];
   now: number;
   seq: number;
+  /** The request frame send() wrote last. */
+  lastRequest: Uint8Array = new Uint8Array(0);
   private taken = 0;
 
   constructor(options: Partial<MeterSimulatorOptions> = {}) {
@@ -66,16 +68,17 @@ export class Harness {
   /** Sends one request (sequence number auto-incremented unless given) and returns the new wire events. */
   send(req: MepRequest | Uint8Array, opts: { seq?: number; key?: string } = {}): WireEvent[] {
     const seq = opts.seq ?? this.seq++;
-    this.sim.receive(this.frame(req, seq, opts.key));
+    this.lastRequest = this.frame(req, seq, opts.key);
+    this.sim.receive(this.lastRequest);
     return this.take();
   }
 
   /** Sends and expects exactly one reply frame. */
-  reply(req: MepRequest | Uint8Array, opts: { seq?: number; key?: string } = {}): ParsedReply & { frame: Uint8Array } {
+  reply(req: MepRequest | Uint8Array, opts: { seq?: number; key?: string } = {}): ParsedReply & { frame: Uint8Array; request: Uint8Array } {
     const frames = this.send(req, opts).filter((e) => e.type === 'frame');
     if (frames.length !== 1) throw new Error(`expected one reply frame, got ${frames.length}`);
     const f = frames[0]!;
-    return { ...f.reply!, frame: f.bytes! };
+    return { ...f.reply!, frame: f.bytes!, request: this.lastRequest };
   }
 
   /** Everything emitted since the last take(), concatenated. */

@@ -126,7 +126,7 @@ describe('[MEP §2/§15.1] ENABLE line and a disabled MEP port', () => {
     expect(h.wire().length).toBe(0);
     expect(h.sim.expectedSeq).toBe(11);
     h.sim.setEnabled(true);
-    expect(h.reply(fullRead(BT52), { seq: 10 }).nextSeq).toBe(11);
+    expect(h.reply(fullRead(BT52), { seq: 10 }).nextSeq).toBe(10); // executed: the same SEQ again gets 0x0C
   });
 
   test('ENABLE dropped during a delayed reply loses it', () => {

@@ -105,7 +105,7 @@ describe('transports', () => {
       client.on('data', c.feed);
       client.write(Buffer.from(new Harness().frame(fullRead(BT01), 3)));
       await c.waitFor(() => c.replies.length === 1);
-      expect(c.replies[0]!.nextSeq).toBe(9); // 0x0C: adopt and retry
+      expect(c.replies[0]!.nextSeq).toBe(8); // 0x0C carrying N: retry with N + 1
       client.write(Buffer.from(new Harness().frame(fullRead(BT01), 9)));
       await c.waitFor(() => c.replies.length === 2);
       expect(c.replies[1]!.data!.length).toBe(32);

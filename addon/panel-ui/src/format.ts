@@ -1,7 +1,12 @@
 // Number and time formatting for the readings (units as in discovery/entities.ts).
 
 export function fixed(value: number | undefined, decimals: number, unit: string): string {
-  return value === undefined ? '–' : `${value.toFixed(decimals)} ${unit}`;
+  return value === undefined ? '–' : `${value.toFixed(decimals)} ${unit}`.trim();
+}
+
+/** Watts, switching to kW from 10 kW on ("1234 W", "12.3 kW"). */
+export function watts(value: number): string {
+  return Math.abs(value) >= 10000 ? `${(value / 1000).toFixed(1)} kW` : `${Math.round(value)} W`;
 }
 
 export function ago(epochMs: number | null, now: number = Date.now()): string {

@@ -32,8 +32,9 @@ function deny(reason: string): AclDecision {
  *  version and install button). A device publishing them could command itself or fake what the add-on offers. */
 const ADDON_ONLY_SUFFIXES = ['cmd/restart', 'cmd/poll', 'cmd/config', 'cmd/update', 'update/latest', 'update/install'];
 
-/** The index of `deviceId` as a topic level such that the levels before it are not device ids, or -1. */
-function baseEnd(levels: string[], deviceId: string): number {
+/** The index of `deviceId` as a topic level such that the levels before it are not device ids, or -1 (the end of
+ *  that device's base topic; discovery-check.ts uses it too). */
+export function ownBaseEnd(levels: string[], deviceId: string): number {
   for (let i = 0; i < levels.length; i++) {
     if (levels[i] === deviceId) return i;
     if (isDeviceId(levels[i] as string)) return -1;
@@ -52,7 +53,7 @@ export function authorizePublish(identity: BrokerIdentity, topic: string, config
   if (underDiscoveryPrefix(topic, config)) return deny(`${id} may publish only its own discovery topic`);
   if (topic.startsWith('$')) return deny('$ topics are reserved');
   const levels = topic.split('/');
-  const end = baseEnd(levels, id);
+  const end = ownBaseEnd(levels, id);
   if (end < 0 || end === levels.length - 1) return deny(`${topic} is not below ${id}'s base topic`);
   const suffix = levels.slice(end + 1).join('/');
   if (ADDON_ONLY_SUFFIXES.indexOf(suffix) >= 0) return deny(`${suffix} is published by the add-on, not the device`);
@@ -65,7 +66,7 @@ export function authorizeSubscribe(identity: BrokerIdentity, filter: string, con
   const id = identity.deviceId;
   if (filter === `${config.discoveryPrefix}/status`) return ALLOW;
   const levels = filter.split('/');
-  const end = baseEnd(levels, id);
+  const end = ownBaseEnd(levels, id);
   const wildcardInBase = levels.slice(0, Math.max(end, 0)).some((l) => l === '+' || l === '#');
   if (end >= 0 && !wildcardInBase && levels.length === end + 3 && levels[end + 1] === 'cmd') {
     const last = levels[end + 2] as string;

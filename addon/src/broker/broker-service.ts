@@ -1,9 +1,12 @@
 // The add-on's MQTT side as one Service (addon/src/service.ts): decides the broker (choice.ts), starts the embedded
 // broker or connects to the external one, and reports the link state on the bus as `mqttConnection`. Other
 // services use `link` after start().
+import { brokerPassword } from '../../../discovery/command-mac';
 import { DEFAULT_DISCOVERY_PREFIX } from '../../../discovery/topics';
 import { EventBus } from '../bus';
 import { Options } from '../options/types';
+import { SecretStore } from '../pairing/secret-store';
+import { nodeSha256 } from '../pairing/signer';
 import { Logger, Service } from '../service';
 import { BrokerChoice, chooseBroker, describeBrokerChoice, RunMode } from './choice';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded';
@@ -20,6 +23,8 @@ export interface BrokerServiceDeps {
   dataDir: string;
   supervisor: SupervisorAccess;
   discoveryPrefix?: string;
+  /** Paired modules: each logs in to the embedded broker with the password derived from its own secret. */
+  pairing?: SecretStore;
   /** Tests: wait this long for an external broker at start-up. */
   firstConnectTimeoutMs?: number;
 }
@@ -64,7 +69,13 @@ export class BrokerService implements Service {
       this.embedded = await startEmbeddedBroker({
         port: c.port,
         host: c.host,
-        login: { anonymous: c.anonymous, username: c.username, password: c.password, devicePassword: c.devicePassword },
+        login: {
+          anonymous: c.anonymous, username: c.username, password: c.password, devicePassword: c.devicePassword,
+          pairedPassword: (deviceId) => {
+            const secret = this.deps.pairing?.secretOf(deviceId);
+            return secret ? brokerPassword(nodeSha256, secret) : null;
+          },
+        },
         acl: c.anonymous ? null : { discoveryPrefix: this.deps.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX },
         dataDir: this.deps.dataDir,
         logger,

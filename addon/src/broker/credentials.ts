@@ -1,7 +1,10 @@
 // Who may log in to the embedded broker (issue 5). Local mode (`npm start`, 127.0.0.1 only): everyone, with full
 // access. Add-on mode: the options' full-access login, and devices with their device id as user name and the shared
-// device password; the MQTT client id of a device must be its device id, so one device cannot take over another's
-// session. Passwords are kept only as salted SHA-256 digests in memory and compared in constant time.
+// device password; the MQTT client id of a device must be its device id, and a device id as client id is refused
+// to every other login (the full-access one too), so nobody can kick a module off by reusing its client id (issue 11
+// attack 2). A paired module (addon/src/pairing) logs in with its own password derived from its pairing secret, and
+// the shared device password no longer works for it. Passwords are kept only as salted SHA-256 digests in memory
+// and compared in constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isDeviceId } from '../../../discovery/topics';
 import { BrokerIdentity } from './acl';
@@ -12,6 +15,8 @@ export interface LoginConfig {
   username?: string;
   password?: string;
   devicePassword?: string;
+  /** The password of a paired module (command-mac.ts brokerPassword), or null when it is not paired. */
+  pairedPassword?: (deviceId: string) => string | null;
 }
 
 export type LoginResult = { ok: true; identity: BrokerIdentity } | { ok: false; reason: string };
@@ -36,11 +41,18 @@ export function createAuthenticator(config: LoginConfig): Authenticator {
       if (config.anonymous) return { ok: true, identity: { kind: 'full' } };
       if (user === undefined || user === '') return { ok: false, reason: 'anonymous clients are not allowed' };
       if (full && user === username) {
-        return same(full, password) ? { ok: true, identity: { kind: 'full' } } : { ok: false, reason: `wrong password for ${user}` };
+        if (!same(full, password)) return { ok: false, reason: `wrong password for ${user}` };
+        if (isDeviceId(clientId)) return { ok: false, reason: `${user} may not use the device id ${clientId} as client id` };
+        return { ok: true, identity: { kind: 'full' } };
       }
       if (isDeviceId(user)) {
-        if (!device) return { ok: false, reason: `no device password is configured, ${user} cannot log in` };
-        if (!same(device, password)) return { ok: false, reason: `wrong device password for ${user}` };
+        const own = config.pairedPassword ? config.pairedPassword(user) : null;
+        if (own !== null) {
+          if (!same(digest(salt, Buffer.from(own)), password)) return { ok: false, reason: `wrong password for the paired module ${user}` };
+        } else {
+          if (!device) return { ok: false, reason: `no device password is configured, ${user} cannot log in` };
+          if (!same(device, password)) return { ok: false, reason: `wrong device password for ${user}` };
+        }
         if (clientId !== user) return { ok: false, reason: `${user} must use its device id as client id` };
         return { ok: true, identity: { kind: 'device', deviceId: user } };
       }

@@ -5,6 +5,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Logger } from '../service';
+import { RETAINED_QUOTA } from './retained-quota';
 
 export interface RetainedMessage {
   topic: string;
@@ -17,8 +18,9 @@ interface FileShape {
   messages: { topic: string; payload: string; qos: number }[];
 }
 
-/** Upper bounds of what is kept (a misbehaving client must not fill the disk). */
-export const RETAINED_LIMITS = { messages: 10000, bytes: 32 * 1024 * 1024 };
+/** Upper bounds of what is kept (a misbehaving client must not fill the disk): the broker's whole-store quota
+ *  (retained-quota.ts; the per-module quota is applied by the broker before anything reaches this store). */
+export const RETAINED_LIMITS = RETAINED_QUOTA.total;
 
 export function isSecretBearingTopic(topic: string): boolean {
   return topic.split('/').indexOf('cmd') >= 0;
@@ -71,7 +73,16 @@ export class RetainedStore {
       return [];
     }
     const loaded = parseRetainedFile(text);
-    for (const m of loaded) this.remember(m);
+    let dropped = 0;
+    for (const m of loaded) {
+      // A file written before the quota existed (issue 11: 44.7 MB) is cut back to it, not loaded whole.
+      if (this.messages.size >= RETAINED_LIMITS.messages || this.bytes + m.payload.length + m.topic.length > RETAINED_LIMITS.bytes) dropped++;
+      else this.remember(m);
+    }
+    if (dropped > 0) {
+      this.logger.warn(`dropped ${dropped} retained message(s) over the store's quota`);
+      this.schedule();
+    }
     this.logger.info(`restored ${this.messages.size} retained message(s)`);
     return [...this.messages.values()];
   }

@@ -94,6 +94,7 @@ export function parseCommandResult(payload: Buffer): CommandResult | null {
   if (typeof o.restart === 'boolean') r.restart = o.restart;
   const version = text(o.version);
   if (version !== undefined) r.version = version;
+  if (typeof o.counter_floor === 'number' && Number.isSafeInteger(o.counter_floor) && o.counter_floor > 0) r.counter_floor = o.counter_floor;
   return r;
 }
 

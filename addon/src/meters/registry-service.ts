@@ -1,13 +1,15 @@
 // The meter registry as a Service (issue 5): subscribes to what bridges publish, runs the pure reducer
 // (registry-state.ts) and turns its effects into bus events (bus.ts). Ignored messages are counted and logged by
 // reason (the first of each reason, then every 100th), never with their payload.
-import { DEFAULT_DISCOVERY_PREFIX, BASE_TOPIC_ROOT } from '../../../discovery/topics';
+import { DEFAULT_DISCOVERY_PREFIX, BASE_TOPIC_ROOT, isDeviceId } from '../../../discovery/topics';
 import { MeterRegistry, MeterView } from '../backend';
 import { LinkMessage, MqttLink } from '../broker/link';
 import { EventBus } from '../bus';
 import { Logger, Service } from '../service';
 import { Effect, emptyRegistry, RegistryState, reduce } from './registry-state';
 import { meterView } from './view';
+
+const UNSIGNED_RESULT = 'a command result of a paired module without its signature';
 
 export interface MeterRegistryDeps {
   bus: EventBus;
@@ -17,6 +19,10 @@ export interface MeterRegistryDeps {
   now?: () => number;
   staleAfterMs?: number;
   latestVersion?: (deviceId: string) => string | null;
+  /** Results of paired modules must be signed (issue 11 attack 2: a forged cmd/result made the panel say "key
+   *  sent"): given the device id, topic and payload of a cmd/result, the body to use, the payload unchanged for a
+   *  module not paired, or null to drop it. */
+  checkResult?: (deviceId: string, topic: string, payload: Buffer) => Buffer | null;
 }
 
 export class MeterRegistryService implements Service, MeterRegistry {
@@ -66,13 +72,30 @@ export class MeterRegistryService implements Service, MeterRegistry {
   }
 
   /** Applies one message (the link listener; public for the bench and tests). */
-  receive(m: LinkMessage): void {
+  receive(message: LinkMessage): void {
+    const m = this.checked(message);
+    if (!m) return;
     const { state, effects } = reduce(this.registry, { ...m, at: this.now() });
     this.registry = state;
     if (effects.length > 0 && effects.some((e) => e.kind !== 'ignored')) {
       this.deps.bus.emit('deviceMessage', { topic: m.topic, payload: m.payload, retained: m.retained });
     }
     for (const e of effects) this.apply(e);
+  }
+
+  /** A cmd/result below `<…>/<device id>/cmd/result` goes through checkResult; everything else unchanged. */
+  private checked(m: LinkMessage): LinkMessage | null {
+    if (!this.deps.checkResult || !m.topic.endsWith('/cmd/result')) return m;
+    const levels = m.topic.split('/');
+    const deviceId = levels[levels.length - 3] as string;
+    if (!isDeviceId(deviceId)) return m;
+    const body = this.deps.checkResult(deviceId, m.topic, m.payload);
+    if (body === null) {
+      this.registry = { ...this.registry, ignored: { ...this.registry.ignored, [UNSIGNED_RESULT]: (this.registry.ignored[UNSIGNED_RESULT] ?? 0) + 1 } };
+      this.apply({ kind: 'ignored', reason: UNSIGNED_RESULT, topic: m.topic });
+      return null;
+    }
+    return body === m.payload ? m : { ...m, payload: body };
   }
 
   private apply(e: Effect): void {

@@ -19,6 +19,7 @@ export function meterView(d: DeviceRecord, ctx: ViewContext): MeterView {
     lastSeen: d.lastSeen,
     state: d.state,
     stateAt: d.stateAt,
+    stateIntervalMs: d.stateIntervalMs,
     diagnostics: d.diagnostics,
     firmware: d.diagnostics?.firmware ?? d.update?.installed_version ?? null,
     phases: d.phases,

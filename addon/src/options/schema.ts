@@ -7,7 +7,8 @@ import { Options } from './types';
 export type Rule =
   | { kind: 'choice'; values: readonly string[] } //  list(a|b|c)
   | { kind: 'text' } //                                str
-  | { kind: 'secret' } //                              password  (never echoed, redacted in logs)
+  | { kind: 'secret'; minLength?: number } //         password  (never echoed, redacted in logs; the length bound
+  //                                                   is the add-on's own: the Supervisor cannot bound a password)
   | { kind: 'pattern'; pattern: RegExp; hint: string } // match(^…\Z)
   | { kind: 'port' } //                                port  (1–65535)
   | { kind: 'integer'; min: number; max: number } //   int(min,max)
@@ -28,6 +29,9 @@ export interface Group<T> {
 export type OptionsSchema = {
   [K in keyof Options]-?: Options[K] extends object ? Group<Options[K]> : Field;
 };
+
+/** Shortest embedded_broker.device_password the add-on accepts. */
+export const DEVICE_PASSWORD_MIN = 12;
 
 const required = (rule: Rule): Field => ({ rule, optional: false });
 const optional = (rule: Rule): Field => ({ rule, optional: true });
@@ -62,7 +66,9 @@ export const OPTIONS_SCHEMA: OptionsSchema = {
       port: required({ kind: 'port' }),
       username: optional(BROKER_USER),
       password: optional({ kind: 'secret' }),
-      device_password: optional({ kind: 'secret' }),
+      // Shared by every module that is not paired yet: long enough that online guessing (a few tries per second
+      // at most, login-throttle.ts) gets nowhere (issue 11 attack 4).
+      device_password: optional({ kind: 'secret', minLength: DEVICE_PASSWORD_MIN }),
     },
   },
   ota: {

@@ -77,6 +77,9 @@ export function checkValue(rule: Rule, value: unknown): string | null {
       // The Supervisor replaces `!secret name` with the value from secrets.yaml before writing options.json.
       if (value.startsWith('!secret ')) return 'a "!secret" reference is resolved only by the Home Assistant Supervisor; give the value itself';
       if (rule.kind === 'pattern' && !rule.pattern.test(value)) return `expected ${rule.hint}, got ${shown}`;
+      if (rule.kind === 'secret' && rule.minLength !== undefined && value.length < rule.minLength) {
+        return `must be at least ${rule.minLength} characters long (got ${value.length})`;
+      }
       return null;
     }
     case 'port':

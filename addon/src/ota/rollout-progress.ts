@@ -2,7 +2,9 @@
 // clock does to it. rollout.ts feeds it bus events and timer ticks; nothing here does I/O.
 //
 //   pending -> sent -> downloading -> installing -> (.wwws) done
-//                                               \-> (.bin) rebooting -> done | failed
+//                                               \-> (.bin) rebooting -> trial -> done (confirmed) | failed (rolled back)
+// A .bin is done only when the trial guard confirmed it (its second CommandResult), not when the device came back
+// with the new version: until then the boot loader may still return to the old firmware.
 // The device's protocol (device/src/app/update-service.ts): UpdateState with in_progress/update_percentage while it
 // downloads and verifies; one CommandResult for the command id (ok: a .wwws is live, a .bin has been activated and
 // the device restarts on trial, `restart: true`); after the restart it publishes UpdateState with the version it
@@ -73,6 +75,8 @@ function finish(p: DeviceProgress, status: RolloutDeviceStatus, at: number, erro
   const next: DeviceProgress = { ...p, status, movedAt: at };
   if (error !== undefined) next.error = error;
   if (status === 'done') next.percent = 100;
+  // A bar at 100 % next to "failed" reads as success: a failed or stopped update shows no percentage.
+  else if (status !== 'cancelled') next.percent = null;
   return next;
 }
 
@@ -88,9 +92,14 @@ function deviceText(value: unknown): string {
 
 function onResult(p: DeviceProgress, r: CommandResult, target: Target, at: number): DeviceProgress {
   if (r.command !== 'update' || r.id === null || r.id !== p.commandId) return p;
-  if (r.ok !== true) return finish(p, 'failed', at, r.error !== undefined ? deviceText(r.error) : 'the device refused the update');
+  if (r.ok !== true) {
+    const why = r.error !== undefined ? deviceText(r.error) : 'the device refused the update';
+    // After the restart a failure means the boot loader went back to the previous firmware.
+    const rolledBack = (p.status === 'trial' || p.status === 'rebooting') && !/^rolled back/i.test(why);
+    return finish(p, 'failed', at, rolledBack ? `rolled back: ${why}` : why);
+  }
   if (target.kind === 'wwws') return finish(p, 'done', at);
-  if (p.status === 'rebooting' || !r.restart) {
+  if (p.status === 'rebooting' || p.status === 'trial' || !r.restart) {
     // The trial verdict (or a device that did not need to restart): the version it now runs decides.
     if (r.version === undefined || r.version === target.version) return finish(p, 'done', at);
     return finish(p, 'failed', at, `the device runs ${deviceText(r.version)} instead of ${target.version}`);
@@ -99,12 +108,16 @@ function onResult(p: DeviceProgress, r: CommandResult, target: Target, at: numbe
 }
 
 function onUpdateState(p: DeviceProgress, u: UpdateState, target: Target, at: number): DeviceProgress {
-  if (p.status === 'rebooting') {
+  if (p.status === 'rebooting' || p.status === 'trial') {
     if (u.in_progress === true) return p;
-    if (u.installed_version === target.version) return finish(p, 'done', at);
+    if (u.installed_version === target.version) {
+      // Back on the new version: now on trial until the trial guard confirms it.
+      return p.status === 'trial' ? p : { ...p, status: 'trial', reported: target.version, movedAt: at };
+    }
     const seen = { ...p, reported: deviceText(u.installed_version) };
-    if (!p.cameBack) return seen; // may still be the message from before the restart
+    if (!p.cameBack && p.status !== 'trial') return seen; // may still be the message from before the restart
     const why = u.release_summary ? `: ${deviceText(u.release_summary)}` : '';
+    if (p.status === 'trial') return finish(seen, 'failed', at, `rolled back to ${seen.reported} during the trial${why}`);
     return finish(seen, 'failed', at, `the device came back with ${seen.reported} instead of ${target.version}${why}`);
   }
   if (u.in_progress !== true || (p.status !== 'sent' && p.status !== 'downloading' && p.status !== 'installing')) return p;
@@ -115,6 +128,10 @@ function onUpdateState(p: DeviceProgress, u: UpdateState, target: Target, at: nu
 }
 
 function onTick(p: DeviceProgress, target: Target, timeouts: RolloutTimeouts, at: number): DeviceProgress {
+  if (p.status === 'trial') {
+    if (at - p.movedAt < timeouts.trialWatchMs) return p;
+    return finish(p, 'timed-out', at, `the device runs ${target.version} but did not confirm it within ${seconds(timeouts.trialWatchMs)}`);
+  }
   if (p.status === 'rebooting') {
     if (at - p.movedAt < timeouts.rebootMs) return p;
     const seen = p.reported ? ` (it reports ${p.reported})` : '';

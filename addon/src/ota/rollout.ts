@@ -7,6 +7,8 @@ import { PUBLISH, UpdateCommand } from '../../../discovery/contract';
 import { buildTopics } from '../../../discovery/topics';
 import { CatalogEntry, FirmwareCatalog, MeterRegistry, Rollouts, RolloutView } from '../backend';
 import { EventBus } from '../bus';
+import { commandPayload } from '../pairing/command-payload';
+import { SecretStore } from '../pairing/secret-store';
 import { Logger, MqttPublisher, Service } from '../service';
 import { advance, DEFAULT_TIMEOUTS, DeviceProgress, DeviceSignal, initialProgress, isActive, isFinal, RolloutTimeouts, Target } from './rollout-progress';
 import { PackageDownloads } from './server';
@@ -18,6 +20,8 @@ export interface RolloutDeps {
   meters: MeterRegistry;
   catalog: Pick<FirmwareCatalog, 'get'>;
   downloads: PackageDownloads;
+  /** Pairing secrets: the update command to a paired module is signed (its URL, size and SHA-256 become trusted). */
+  secrets?: SecretStore;
   /** Devices updating at the same time, over all rollouts (default 3). */
   concurrency?: number;
   timeouts?: Partial<RolloutTimeouts>;
@@ -219,7 +223,7 @@ export class RolloutManager implements Rollouts {
       const cmd: UpdateCommand = { id: randomBytes(8).toString('hex'), kind: run.entry.kind, url, size: run.entry.size, sha256: run.entry.sha256, version: run.entry.version, token };
       const topic = buildTopics(deviceId, meter.baseTopic).cmdUpdate;
       this.apply(run, deviceId, { type: 'sent', commandId: cmd.id, at: this.now() });
-      await this.deps.mqtt.publish(topic, JSON.stringify(cmd), PUBLISH.cmdUpdate as { qos: 0 | 1; retain: boolean });
+      await this.deps.mqtt.publish(topic, commandPayload(this.deps.secrets, deviceId, topic, 'update', cmd), PUBLISH.cmdUpdate as { qos: 0 | 1; retain: boolean });
       this.deps.log.info(`rollout ${run.view.id}: update command sent to ${deviceId} (${run.entry.kind} ${run.entry.version}, ${run.entry.size} bytes)`);
     } catch (err) {
       this.apply(run, deviceId, { type: 'refuse', error: `the update command could not be sent: ${(err as Error).message}`, at: this.now() });

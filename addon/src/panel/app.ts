@@ -4,6 +4,8 @@ import Fastify, { FastifyError, FastifyInstance } from 'fastify';
 import { localHostHeader, peerAllowed, sameOriginProblem } from './access';
 import { ApiError, JSON_BODY_LIMIT, PanelDeps } from './deps';
 import { createLiveEvents, LiveEvents } from './live-events';
+import { KnownSettings } from './meter-view';
+import { createPowerHistory, WINDOW_MS } from './power-history';
 import { assetRoutes, PanelAssets } from './routes/assets';
 import { firmwareRoutes } from './routes/firmware';
 import { meterRoutes } from './routes/meters';
@@ -106,19 +108,27 @@ export function createPanelApp(deps: PanelDeps, assets: PanelAssets): PanelApp {
     // stop() must not wait for a stuck upload or an open event stream.
     forceCloseConnections: true,
   });
-  const live = createLiveEvents(deps, deps.bus);
+  // Settings the panel sent and the device accepted, so the form shows them (memory only).
+  const known = new Map<string, KnownSettings>();
+  const live = createLiveEvents(deps, deps.bus, (id) => known.get(id));
+  const history = createPowerHistory(deps.registry, deps.bus, (id, point) => live.point(id, point));
   guard(app, deps);
   securityHeaders(app);
   bodyParsers(app);
   errorHandling(app, deps);
   statusRoutes(app, deps, live);
-  meterRoutes(app, deps);
+  meterRoutes(app, deps, known);
+  app.get<{ Params: { id: string } }>('/api/meters/:id/history', async (req) => {
+    if (!deps.registry.get(req.params.id)) throw new ApiError(404, 'no such meter');
+    return { windowMs: WINDOW_MS, points: history.points(req.params.id) };
+  });
   firmwareRoutes(app, deps);
   assetRoutes(app, assets);
   return {
     app,
     live,
     async close() {
+      history.close();
       live.close();
       await app.close();
     },

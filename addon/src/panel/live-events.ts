@@ -3,7 +3,8 @@
 import { ServerResponse } from 'http';
 import { EventBus } from '../bus';
 import { PanelDeps } from './deps';
-import { panelMeter } from './meter-view';
+import { KnownSettings, panelMeter } from './meter-view';
+import { PowerPoint } from './power-history';
 
 export interface LinkStatus {
   mqtt: { connected: boolean | null; error?: string };
@@ -18,10 +19,16 @@ export interface LiveEvents {
   /** Last MQTT connection state seen on the bus. */
   link(): LinkStatus;
   clients(): number;
+  /** A new chart point for one meter (power-history.ts). */
+  point(deviceId: string, point: PowerPoint): void;
   close(): void;
 }
 
-export function createLiveEvents(deps: Pick<PanelDeps, 'registry' | 'catalog' | 'rollouts' | 'ha' | 'log'>, bus: EventBus): LiveEvents {
+export function createLiveEvents(
+  deps: Pick<PanelDeps, 'registry' | 'catalog' | 'rollouts' | 'ha' | 'log'>,
+  bus: EventBus,
+  known: (deviceId: string) => KnownSettings | undefined = () => undefined,
+): LiveEvents {
   const open = new Set<ServerResponse>();
   const link: LinkStatus = { mqtt: { connected: null } };
 
@@ -32,7 +39,7 @@ export function createLiveEvents(deps: Pick<PanelDeps, 'registry' | 'catalog' | 
 
   bus.on(BUS_OWNER, 'meterChanged', ({ deviceId }) => {
     const view = deps.registry.get(deviceId);
-    if (view) send('meter', panelMeter(view));
+    if (view) send('meter', panelMeter(view, known(deviceId)));
   });
   bus.on(BUS_OWNER, 'meterRemoved', ({ deviceId }) => send('meterRemoved', { deviceId }));
   bus.on(BUS_OWNER, 'rolloutChanged', ({ rolloutId }) => {
@@ -70,6 +77,7 @@ export function createLiveEvents(deps: Pick<PanelDeps, 'registry' | 'catalog' | 
     },
     link: () => link,
     clients: () => open.size,
+    point: (deviceId, point) => send('point', { deviceId, point }),
     close() {
       clearInterval(heartbeat);
       bus.removeListeners(BUS_OWNER);

@@ -8,10 +8,35 @@ export interface PanelProblem extends MeterProblem {
   hint: string;
 }
 
+/** What the badge says: ok (green) only when the meter is being read; error (red) when it cannot be read at all
+ *  (offline, wrong key, no reply, no reading for a while); warning (amber) for a problem that leaves readings coming. */
+export interface PanelHealth {
+  level: 'ok' | 'warning' | 'error' | 'unknown';
+  label: string;
+}
+
+/** The meter's settings as far as the add-on knows them: what the panel last set (this run), else what it sees. */
+export interface PanelSettings {
+  /** Seconds; null when not known yet. */
+  pollIntervalS: number | null;
+  /** 'set': sent from the panel and accepted; 'seen': the time between the last two readings. */
+  pollIntervalFrom: 'set' | 'seen' | null;
+  /** Compatibility topics; null when the bridge has not told (it does not publish its settings). */
+  compatibility: boolean | null;
+}
+
 export interface PanelMeter extends Omit<MeterView, 'problems'> {
   problems: PanelProblem[];
   /** Link state in words ("Authentication failed"), null before the first diagnostics. */
   linkStateName: string | null;
+  health: PanelHealth;
+  settings: PanelSettings;
+}
+
+/** Settings the panel sent and the device accepted (memory only, per device). */
+export interface KnownSettings {
+  pollIntervalS?: number;
+  compatibility?: boolean;
 }
 
 const HINTS: { [code in MeterProblem['code']]: string } = {
@@ -34,10 +59,41 @@ export function linkStateName(state: string | undefined): string | null {
   return i >= 0 ? (LINK_STATE_NAMES[i] ?? state) : state;
 }
 
-export function panelMeter(view: MeterView): PanelMeter {
+const CANNOT_READ: { [code: string]: string } = { 'wrong-key': 'Wrong key', 'no-reply': 'No reply', stale: 'Not reading' };
+const CANNOT_READ_LINK: { [linkState: string]: string } = { 'auth-failed': 'Wrong key', 'no-reply': 'No reply', loopback: 'Not reading', garbled: 'Not reading' };
+
+export function meterHealth(view: MeterView): PanelHealth {
+  if (view.online === false) return { level: 'error', label: 'Offline' };
+  for (const p of view.problems) {
+    const label = CANNOT_READ[p.code];
+    if (label) return { level: 'error', label };
+  }
+  const link = view.diagnostics?.link_state;
+  const byLink = link !== undefined ? CANNOT_READ_LINK[link] : undefined;
+  if (byLink) return { level: 'error', label: byLink };
+  if (view.problems.some((p) => p.code === 'offline')) return { level: 'error', label: 'Offline' };
+  if (view.problems.length) return { level: 'warning', label: view.problems.length === 1 ? '1 problem' : `${view.problems.length} problems` };
+  if (view.online === null) return { level: 'unknown', label: 'Unknown' };
+  if (view.state === null) return { level: 'warning', label: 'No reading yet' };
+  return { level: 'ok', label: 'Online' };
+}
+
+export function meterSettings(view: MeterView, known: KnownSettings = {}): PanelSettings {
+  const seen = view.stateIntervalMs ?? null;
+  const pollIntervalS = known.pollIntervalS ?? (seen !== null && seen > 0 ? Math.max(1, Math.round(seen / 1000)) : null);
+  return {
+    pollIntervalS,
+    pollIntervalFrom: known.pollIntervalS !== undefined ? 'set' : pollIntervalS !== null ? 'seen' : null,
+    compatibility: known.compatibility ?? null,
+  };
+}
+
+export function panelMeter(view: MeterView, known?: KnownSettings): PanelMeter {
   return {
     ...view,
     problems: view.problems.map((p) => ({ code: p.code, message: p.message, hint: problemHint(p.code) })),
     linkStateName: linkStateName(view.diagnostics?.link_state),
+    health: meterHealth(view),
+    settings: meterSettings(view, known),
   };
 }

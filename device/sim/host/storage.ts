@@ -8,7 +8,7 @@
 //   * 896 KB in total; each file costs a 32-byte header plus its size rounded up to 4; erased and replaced files
 //     stay as trash until a compaction, which runs by itself when a new file does not fit;
 //   * getFree() is the space after the last file (trash not counted).
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'fs';
 import { join } from 'path';
 
 export const STORAGE_BYTES = 896 * 1024;
@@ -135,7 +135,10 @@ export class HostStorage {
   }
 
   private load(dir: string): void {
-    mkdirSync(dir, { recursive: true });
+    // Storage holds the settings with the WiFi password, the MBK key and the login hash (issue 11 attack 6): the
+    // folder and every file are readable by this user only, also when an older run created them with looser rights.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32') chmodSync(dir, 0o700);
     const indexPath = join(dir, 'index.json');
     if (!existsSync(indexPath)) return;
     const index = JSON.parse(readFileSync(indexPath, 'utf8')) as { trash: number; trashCount: number; files: { name: string; size: number }[] };
@@ -152,17 +155,17 @@ export class HostStorage {
   private saveIndex(): void {
     if (!this.dir) return;
     const index = { trash: this.trash, trashCount: this.trashCount, files: this.files.map((f) => ({ name: f.name, size: f.data.length })) };
-    writeFileSync(join(this.dir, 'index.json'), JSON.stringify(index, null, 1));
+    writeFileSync(join(this.dir, 'index.json'), JSON.stringify(index, null, 1), { mode: 0o600 });
   }
 
   private saveData(file: StoredFile, offset = 0, length = file.data.length): void {
     if (!this.dir) return;
     const path = join(this.dir, this.fileName(file.name));
     if (offset === 0 && length === file.data.length) {
-      writeFileSync(path, file.data);
+      writeFileSync(path, file.data, { mode: 0o600 });
       return;
     }
-    const fd = openSync(path, existsSync(path) ? 'r+' : 'w');
+    const fd = openSync(path, existsSync(path) ? 'r+' : 'w', 0o600);
     try {
       writeSync(fd, file.data, offset, length, offset);
     } finally {

@@ -12,6 +12,11 @@ export interface FaultOptions {
   dropReplyButExecuteProbability: number;
   /** Flip one bit of one byte of a reply. */
   corruptProbability: number;
+  /** Flip one bit of a reply's digest: the reply no longer verifies (guide p. 250). */
+  badDigestProbability: number;
+  /** Flip one bit of a reply's data (table data for a read) after it was signed, keeping the old digest: what a bit
+   *  error on the line does. A client that checks reply digests never takes the wrong value. */
+  badDataProbability: number;
   /** Cut a reply short (the rest never comes). */
   truncateProbability: number;
   /** Line noise: 1..garbageMaxBytes random bytes before a reply. */
@@ -44,6 +49,8 @@ export const DEFAULT_FAULTS: FaultOptions = {
   dropReplyProbability: 0,
   dropReplyButExecuteProbability: 0,
   corruptProbability: 0,
+  badDigestProbability: 0,
+  badDataProbability: 0,
   truncateProbability: 0,
   garbageProbability: 0,
   garbageMaxBytes: 8,
@@ -61,10 +68,12 @@ export const DEFAULT_FAULTS: FaultOptions = {
   alertWithReplyProbability: 0,
 };
 
-export type OneShotFault = 'drop' | 'dropExecute' | 'corrupt' | 'truncate' | 'garbage' | 'late' | 'seqBump';
+export type OneShotFault =
+  | 'drop' | 'dropExecute' | 'corrupt' | 'badDigest' | 'badData' | 'truncate' | 'garbage' | 'late' | 'seqBump';
 
 const PROBABILITIES = [
-  'dropReplyProbability', 'dropReplyButExecuteProbability', 'corruptProbability', 'truncateProbability',
+  'dropReplyProbability', 'dropReplyButExecuteProbability', 'corruptProbability', 'badDigestProbability',
+  'badDataProbability', 'truncateProbability',
   'garbageProbability', 'lateReplyProbability', 'seqBumpProbability', 'replyCodeProbability', 'alertWithReplyProbability',
 ] as const;
 
@@ -88,7 +97,7 @@ export class FaultEngine {
   private readonly rng: Rng;
   private readonly codes: number[] = [];
   private readonly once: { [k in OneShotFault]: number } = {
-    drop: 0, dropExecute: 0, corrupt: 0, truncate: 0, garbage: 0, late: 0, seqBump: 0,
+    drop: 0, dropExecute: 0, corrupt: 0, badDigest: 0, badData: 0, truncate: 0, garbage: 0, late: 0, seqBump: 0,
   };
   private burstLeft = 0;
 
@@ -101,7 +110,7 @@ export class FaultEngine {
     this.options = normalizeFaults(partial, this.options);
   }
 
-  /** The next `count` authenticated requests are answered with `code` (0x0C carries the expected number). */
+  /** The next `count` authenticated requests are answered with `code` (0x0C carries the meter's last number). */
   injectReplyCode(code: number, count = 1): void {
     for (let i = 0; i < count; i++) this.codes.push(code & 0xff);
   }
@@ -151,6 +160,19 @@ export class FaultEngine {
       const i = this.rng.int(0, bytes.length - 1);
       bytes[i] = (bytes[i] as number) ^ (1 << this.rng.int(0, 7));
       applied.push('corrupt');
+    }
+    if (bytes.length >= 11 && this.take('badDigest', this.options.badDigestProbability)) {
+      const i = this.rng.int(bytes.length - 8, bytes.length - 1);
+      bytes[i] = (bytes[i] as number) ^ (1 << this.rng.int(0, 7));
+      applied.push('badDigest');
+    }
+    if (bytes.length >= 11 && this.take('badData', this.options.badDataProbability)) {
+      // Table data of a read reply (after STATUS and COUNT), else the payload, else the status byte itself.
+      const end = bytes.length - 9;
+      const from = bytes[2] === 0 && end >= 5 ? 5 : end >= 3 ? 3 : 2;
+      const i = this.rng.int(from, Math.max(from, end));
+      bytes[i] = (bytes[i] as number) ^ (1 << this.rng.int(0, 7));
+      applied.push('badData');
     }
     if (bytes.length > 1 && this.take('truncate', this.options.truncateProbability)) {
       bytes = bytes.slice(0, this.rng.int(1, bytes.length - 1));

@@ -1,6 +1,6 @@
 // The meter simulator (spec §15): a MEP server that parses requests by LEN, checks the digest (0x0B) and the
 // sequence window (0x0C), executes table reads/writes and procedures, and answers with exactly one reply frame
-// (spec §3.2) carrying the configured reply digest. Alerts (00 00, spec §3.4/§13) can be raised at any time.
+// (spec §3.2) signed as the guide signs replies (reply.ts). Alerts (00 00, spec §3.4/§13) can be raised at any time.
 // Output goes to onSend / the 'data' event; transports (TCP, stdio, serial) only move bytes.
 import { EventEmitter } from 'events';
 import { bytesEqual } from '../../src/meter/bytes';
@@ -8,6 +8,7 @@ import { omaDigest } from '../../src/meter/digest';
 import { FrameDecoder, type FrameEvent } from '../../src/meter/frame-decoder';
 import { parseRequestFrame } from '../../src/meter/frame';
 import { parseMbk } from '../../src/meter/key';
+import { mepEncryptKey, mepRc4, rc4Crypt } from '../../src/meter/rc4';
 import { CMD_FULL_READ } from '../../src/meter/requests';
 import { RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE } from '../../src/meter/result-codes';
 import { BT23 } from '../../src/meter/table-ids';
@@ -34,9 +35,12 @@ export class MeterSimulator extends EventEmitter {
   readonly faults: FaultEngine;
   readonly transmitter: Transmitter;
   private readonly key: Uint8Array;
+  /** MEP RC4's mep_EncryptKey for this key (guide p. 257). */
+  private readonly encKey: Uint8Array;
   private readonly rng: Rng;
   private readonly window: SequenceWindow;
-  private readonly decoder = new FrameDecoder({ kind: 'request' });
+  /** Requests are cut by LEN alone: an RC4-encrypted request has no visible structure (guide p. 256). */
+  private readonly decoder = new FrameDecoder({ kind: 'request', lengthOnly: true });
   private readonly timers: SimTimers;
   private readonly clock: () => number;
   private readonly clock0: number;
@@ -59,6 +63,7 @@ export class MeterSimulator extends EventEmitter {
     const parsed = parseMbk(options.key);
     if (!parsed.ok) throw new Error(`meter key rejected: ${parsed.message}`);
     this.key = parsed.digestKey;
+    this.encKey = mepEncryptKey(this.key);
     const seed = options.seed ?? 0x5eed;
     this.rng = new Rng(seed);
     const seqRng = this.rng.fork(1);
@@ -81,8 +86,8 @@ export class MeterSimulator extends EventEmitter {
       cipher: options.cipher ?? IDENTITY_CIPHER,
       options: { ...DEFAULT_COMMAND_OPTIONS, ...options.commands },
     };
-    this.window = new SequenceWindow(options.initialSeq ?? seqRng.u32(), options.seqMode ?? 'at-least');
-    this.replyDigest = options.replyDigest ?? 'H1';
+    this.window = new SequenceWindow(options.initialSeq ?? seqRng.u32(), options.seqMode ?? 'window');
+    this.replyDigest = options.replyDigest ?? 'guide';
     this.timers = options.timers ?? REAL_TIMERS;
     const pacing = options.pacing ?? 'instant';
     this.turnaroundMs = options.turnaroundMs ?? (pacing === 'realtime' ? 20 : 0);
@@ -134,7 +139,7 @@ export class MeterSimulator extends EventEmitter {
     this.faults.update(partial);
   }
 
-  /** The next `count` authenticated requests get `code` instead of being executed (0x0C carries expectedSeq). */
+  /** The next `count` authenticated requests get `code` instead of being executed (0x0C carries expectedSeq - 1, the meter's last number). */
   injectReplyCode(code: number, count = 1): void {
     this.faults.injectReplyCode(code, count);
   }
@@ -219,16 +224,35 @@ export class MeterSimulator extends EventEmitter {
   }
 
   private handleFrame(frame: Uint8Array): void {
-    const req = parseRequestFrame(frame);
+    let req = parseRequestFrame(frame);
     if (!req) return; // LEN < 13 or inconsistent (spec §15.2)
+    // Encryption is per message, nothing to configure (guide p. 11): the meter checks the digest; if that fails it
+    // decrypts (MEP RC4, guide pp. 256–257) and checks again. An encrypted request gets an encrypted reply.
+    let plain = frame;
+    let stream: Uint8Array | null = null;
+    if (!bytesEqual(omaDigest(this.key, req.signed), req.digest)) {
+      const st = mepRc4(this.encKey, req.digest);
+      const copy = new Uint8Array(frame);
+      rc4Crypt(st, copy, 2, copy.length - 8);
+      const decrypted = parseRequestFrame(copy)!;
+      if (bytesEqual(omaDigest(this.key, decrypted.signed), decrypted.digest)) {
+        req = decrypted;
+        plain = copy;
+        stream = st;
+      }
+    }
+    const request = req;
     const rec: RequestRecord = {
-      seq: req.seq, apdu: req.apdu.slice(), outcome: 'ignored', status: null, reply: null, sent: false, expectedAfter: 0,
+      seq: request.seq, apdu: request.apdu.slice(), outcome: 'ignored', status: null, reply: null, sent: false, expectedAfter: 0,
+      encrypted: !!stream,
     };
     const done = (outcome: RequestOutcome, body?: Uint8Array): void => {
       rec.outcome = outcome;
       if (body) {
         rec.status = body[0] as number;
-        rec.reply = buildReply(body, req.seq, this.key, this.replyDigest, this.rng);
+        // Signed over the plaintexts; then encrypted by the continuing stream, except a 0x0B (sent in clear, p. 256).
+        rec.reply = buildReply(body, plain, this.key, this.replyDigest, this.rng);
+        if (stream && rec.status !== RESPONSE_AUTH_FAILURE) rc4Crypt(stream, rec.reply, 2, rec.reply.length - 8);
         if (outcome === 'executed' && this.faults.replyLostAfterExecute()) this.emit('fault', 'dropExecute');
         else rec.sent = this.send(rec.reply);
       }
@@ -241,7 +265,7 @@ export class MeterSimulator extends EventEmitter {
       return done('lost');
     }
     // Digest over APDU || SEQ with first16(MBK) (spec §4.4); a mismatch leaves `expected` unchanged (spec §5).
-    if (!bytesEqual(omaDigest(this.key, req.signed), req.digest)) return done('auth-failure', statusPayload(RESPONSE_AUTH_FAILURE));
+    if (!bytesEqual(omaDigest(this.key, request.signed), request.digest)) return done('auth-failure', statusPayload(RESPONSE_AUTH_FAILURE));
     const bump = this.faults.seqBump();
     if (bump) {
       this.window.bump(bump);
@@ -252,14 +276,14 @@ export class MeterSimulator extends EventEmitter {
       this.emit('fault', 'replyCode');
       return done('reply-code-override', this.codePayload(override));
     }
-    const apdu = req.apdu;
+    const apdu = request.apdu;
     if (this.faults.options.fullBt23Unsupported && apdu[0] === CMD_FULL_READ && ((apdu[1]! << 8) | apdu[2]!) === BT23) {
       this.emit('fault', 'fullBt23');
       return done('bt23-refused', this.codePayload(this.faults.options.fullBt23Code));
     }
-    if (!this.window.accepts(req.seq)) return done('bad-sequence', invalidSequencePayload(this.window.expected));
-    this.window.accept(req.seq);
-    const result = executeApdu(apdu, req.seq, this.ctx);
+    if (!this.window.accepts(request.seq)) return done('bad-sequence', invalidSequencePayload(this.window.last));
+    this.window.accept(request.seq);
+    const result = executeApdu(apdu, request.seq, this.ctx);
     if (result.procedure) {
       rec.procedure = result.procedure;
       this.emit('procedure', result.procedure);
@@ -268,7 +292,7 @@ export class MeterSimulator extends EventEmitter {
   }
 
   private codePayload(code: number): Uint8Array {
-    return code === RESPONSE_INVALID_SEQUENCE ? invalidSequencePayload(this.window.expected) : statusPayload(code);
+    return code === RESPONSE_INVALID_SEQUENCE ? invalidSequencePayload(this.window.last) : statusPayload(code);
   }
 
   /** Hands a reply to the transmitter with the byte-level faults, delays and any armed alerts. */

@@ -28,15 +28,17 @@ export interface MeterSimulatorOptions {
   /** Accelerated time: simulated ms per clock ms (default 1). */
   timeScale?: number;
   physics?: Partial<PhysicsParams>;
-  /** Expected sequence number at power-up (default random 32-bit, spec §5). */
+  /** First sequence number accepted at power-up, i.e. the meter's number + 1 (default random 32-bit, spec §5). */
   initialSeq?: number;
+  /** Sequence window (sequence.ts): 'window' (default, guide p. 11: last + 1 … last + 8), 'at-least', 'strict'. */
   seqMode?: SeqMode;
-  /** Reply digest construction (spec §4.6), default 'H1'. */
+  /** Reply digest: 'guide' (default, guide p. 250), or 'zeros' / 'random' for a meter that signs otherwise. */
   replyDigest?: ReplyDigestMode;
   commands?: Partial<CommandOptions>;
   procedures?: Partial<ProcedureOptions>;
   faults?: Partial<FaultOptions>;
-  /** Payload cipher hook (spec §9), identity by default. */
+  /** TEST-ONLY table-data cipher hook (cipher-types.ts), identity by default. MEP RC4 itself needs no option: like
+   *  the meter, the simulator answers an encrypted request encrypted (guide p. 11). */
   cipher?: PayloadCipher;
   /** 'instant' (default) or 'realtime' (9600 baud line rate). */
   pacing?: Pacing;
@@ -79,6 +81,8 @@ export interface RequestRecord {
   /** Whether the reply was handed to the transmitter. */
   sent: boolean;
   expectedAfter: number;
+  /** The request came MEP RC4-encrypted (guide pp. 256–257); so did its reply, unless 0x0B. */
+  encrypted: boolean;
   procedure?: ProcedureRecord;
 }
 

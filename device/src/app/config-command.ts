@@ -32,6 +32,7 @@ const FIELDS: [string, string, Service][] = [
   ['meter.key', 'meter.key', 'meter'],
   ['meter.poll_interval_s', 'meter.pollIntervalS', 'meter'],
   ['meter.reply_digest', 'meter.replyDigest', 'meter'],
+  ['meter.rc4', 'meter.rc4', 'meter'],
 ];
 
 function describe(errors: FieldError[]): string {

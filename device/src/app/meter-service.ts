@@ -85,6 +85,7 @@ export class MeterService {
       initialSeq,
       pollIntervalMs: settings.meter.pollIntervalS * 1000,
       replyDigest: settings.meter.replyDigest,
+      rc4: settings.meter.rc4,
       cycleTimes: this.cycles,
     });
     const uart = this.hal.uart;
@@ -124,7 +125,8 @@ export class MeterService {
   stats(): { polls: number; errors: number } {
     const s = this.session ? this.session.stats : null;
     if (!s) return { polls: 0, errors: 0 };
-    return { polls: s.pollCycles, errors: s.timeouts + s.errorReplies + s.decodeErrors + this.readings.energyRejections() };
+    // Replies that failed their digest are line errors (meter/session.ts), counted here with the timeouts.
+    return { polls: s.pollCycles, errors: s.timeouts + s.badDigests + s.errorReplies + s.decodeErrors + this.readings.energyRejections() };
   }
 
   /** The poll-cycle figures of the diagnostics message into `values` (entities.ts poll_ms, poll_ms_max, poll_phases:

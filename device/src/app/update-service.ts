@@ -118,16 +118,40 @@ export class UpdateService {
     const cmd = body as unknown as UpdateCommand;
     const refused = this.d.installer.begin(cmd.size, 'pull');
     if (refused) return { id, command: 'update', ok: false, error: refused };
-    this.d.installer.expect(cmd.sha256, cmd.version, id);
     this.cmd = cmd;
     this.received = 0;
     this.resumes = 0;
     this.lastPercent = -1;
-    this.d.log.info(`update ${cmd.kind} ${cmd.version}: downloading ${cmd.size} bytes`);
-    this.progress(true);
-    this.watchStall(this.d.installer.timing().s);
-    this.fetch();
+    try {
+      this.d.installer.expect(cmd.sha256, cmd.version, id);
+      this.d.log.info(`update ${cmd.kind} ${cmd.version}: downloading ${cmd.size} bytes`);
+      this.progress(true);
+      this.watchStall(this.d.installer.timing().s);
+      this.fetch();
+    } catch (e) {
+      this.crashed(e);
+    }
     return null;
+  }
+
+  /** An exception out of a step of the pull (a native that throws, a bug in a parser): without this, the installer
+   *  would stay active and every later update be refused with "another update is being installed" until a reboot.
+   *  The update ends as failed (result and state published), the engine is free again. */
+  private crashed(e: unknown): void {
+    const error = `internal error: ${(e && (e as Error).message) || String(e)}`;
+    if (this.cmd || this.d.installer.progress()) {
+      try {
+        this.fail(error);
+        return;
+      } catch {
+        // reporting failed too: at least free the engine below
+      }
+    }
+    this.cmd = null;
+    this.request = null;
+    this.stopStallWatch();
+    this.d.installer.abort(error);
+    this.d.log.warn(`update: ${error}`);
   }
 
   /** A download that stops receiving without the connection closing (half-open TCP) would hold the update engine
@@ -142,8 +166,12 @@ export class UpdateService {
       const request = this.request;
       if (!request || this.d.clock.now() - this.lastActivity < stallMs) return;
       this.request = null;
-      request.abort();
-      this.dropped(`no data for ${Math.round(stallMs / 1000)} s`);
+      try {
+        request.abort();
+        this.dropped(`no data for ${Math.round(stallMs / 1000)} s`);
+      } catch (e) {
+        this.crashed(e);
+      }
     }, Math.min(stallMs, 5000));
   }
 
@@ -157,7 +185,24 @@ export class UpdateService {
     const headers: { [name: string]: string } = { Authorization: 'Bearer ' + cmd.token };
     if (this.received > 0) headers.Range = `bytes=${this.received}-`;
     this.lastActivity = this.d.clock.now();
-    this.request = (this.d.http as HttpClient).get(cmd.url, headers, (res) => this.onResponse(res), (m) => this.dropped(m));
+    this.request = (this.d.http as HttpClient).get(
+      cmd.url,
+      headers,
+      (res) => {
+        try {
+          this.onResponse(res);
+        } catch (e) {
+          this.crashed(e);
+        }
+      },
+      (m) => {
+        try {
+          this.dropped(m);
+        } catch (e) {
+          this.crashed(e);
+        }
+      },
+    );
   }
 
   private onResponse(res: HttpClientResponse): void {
@@ -172,19 +217,27 @@ export class UpdateService {
     }
     res.onData((chunk) => {
       if (!this.cmd) return;
-      this.lastActivity = this.d.clock.now();
-      const err = this.d.installer.write(chunk);
-      if (err) {
-        this.fail(err, true);
-        return;
+      try {
+        this.lastActivity = this.d.clock.now();
+        const err = this.d.installer.write(chunk);
+        if (err) {
+          this.fail(err, true);
+          return;
+        }
+        this.received += chunk.length;
+        this.progress(false);
+      } catch (e) {
+        this.crashed(e);
       }
-      this.received += chunk.length;
-      this.progress(false);
     });
     res.onEnd(() => {
       if (!this.cmd) return;
-      if (this.received >= this.cmd.size) this.finish();
-      else this.dropped(`connection ended after ${this.received} of ${this.cmd.size} bytes`);
+      try {
+        if (this.received >= this.cmd.size) this.finish();
+        else this.dropped(`connection ended after ${this.received} of ${this.cmd.size} bytes`);
+      } catch (e) {
+        this.crashed(e);
+      }
     });
   }
 
@@ -198,7 +251,12 @@ export class UpdateService {
     this.resumes++;
     this.d.log.warn(`update download interrupted (${message}); resuming at byte ${this.received}`);
     this.d.clock.setTimeout(() => {
-      if (this.cmd) this.fetch();
+      if (!this.cmd) return;
+      try {
+        this.fetch();
+      } catch (e) {
+        this.crashed(e);
+      }
     }, RESUME_PAUSE_MS * this.resumes);
   }
 

@@ -16,8 +16,11 @@ export interface FrameDecoderOptions {
   /** 'reply': what a client receives (also accepts request-shaped frames, so a looped-back request can be reported);
    *  'request': what the meter (simulator) receives. */
   kind: 'reply' | 'request';
-  /** Largest whole frame accepted, LEN + 2 (default MAX_FRAME_BYTES = 525). */
+  /** Largest whole frame accepted, LEN + 2 (default MAX_FRAME_BYTES = 478: guide p. 8). */
   maxFrameBytes?: number;
+  /** Cut by LEN alone: MEP RC4 encrypts the code and COUNT (guide p. 256), so their structure cannot be checked;
+   *  the reply digest is then the only check (a line error costs a resend). */
+  lengthOnly?: boolean;
 }
 
 /** Error replies are INFERRED to be STATUS + digest (LEN 9); a few payload bytes are tolerated in case a meter adds some. */
@@ -34,6 +37,7 @@ function isRequestCommand(code: number): boolean {
 export class FrameDecoder {
   private readonly kind: 'reply' | 'request';
   private readonly maxFrame: number;
+  private readonly lengthOnly: boolean;
   private buf: Uint8Array;
   private start: number;
   private end: number;
@@ -41,6 +45,7 @@ export class FrameDecoder {
   constructor(options: FrameDecoderOptions) {
     this.kind = options.kind;
     this.maxFrame = options.maxFrameBytes || MAX_FRAME_BYTES;
+    this.lengthOnly = !!options.lengthOnly;
     this.buf = new Uint8Array(this.maxFrame * 2);
     this.start = 0;
     this.end = 0;
@@ -141,6 +146,7 @@ export class FrameDecoder {
     if (len + 2 > this.maxFrame) return INVALID;
     if (len < (this.kind === 'reply' ? MIN_REPLY_LEN : MIN_REQUEST_LEN)) return INVALID;
     if (avail < 3) return INCOMPLETE;
+    if (this.lengthOnly) return avail >= len + 2 ? VALID : INCOMPLETE;
     const code = this.buf[at + 2] as number;
     const shape = this.kind === 'reply' && !isRequestCommand(code) ? this.replyShape(at, len, code) : this.requestShape(at, len, code);
     if (shape !== VALID) return shape;

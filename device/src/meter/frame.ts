@@ -10,10 +10,12 @@ export const DIGEST_LENGTH = 8;
 export const MIN_REPLY_LEN = 9;
 /** Smallest request: one command byte + SEQ + digest (spec §15.2). */
 export const MIN_REQUEST_LEN = 13;
-/** Largest table data a reply may carry: the 512 the client advertises as max reply length (spec §3.3). */
-export const MAX_TABLE_DATA = 512;
-/** Largest frame on the wire: LEN(2) + STATUS(1) + COUNT(2) + 512 data + digest(8) (spec §3.5 rule 3). */
-export const MAX_FRAME_BYTES = 2 + 1 + 2 + MAX_TABLE_DATA + DIGEST_LENGTH;
+/** Largest message after LEN, requests and replies alike (guide p. 8). */
+export const MAX_MESSAGE = 476;
+/** Largest table data one read reply carries: 476 − STATUS − COUNT(2) − digest(8) = 465 (guide p. 8). */
+export const MAX_TABLE_DATA = MAX_MESSAGE - 1 - 2 - DIGEST_LENGTH;
+/** Largest frame on the wire, LEN included: a longer LEN means we are out of sync (spec §3.5 rule 3). */
+export const MAX_FRAME_BYTES = 2 + MAX_MESSAGE;
 
 /** Builds the request frame: the digest covers APDU || SEQ, not the LEN prefix (spec §4.4). */
 export function encodeRequest(apdu: Uint8Array, seq: number, digestKey: Uint8Array): Uint8Array {
@@ -58,11 +60,11 @@ export interface ParsedReply {
   /** Bytes between STATUS and the digest. */
   payload: Uint8Array;
   digest: Uint8Array;
-  /** reply[2 .. LEN+2-8): STATUS and payload, the part the reply digest candidates cover (spec §4.6). */
+  /** reply[2 .. LEN+2-8): STATUS and payload, the reply's part of its digest (reply-digest.ts). */
   body: Uint8Array;
   /** Read replies: the table data (COUNT bytes). */
   data?: Uint8Array;
-  /** 0x0C replies: the sequence number the meter expects next. */
+  /** 0x0C replies: the meter's sequence number N; the next request uses N + 1 (guide pp. 15–16). */
   nextSeq?: number;
 }
 

@@ -36,7 +36,7 @@ export interface PollerDeps {
 
 export class MeterPoller {
   private readonly deps: PollerDeps;
-  private readonly decoder = new FrameDecoder({ kind: 'reply' });
+  private readonly decoder: FrameDecoder;
   private readonly cycle: CycleTimes;
   private sessionTimer: unknown = null;
   private idleTimer: unknown = null;
@@ -44,6 +44,7 @@ export class MeterPoller {
 
   constructor(deps: PollerDeps) {
     this.deps = deps;
+    this.decoder = new FrameDecoder({ kind: 'reply', lengthOnly: !!deps.session.encKey });
     this.cycle = deps.cycleTimes || new CycleTimes(deps.timers);
     deps.link.onData((chunk: Uint8Array) => this.onBytes(chunk));
   }

@@ -8,8 +8,9 @@ export const CMD_PARTIAL_READ = 0x3f;
 export const CMD_FULL_WRITE = 0x40;
 export const CMD_PARTIAL_WRITE = 0x4f;
 
-/** The reference's maximum reply length argument, BE16 512 (spec §3.3). */
-export const DEFAULT_MAX_REPLY_LENGTH = 512;
+/** The full-read length argument: part of the format ("0x30 = Table #, Length", guide p. 12; missing = indeterminate),
+ *  the most table data a reply can carry (465: guide p. 8; the reference sent 512). */
+export const DEFAULT_MAX_REPLY_LENGTH = 465;
 
 /** Procedure sequence numbers on MEP cycle 5..9 (spec §10.6, §12). */
 export const PROC_SEQ_FIRST = 5;

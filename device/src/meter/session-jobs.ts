@@ -1,28 +1,29 @@
-// What the session asks the meter, and in which order (spec §14 recommended sequence, §13 alert chain).
-import { fullRead, MepRequest, partialRead, procedureCall, EP39_POST_MEP_DATA } from './requests';
-import { BT01, BT08, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET58 } from './table-ids';
-import { AlertAcknowledge } from './session-types';
+// What the session asks the meter, and in which order (spec §14 recommended sequence). Reads only: the session never
+// writes (a pure reader: guide p. 22).
+import { fullRead, MepRequest, partialRead } from './requests';
+import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50 } from './table-ids';
 
 export type JobPurpose = 'probe' | 'config' | 'poll' | 'clock' | 'alert';
-export type AlertStep = 'et11' | 'et13' | 'et50' | 'ep39' | 'result';
 
 /** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Job {
   purpose: JobPurpose;
   request: MepRequest;
-  alertStep?: AlertStep;
   /** Sequence number of the frame on the wire, once built. */
   seq: number;
   /** The frame as sent: retransmissions resend it byte for byte (spec §5 rule 3). null = build on next send. */
   frame: Uint8Array | null;
+  /** RC4 only (rc4.ts): the plaintext frame (what the reply digest covers) and the stream state after it. */
+  plain: Uint8Array | null;
+  rc4: Uint8Array | null;
   sends: number;
   resyncs: number;
   busyTries: number;
   procRetries: number;
 }
 
-export function job(purpose: JobPurpose, request: MepRequest, alertStep?: AlertStep): Job {
-  return { purpose, request, alertStep, seq: -1, frame: null, sends: 0, resyncs: 0, busyTries: 0, procRetries: 0 };
+export function job(purpose: JobPurpose, request: MepRequest): Job {
+  return { purpose, request, seq: -1, frame: null, plain: null, rc4: null, sends: 0, resyncs: 0, busyTries: 0, procRetries: 0 };
 }
 
 /** BT52 first: it doubles as the link test and usually meets the 0x0C of a fresh sequence number (spec §10.5). */
@@ -40,33 +41,12 @@ export function configJobs(maxReplyLength: number | null, tables: number[]): Job
   return jobs;
 }
 
-/** BT23 partial read of A + 16 bytes covers import/export active and reactive energy (spec §10.3), or a full read. */
-export function pollJobs(options: { bt23Full: boolean; demandResetByte: boolean; maxReplyLength: number | null }): Job[] {
-  const bt23 = options.bt23Full
-    ? fullRead(BT23, options.maxReplyLength)
-    : partialRead(BT23, 0, (options.demandResetByte ? 1 : 0) + 16);
-  return [job('poll', bt23), job('poll', fullRead(BT28, options.maxReplyLength))];
+/** BT23 partial read of A + 16 bytes: import/export active and reactive energy (spec §10.3), always a partial read
+ *  (a full BT23 can exceed the 465 bytes a reply carries: guide p. 8, addendum §3), then BT28 (≤ 336 bytes). */
+export function pollJobs(demandResetByte: boolean, maxReplyLength: number | null): Job[] {
+  return [job('poll', partialRead(BT23, 0, (demandResetByte ? 1 : 0) + 16)), job('poll', fullRead(BT28, maxReplyLength))];
 }
 
 export function clockJob(maxReplyLength: number | null): Job {
   return job('clock', fullRead(BT52, maxReplyLength));
-}
-
-/** EP39 parameters per acknowledgement mode: data type 0x04 "scheduled read data + alarms", status 0x01, LE16 length,
- *  data (spec §12). What the utility expects here is UNKNOWN; see AlertAcknowledge. */
-export function ep39Params(mode: AlertAcknowledge): Uint8Array {
-  if (mode === 'ep39-reference') return new Uint8Array([0x04, 0x01, 0x06, 0x00, 1, 2, 3, 4, 5, 6]);
-  return new Uint8Array([0x04, 0x01, 0x00, 0x00]);
-}
-
-/** The job for one alert-chain step (spec §13). `entrySize` is E from ET11, `mepFlags` the ET50 flags byte. */
-export function alertJob(
-  step: AlertStep,
-  ctx: { entrySize: number; mepFlags: number; procSeq: number; acknowledge: AlertAcknowledge; maxReplyLength: number | null },
-): Job {
-  if (step === 'et11') return job('alert', partialRead(ET11, 1, 1), step);
-  if (step === 'et13') return job('alert', partialRead(ET13, 4 * ctx.entrySize + 8, 1), step);
-  if (step === 'et50') return job('alert', partialRead(ET50, 30, 1), step);
-  if (step === 'ep39') return job('alert', procedureCall(EP39_POST_MEP_DATA, ctx.procSeq, ep39Params(ctx.acknowledge)), step);
-  return job('alert', fullRead(ctx.mepFlags & 0x02 ? ET58 : BT08, ctx.maxReplyLength), step);
 }

@@ -1,8 +1,6 @@
 // Types shared by the meter session (session.ts), its driver (poller.ts) and the app: options, the commands the
 // session asks its driver to carry out, and the user-facing link status.
-import { PayloadCipher } from './cipher';
 import type { CycleTimes } from './cycle-time';
-import { ReplyDigestCandidate, ReplyDigestMode } from './reply-digest';
 import type { TableDecoder } from './tables/index';
 
 /** What a user is told about the link (spec §14 "Diagnostics to surface to the user"). */
@@ -24,10 +22,9 @@ export interface LinkStatus {
   since: number;
 }
 
-/** Alert acknowledgement (spec §13, §12 EP39): what EP39 should post is UNKNOWN, hence a switch.
- *  'none' reads the alert flags only; 'ep39-empty' posts type 4 / status 1 with no data (default);
- *  'ep39-reference' posts the reference firmware's dummy bytes 01..06 (known to be accepted, but fake data). */
-export type AlertAcknowledge = 'none' | 'ep39-empty' | 'ep39-reference';
+/** Reply digests (guide p. 250): 'enforce' verifies every reply (default); 'off' is the one documented escape hatch
+ *  for a meter that proved the guide wrong (then only the shape of a reply ties it to its request). */
+export type ReplyDigestMode = 'enforce' | 'off';
 
 /** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface SessionOptions {
@@ -59,14 +56,14 @@ export interface SessionOptions {
   busyRetryMs?: number;
   /** Re-read the meter clock (BT52) this often, ms. Default 60000. */
   clockIntervalMs?: number;
-  /** Reply digest policy (spec §4.6). Default 'log'. */
+  /** Reply digest check (guide p. 250). Default 'enforce'. */
   replyDigest?: ReplyDigestMode;
-  /** Periodic BT23 read: 'partial' (offset 0, A+16 bytes; default, works on Gen-3 and Gen-4) or 'full'. */
-  bt23Read?: 'partial' | 'full';
-  /** Max reply length argument of full reads; null sends the 3-byte form (spec §3.3). Default 512. */
+  /** Length argument of full reads: the most table data a reply may carry, 465 (guide pp. 8, 12); null sends the
+   *  3-byte form, whose length the meter takes as "indeterminate" (tests of old forks only). */
   maxReplyLength?: number | null;
-  alertAcknowledge?: AlertAcknowledge;
-  cipher?: PayloadCipher;
+  /** MEP RC4 encryption (guide pp. 11, 256–257; rc4.ts). Default off: the guide discourages it and it adds no
+   *  authentication; for a meter whose port was set to require it. */
+  rc4?: boolean;
   /** UART speed for the transmit-time part of the reply deadline. Default 9600. */
   baudRate?: number;
   /** Where the poll cycles' CPU time is counted (cycle-time.ts), shared with the driver; none by default. */
@@ -85,7 +82,7 @@ export type SessionCommand =
   | { type: 'status'; status: LinkStatus }
   /** Persist this sequence number so the next boot starts there (spec §5). */
   | { type: 'sequence'; next: number }
-  | { type: 'alert-handled'; ok: boolean; detail: string; resultCode?: number }
+  | { type: 'alert-handled'; ok: boolean; detail: string }
   | { type: 'log'; level: LogLevel; message: string };
 
 /**
@@ -106,10 +103,10 @@ export interface SessionStats {
   unexpectedFrames: number;
   staleReplies: number;
   decodeErrors: number;
+  /** Replies whose digest did not verify: line errors, discarded and the request sent again. */
+  badDigests: number;
   alerts: number;
   alertChainsCompleted: number;
   alertChainsFailed: number;
   pollCycles: number;
-  /** Reply digest construction seen most often (log/enforce modes), null if none matched yet. */
-  replyDigest: ReplyDigestCandidate | null;
 }

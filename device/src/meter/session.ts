@@ -1,19 +1,19 @@
 // The meter session: a state machine with no I/O and no timers of its own (architecture C6). Its driver feeds it
 // frames, alerts, elapsed time and link-ready signals, and carries out the commands it returns. It owns sequence
-// numbers (spec §5), retries and back-off (spec §14: bounded, never a reboot), the start-up reads, periodic polling,
-// the alert chain (spec §13) and the user-facing link status.
+// numbers (spec §5; guide p. 11), retries and back-off (spec §14: bounded, never a reboot), reply verification (guide
+// p. 250), the start-up reads, periodic polling, alerts (read and logged only: a pure reader, guide p. 22) and the
+// user-facing link status. It never writes to the meter: no registration (ET50), no EP39 with invented data.
 import { bytesEqual } from './bytes';
-import { IDENTITY_CIPHER, PayloadCipher } from './cipher';
 import { CycleTimes, T_BUILD, T_DECODE, T_VERIFY } from './cycle-time';
-import { encodeRequest, parseReply, ParsedReply } from './frame';
-import { ReplyDigestPolicy } from './reply-digest';
-import { fullWrite, MepRequest, nextProcSeq, partialWrite, procedureCall, PROC_SEQ_FIRST } from './requests';
-import { isTransientCode, responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE, RESPONSE_OK, RESPONSE_OPERATION_NOT_POSSIBLE } from './result-codes';
-import { AlertHandler } from './session-alert';
-import { clockJob, configJobs, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES } from './session-jobs';
+import { encodeRequest, MAX_TABLE_DATA, parseReply, ParsedReply } from './frame';
+import { mepEncryptKey, mepRc4, rc4Crypt } from './rc4';
+import { replyDigest } from './reply-digest';
+import { partialRead } from './requests';
+import { isTransientCode, responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE, RESPONSE_OK } from './result-codes';
+import { clockJob, configJobs, job as newJob, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES } from './session-jobs';
 import { LinkState, LinkStatus, SessionCommand, SessionOptions, SessionStats } from './session-types';
 import { SessionTables } from './session-tables';
-import { BT23, BT28, tableName } from './table-ids';
+import { BT28, ET11, ET13, tableName } from './table-ids';
 
 type Phase = 'stopped' | 'link-reset' | 'ready' | 'awaiting' | 'waiting';
 type WaitReason = 'backoff' | 'retry' | 'auth';
@@ -22,7 +22,9 @@ type WaitReason = 'backoff' | 'retry' | 'auth';
 const SEQUENCE_RESERVE = 256;
 /** How long a reply that has started arriving may take: a 525-byte frame needs ~550 ms at 9600 baud. */
 const RECEIVING_GRACE_MS = 700;
-const MAX_PROCEDURE_RETRIES = 5;
+/** A 0x0C whose number is this far past the last one the meter accepted from us is the meter's deliberate +25 after
+ *  an interface change (ET04 IDT version, ET42): dimension tables must be read again (guide pp. 54–55). */
+const IDT_JUMP = 25;
 
 const MESSAGES: { [state: string]: string } = {
   starting: 'Connecting to the meter.',
@@ -37,13 +39,19 @@ const MESSAGES: { [state: string]: string } = {
 };
 
 export class MeterSession {
-  private readonly o: Required<Omit<SessionOptions, 'cipher' | 'maxReplyLength' | 'decoders' | 'cycleTimes'>>;
+  private readonly o: Required<Omit<SessionOptions, 'rc4' | 'maxReplyLength' | 'decoders' | 'cycleTimes'>>;
   private readonly maxReplyLength: number | null;
-  private readonly cipher: PayloadCipher;
-  private readonly digestPolicy: ReplyDigestPolicy;
+  /** RC4 (rc4.ts): mep_EncryptKey when on, else null (the poller then cuts replies by LEN alone). */
+  readonly encKey: Uint8Array | null;
+  /** Every reply's digest is checked (guide p. 250) unless the documented switch turns it off. */
+  private readonly verify: boolean;
   private readonly tables: SessionTables;
-  private readonly alerts: AlertHandler;
   private readonly cycle: CycleTimes | null;
+  /** Alert handling: 0 none running, else the entry size E read from ET11 (-1 until then). */
+  private alertEntry = 0;
+  /** The meter's own number as far as we know: the SEQ of our last request it answered (not 0x0B/0x0C), or the N
+   *  of its last 0x0C; -1 unknown. */
+  private meterSeq = -1;
   private phase: Phase = 'stopped';
   private waitReason: WaitReason = 'retry';
   private deadline = -1;
@@ -64,7 +72,6 @@ export class MeterSession {
   private bytesSinceReply = 0;
   private nextPollAt = 0;
   private nextClockAt = 0;
-  private bt23Full: boolean;
   private state: LinkState = 'starting';
   private stateSince = 0;
   private out: SessionCommand[] = [];
@@ -85,24 +92,20 @@ export class MeterSession {
       backoffMaxMs: options.backoffMaxMs || 60000,
       busyRetryMs: options.busyRetryMs || 1000,
       clockIntervalMs: options.clockIntervalMs || 60000,
-      replyDigest: options.replyDigest || 'log',
-      bt23Read: options.bt23Read || 'partial',
-      alertAcknowledge: options.alertAcknowledge || 'ep39-empty',
+      replyDigest: options.replyDigest || 'enforce',
       baudRate: options.baudRate || 9600,
     };
-    this.maxReplyLength = options.maxReplyLength === undefined ? 512 : options.maxReplyLength;
-    this.cipher = options.cipher || IDENTITY_CIPHER;
+    this.maxReplyLength = options.maxReplyLength === undefined ? MAX_TABLE_DATA : options.maxReplyLength;
+    this.encKey = options.rc4 ? mepEncryptKey(options.digestKey) : null;
     this.cycle = options.cycleTimes || null;
-    this.digestPolicy = new ReplyDigestPolicy(this.o.replyDigest, this.o.digestKey);
+    this.verify = this.o.replyDigest !== 'off';
     this.tables = new SessionTables(options.decoders);
-    this.alerts = new AlertHandler({ acknowledge: this.o.alertAcknowledge, maxReplyLength: this.maxReplyLength });
-    this.bt23Full = this.o.bt23Read === 'full';
     this.seq = this.o.initialSeq;
     this.reservedUpTo = this.seq;
     this.stats = {
       requests: 0, replies: 0, timeouts: 0, retransmissions: 0, linkResets: 0, sequenceResyncs: 0, authFailures: 0,
       busyReplies: 0, errorReplies: 0, discardedBytes: 0, unexpectedFrames: 0, staleReplies: 0, decodeErrors: 0,
-      alerts: 0, alertChainsCompleted: 0, alertChainsFailed: 0, pollCycles: 0, replyDigest: null,
+      badDigests: 0, alerts: 0, alertChainsCompleted: 0, alertChainsFailed: 0, pollCycles: 0,
     };
   }
 
@@ -137,15 +140,15 @@ export class MeterSession {
     this.stats.discardedBytes += count;
   }
 
-  /** An unsolicited 00 00 from the meter (spec §3.4). */
+  /** An unsolicited 00 00 from the meter (spec §3.4). We never register (ET50), so a meter only alerts when someone
+   *  else registered the port: the MEP entry's alert flags are read (ET11 byte 1 = entry size E, then ET13 byte
+   *  4E+8) and logged, nothing is serviced and nothing is posted (guide pp. 22, 36; addendum §13). */
   alert(now: number): SessionCommand[] {
     this.stats.alerts++;
     this.bytesSinceReply = Math.max(0, this.bytesSinceReply - 2); // a valid frame, not noise
-    const first = this.alerts.begin();
-    if (first) {
-      this.queue.unshift(first);
-    } else {
-      this.log('debug', 'alert while an alert chain is running: no second chain (spec 13, step 6)');
+    if (!this.alertEntry) {
+      this.alertEntry = -1;
+      this.queue.unshift(newJob('alert', partialRead(ET11, 1, 1)));
     }
     if (this.phase === 'ready') this.pump(now);
     return this.flush();
@@ -162,7 +165,10 @@ export class MeterSession {
 
   /** Time passed; call when nextDeadline() is reached (calling early is harmless). */
   tick(now: number): SessionCommand[] {
-    if (this.phase === 'awaiting' && now >= this.deadline) this.onTimeout(now);
+    if (this.phase === 'awaiting' && now >= this.deadline) {
+      this.stats.timeouts++;
+      this.lineError(now);
+    }
     else if (this.phase === 'waiting' && now >= this.deadline) this.endWait(now);
     else if (this.phase === 'ready') this.pump(now);
     return this.flush();
@@ -204,24 +210,33 @@ export class MeterSession {
     }
     const c = this.cycle;
     const t0 = c ? c.now() : 0;
-    const parsed = parseReply(bytes);
-    // Only replies that carry table data can inject readings; 0x0B/0x0C/error replies pass unchecked, so a wrong
-    // key or a sequence resync is still recognised whatever their (unknown) digest construction is.
-    const verdict = parsed.ok && parsed.reply.data ? this.digestPolicy.check(bytes, job.seq) : null;
+    let reply = bytes;
+    if (job.rc4) {
+      reply = new Uint8Array(bytes); // decrypted by the stream that encrypted the request (guide p. 256)
+      rc4Crypt(new Uint8Array(job.rc4), reply, 2, reply.length - 8);
+    }
+    let parsed = parseReply(reply);
+    // Every reply is verified, 0x0C included (before its number is adopted). 0x0B is taken unverified: the guide does
+    // not say which key signs it (addendum §A); it only ever counts as an authentication failure.
+    let bad =
+      this.verify && parsed.ok && (!!job.rc4 || parsed.reply.status !== RESPONSE_AUTH_FAILURE) &&
+      !bytesEqual(replyDigest(this.o.digestKey, job.plain || (job.frame as Uint8Array), reply), parsed.reply.digest);
+    if (job.rc4 && (bad || !parsed.ok) && bytes.length === 11 && bytes[2] === RESPONSE_AUTH_FAILURE) {
+      parsed = parseReply(bytes); // a 0x0B travels in clear (guide p. 256)
+      bad = false;
+    }
     if (c) c.add(T_VERIFY, t0);
     if (!parsed.ok) {
       this.stats.decodeErrors++;
       this.log('warn', `malformed reply dropped: ${parsed.message}`);
-      return this.flush();
+    } else if (bad) {
+      // A line error, never a reading: discard it and resend the identical request (guide p. 21, addendum §A).
+      this.stats.badDigests++;
+      this.log('warn', `${tableName(job.request.table)} reply digest does not verify: dropped, request sent again`);
+      this.lineError(now);
+    } else {
+      this.onReply(job, parsed.reply, now);
     }
-    if (verdict) {
-      if (verdict.matched !== undefined) this.stats.replyDigest = this.digestPolicy.best();
-      if (!verdict.accept) {
-        this.log('warn', 'reply digest does not verify: dropped as corrupted');
-        return this.flush();
-      }
-    }
-    this.onReply(job, parsed.reply, now);
     return this.flush();
   }
 
@@ -229,12 +244,13 @@ export class MeterSession {
 
   private onReply(job: Job, reply: ParsedReply, now: number): void {
     const status = reply.status;
-    if (status === RESPONSE_INVALID_SEQUENCE && reply.nextSeq === job.seq) {
-      // Asks for the number this very frame carries: a late 0x0C to an earlier frame, not an answer to this one.
-      this.stats.staleReplies++;
+    if (status === RESPONSE_AUTH_FAILURE) {
+      this.onAuthFailure(job, now); // changes nothing else (addendum §A)
       return;
     }
-    if (status === RESPONSE_OK && !this.correlates(job, reply)) {
+    if (!this.verify && status === RESPONSE_OK && !this.correlates(job, reply)) {
+      // Unverified replies only: one that does not fit this request (a late answer to an earlier frame, spec §17 #2).
+      // A verified digest binds the reply to this very request, SEQ included.
       this.stats.staleReplies++;
       this.log('warn', `reply does not fit the ${tableName(job.request.table)} request (stale or duplicated): dropped`);
       return;
@@ -242,19 +258,16 @@ export class MeterSession {
     this.stats.replies++;
     this.bytesSinceReply = 0;
     this.linkFailures = 0;
-    if (status === RESPONSE_OK) this.sequenceErrors = 0;
-    if (status !== RESPONSE_AUTH_FAILURE) this.authFailures = 0;
-    if (status !== RESPONSE_OK && job.request.table === BT23 && job.request.kind === 'full-read') {
-      // Some Gen-3/Gen-4 meters answer a full BT23 read with 0x0B or 0x0C although the key is right (spec §7):
-      // that is a refused read, not an authentication problem.
-      this.failJob(job, `full BT23 read answered 0x${status.toString(16)}`, now);
+    this.authFailures = 0;
+    if (status === RESPONSE_INVALID_SEQUENCE) {
+      this.onSequence(job, reply.nextSeq as number, now);
       return;
     }
-    if (status === RESPONSE_OK) this.onOk(job, reply, now);
-    else if (status === RESPONSE_INVALID_SEQUENCE) this.onSequence(job, reply.nextSeq as number, now);
-    else if (status === RESPONSE_AUTH_FAILURE) this.onAuthFailure(job, now);
-    else if (status === RESPONSE_OPERATION_NOT_POSSIBLE && job.request.kind === 'procedure') this.onProcSeq(job, now);
-    else if (isTransientCode(status)) this.onBusy(job, status, now);
+    this.meterSeq = job.seq;
+    if (status === RESPONSE_OK) {
+      this.sequenceErrors = 0;
+      this.onOk(job, reply, now);
+    } else if (isTransientCode(status)) this.onBusy(job, status, now);
     else this.failJob(job, `${tableName(job.request.table)}: ${responseCodeInfo(status).meaning} (0x${status.toString(16)})`, now);
   }
 
@@ -269,12 +282,17 @@ export class MeterSession {
   private onOk(job: Job, reply: ParsedReply, now: number): void {
     const c = this.cycle;
     const t0 = c ? c.now() : 0;
-    let data = reply.data;
-    if (data) data = this.cipher.decrypt(data, { seq: job.seq, table: job.request.table });
+    const data = reply.data;
     this.current = null;
     this.phase = 'ready';
     if (job.purpose === 'alert') {
-      this.advanceAlert(job, data, now);
+      const first = data && data.length ? (data[0] as number) : 0;
+      if (job.request.table === ET11 && first) {
+        this.alertEntry = first;
+        this.queue.unshift(newJob('alert', partialRead(ET13, 4 * first + 8, 1)));
+      } else {
+        this.endAlert(job.request.table === ET13, `meter alert flags 0x${first.toString(16)} (logged; not serviced: not registered)`);
+      }
     } else if (data) {
       const emitted = this.tables.accept(job.request, data, now);
       if (c) c.add(T_DECODE, t0);
@@ -292,16 +310,21 @@ export class MeterSession {
     this.jobDone(job, now);
   }
 
+  /** A (verified) 0x0C carrying N: the meter's last number is N, so the next request uses N + 1 (guide pp. 15–16). */
   private onSequence(job: Job, nextSeq: number, now: number): void {
     this.stats.sequenceResyncs++;
-    this.seq = nextSeq >>> 0;
+    this.seq = (nextSeq + 1) >>> 0;
     job.resyncs++;
-    if (job.request.kind === 'procedure' && job.sends > 1) {
-      // A retransmitted procedure met 0x0C: the meter may well have run the first copy (spec §5). Do not run it twice.
-      this.log('info', 'procedure retransmission answered 0x0C: assuming the first copy ran');
+    const jump = (nextSeq - this.meterSeq) | 0;
+    const known = this.configured && this.meterSeq >= 0;
+    this.meterSeq = nextSeq;
+    if (known && jump >= IDT_JUMP) {
+      // The meter's interface changed (guide pp. 54–55): read the dimension tables again before decoding anything.
+      this.log('info', 'meter sequence number jumped by ' + jump + ': its interface changed, reading its dimensions again');
+      this.configured = false;
       this.current = null;
       this.phase = 'ready';
-      this.advanceAlert(job, undefined, now);
+      this.queueStartup();
       this.pump(now);
       return;
     }
@@ -331,20 +354,6 @@ export class MeterSession {
     this.deadline = now + this.o.authRetryMs;
   }
 
-  private onProcSeq(job: Job, now: number): void {
-    job.procRetries++;
-    if (job.procRetries > MAX_PROCEDURE_RETRIES) {
-      this.failJob(job, 'procedure refused with 0x04 for every procedure sequence number', now);
-      return;
-    }
-    const r = job.request;
-    const procSeq = nextProcSeq(r.procSeq || PROC_SEQ_FIRST);
-    const params = (r.data as Uint8Array).subarray(3);
-    job.request = procedureCall(r.procedure as number, procSeq, params);
-    this.alerts.procSeqUsed(procSeq);
-    this.rebuildAndSend(job, now);
-  }
-
   private onBusy(job: Job, status: number, now: number): void {
     this.stats.busyReplies++;
     job.busyTries++;
@@ -362,10 +371,6 @@ export class MeterSession {
     this.current = null;
     this.phase = 'ready';
     if (job.purpose === 'alert') this.endAlert(false, message);
-    if (job.purpose === 'poll' && job.request.table === BT23 && job.request.kind === 'full-read') {
-      this.bt23Full = false; // some Gen-3/Gen-4 meters refuse the full BT23 read (spec §7, §10.3)
-      this.log('warn', 'full BT23 read refused: switching to the partial read');
-    }
     this.jobDone(job, now);
   }
 
@@ -379,21 +384,12 @@ export class MeterSession {
     this.pump(now);
   }
 
-  // ---- alert chain (spec §13) -----------------------------------------------------------------------------------
-
-  private advanceAlert(job: Job, data: Uint8Array | undefined, now: number): void {
-    const step = this.alerts.next(job, data);
-    if (step.job) this.queue.unshift(step.job);
-    else this.endAlert(step.ok, step.detail, step.resultCode);
-    this.jobDone(job, now);
-  }
-
-  private endAlert(ok: boolean, detail: string, resultCode?: number): void {
-    if (!this.alerts.active()) return;
-    this.alerts.abort();
+  private endAlert(ok: boolean, detail: string): void {
+    if (!this.alertEntry) return;
+    this.alertEntry = 0;
     if (ok) this.stats.alertChainsCompleted++;
     else this.stats.alertChainsFailed++;
-    this.out.push({ type: 'alert-handled', ok, detail, resultCode });
+    this.out.push({ type: 'alert-handled', ok, detail });
   }
 
   // ---- sending, timeouts, waiting -------------------------------------------------------------------------------
@@ -406,11 +402,7 @@ export class MeterSession {
         this.nextClockAt = now + this.o.clockIntervalMs;
       }
       if (now >= this.nextPollAt) {
-        const jobs = pollJobs({
-          bt23Full: this.bt23Full,
-          demandResetByte: this.tables.demandResetByte(),
-          maxReplyLength: this.maxReplyLength,
-        });
+        const jobs = pollJobs(this.tables.demandResetByte(), this.maxReplyLength);
         for (let i = 0; i < jobs.length; i++) this.queue.push(jobs[i] as Job);
         if (this.cycle) this.cycle.begin();
         this.nextPollAt += this.o.pollIntervalMs;
@@ -428,7 +420,15 @@ export class MeterSession {
       const seq = this.seq;
       this.seq = (seq + 1) >>> 0;
       job.seq = seq;
-      job.frame = encodeRequest(this.apduFor(job.request, seq), seq, this.o.digestKey);
+      let frame = encodeRequest(job.request.apdu, seq, this.o.digestKey);
+      if (this.encKey) {
+        // APDU ‖ SEQ encrypted, LEN and the plaintext's digest in clear; the state goes on to decrypt the reply.
+        job.plain = frame;
+        job.rc4 = mepRc4(this.encKey, frame.subarray(frame.length - 8));
+        frame = new Uint8Array(frame);
+        rc4Crypt(job.rc4, frame, 2, frame.length - 8);
+      }
+      job.frame = frame;
       if (c) c.add(T_BUILD, t0);
       this.reserveSequence();
     }
@@ -441,14 +441,6 @@ export class MeterSession {
     this.hardDeadline = this.deadline + RECEIVING_GRACE_MS;
     this.echoed = false;
     this.out.push({ type: 'send', bytes: job.frame });
-  }
-
-  /** Write data goes through the payload cipher with the frame's own sequence number. */
-  private apduFor(request: MepRequest, seq: number): Uint8Array {
-    if (this.cipher === IDENTITY_CIPHER || !request.data) return request.apdu;
-    const data = this.cipher.encrypt(request.data, { seq, table: request.table });
-    if (request.kind === 'partial-write') return partialWrite(request.table, request.offset as number, data).apdu;
-    return fullWrite(request.table, data).apdu;
   }
 
   private reserveSequence(): void {
@@ -465,16 +457,17 @@ export class MeterSession {
     this.send(job, now);
   }
 
-  private onTimeout(now: number): void {
+  /** No reply in time, or one that fails its digest: the identical packet again (same SEQ and digest: guide p. 21),
+   *  up to `retransmissions` times, then a link reset and back-off. */
+  private lineError(now: number): void {
     const job = this.current as Job;
-    this.stats.timeouts++;
     if (job.sends <= this.o.retransmissions) {
-      this.send(job, now); // identical bytes: same SEQ and digest (spec §5 rule 3)
+      this.send(job, now);
       return;
     }
     this.linkFailures++;
     if (!this.echoed) this.emitStatus(this.bytesSinceReply > 0 ? 'garbled' : 'no-reply', now);
-    this.log('warn', `no reply to ${tableName(job.request.table)} after ${job.sends} tries: resetting the link`);
+    this.log('warn', `no valid reply to ${tableName(job.request.table)} after ${job.sends} tries: resetting the link`);
     this.bytesSinceReply = 0;
     this.abortAll('link failure');
     this.configured = false; // re-read BT21/BT01 after every link reset (spec §14)

@@ -82,6 +82,9 @@ export const MAX_BUNDLE_BYTES = 448 * 1024;
 export const MAX_FILES = 64;
 /** Sanity bound for a gzip file's original length. */
 export const MAX_ORIGINAL_BYTES = 16 * 1024 * 1024;
+/** A gzip file may declare at most this many times its stored length (web files compress 3-10x; issue 11: a
+ *  15.7 KB .wwws that inflated to 16 MB was accepted). */
+export const MAX_GZIP_RATIO = 64;
 
 export const NAME_PREFIX = 'www_';
 export const NAME_MAX = 27;

@@ -1,7 +1,7 @@
 // Streaming parser/verifier of web bundle format 2 (layout in format.ts). Memory is constant: one 255-byte field
 // buffer, two running hashes and the names seen so far (<= MAX_FILES, to refuse duplicates).
 import {
-  allZero, HASH_LENGTH, HEADER_CHECK_LENGTH, hexOf, MAX_BUNDLE_BYTES, MAX_FILES, MAX_HEADER_LENGTH, MAX_ORIGINAL_BYTES,
+  allZero, HASH_LENGTH, HEADER_CHECK_LENGTH, hexOf, MAX_BUNDLE_BYTES, MAX_FILES, MAX_HEADER_LENGTH, MAX_GZIP_RATIO, MAX_ORIGINAL_BYTES,
   nameProblem, PREFIX_LENGTH, printable, readText, readU16, readU32, sameBytes, WWWS_COUNT_AT, WWWS_ENTRY_LENGTH,
   WWWS_FLAG_GZIP, WWWS_FLAGS_AT, WWWS_HEADER_LENGTH, WWWS_MAGIC, WWWS_NAME_SIZE, WWWS_ORIGINAL_AT, WWWS_SHA_AT,
   WWWS_STORED_AT, WWWS_TOTAL_AT, WWWS_VERSION,
@@ -127,8 +127,8 @@ export class WwwsV2Parser extends ChunkParser<WwwsEvent> {
     if (storedLength > left) {
       return { code: 'too-large', message: `${name}: stored length ${storedLength} exceeds the ${left} byte(s) the bundle header leaves`, at: at + WWWS_STORED_AT };
     }
-    if (gzip ? originalLength > MAX_ORIGINAL_BYTES : originalLength !== storedLength) {
-      const why = gzip ? `over ${MAX_ORIGINAL_BYTES}` : `differs from stored length ${storedLength} (not gzip)`;
+    if (gzip ? originalLength > MAX_ORIGINAL_BYTES || originalLength > storedLength * MAX_GZIP_RATIO : originalLength !== storedLength) {
+      const why = gzip ? `over ${MAX_ORIGINAL_BYTES} or ${MAX_GZIP_RATIO} times its stored length` : `differs from stored length ${storedLength} (not gzip)`;
       return { code: 'bad-entry', message: `${name}: original length ${originalLength} ${why}`, at: at + WWWS_ORIGINAL_AT };
     }
     this.seen[name] = true;

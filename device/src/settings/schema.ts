@@ -22,7 +22,10 @@ export interface Settings {
     /** MBK as entered (16–20 ASCII characters or 32–40 hex digits, spec §4.1). */
     key: string;
     pollIntervalS: number;
-    replyDigest: 'off' | 'log' | 'enforce';
+    /** Reply digest check (meter/session-types.ts ReplyDigestMode); 'off' only for a meter that proves the guide wrong. */
+    replyDigest: 'enforce' | 'off';
+    /** MEP RC4 encryption (guide pp. 256–257), off by default: only for a meter whose port requires it. */
+    rc4: boolean;
   };
   login: { user: string; passwordHash: string };
 }

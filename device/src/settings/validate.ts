@@ -31,7 +31,8 @@ const FIELDS: Field[] = [
   ['mqtt.compatibility', 'b', 0, 0, false],
   ['meter.key', 's', 0, 40, ''],
   ['meter.pollIntervalS', 'n', 1, 3600, 10],
-  ['meter.replyDigest', 's', 0, 7, 'log'],
+  ['meter.replyDigest', 's', 0, 7, 'enforce'],
+  ['meter.rc4', 'b', 0, 0, false],
   ['login.user', 's', 0, 32, ''],
   ['login.passwordHash', 's', 0, 200, ''],
 ];
@@ -77,7 +78,8 @@ function extraProblem(path: string, v: unknown, warnings: string[]): string {
     return 'must be a topic without wildcards or empty levels';
   }
   if (path === 'wifi.password' && s.length > 0 && s.length < 8) return 'a WPA2 password has 8 to 63 characters';
-  if (path === 'meter.replyDigest' && s !== 'off' && s !== 'log' && s !== 'enforce') return 'must be off, log or enforce';
+  // 'log' (the old candidate-testing mode, removed) is still read from older settings, as 'enforce'.
+  if (path === 'meter.replyDigest' && s !== 'off' && s !== 'log' && s !== 'enforce') return 'must be enforce or off';
   if (path === 'meter.key' && s !== '') {
     const key = parseMbk(s);
     if (!key.ok) return key.message;

@@ -9,6 +9,7 @@ import { RunMode } from '../../../addon/src/broker/choice';
 import { createLogger } from '../../../addon/src/log';
 import { MeterRegistryService } from '../../../addon/src/meters/registry-service';
 import { Options } from '../../../addon/src/options/types';
+import { SecretStore } from '../../../addon/src/pairing/secret-store';
 
 interface RunnerConfig {
   options: Options;
@@ -16,13 +17,17 @@ interface RunnerConfig {
   dataDir: string;
   supervisor: { url?: string; token?: string };
   withRegistry?: boolean;
+  /** Modules paired before start: device id -> secret (64 hex digits), kept in dataDir/pairing.json. */
+  paired?: { [deviceId: string]: string };
 }
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as RunnerConfig;
   const logger = createLogger('debug', 'broker', (line) => process.stderr.write(line + '\n'));
   const bus = new EventBus((m) => logger.error(m));
-  const service = new BrokerService({ ...config, bus, logger, firstConnectTimeoutMs: 3000 });
+  const pairing = new SecretStore(SecretStore.fileIn(config.dataDir));
+  for (const [id, secret] of Object.entries(config.paired ?? {})) pairing.pair(id, Buffer.from(secret, 'hex'));
+  const service = new BrokerService({ ...config, bus, logger, pairing, firstConnectTimeoutMs: 3000 });
   await service.start();
   const registry = config.withRegistry ? new MeterRegistryService({ bus, link: service.link, logger }) : null;
   await registry?.start();

@@ -40,6 +40,7 @@ export function startRunner(config: {
   dataDir: string;
   supervisor?: { url?: string; token?: string };
   withRegistry?: boolean;
+  paired?: { [deviceId: string]: string };
 }): Promise<RunningBroker> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'broker-runner.ts'), JSON.stringify({ supervisor: {}, ...config })], {
     cwd: ROOT,

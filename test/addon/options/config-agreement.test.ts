@@ -6,6 +6,7 @@ import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { parse } from 'yaml';
 import { OptionsError, validateOptions } from '../../../addon/src/options';
+import { DEVICE_PASSWORD_MIN } from '../../../addon/src/options/schema';
 import { isValidTypeString, pythonReMatch, SchemaNode, supervisorRejects } from './supervisor-options';
 
 type Plain = { [key: string]: unknown };
@@ -34,6 +35,7 @@ function sampleValue(typ: string): unknown {
   if (t.startsWith('int')) return 5;
   if (t.startsWith('list(')) return t.slice(5, -1).split('|')[0];
   if (t.startsWith('match(')) return 'broker.local';
+  if (t.startsWith('password')) return 'some long password';
   return 'some text';
 }
 
@@ -83,6 +85,13 @@ function valuesFor(typ: string): fc.Arbitrary<unknown> {
   return fc.oneof(generic, ...specific);
 }
 
+/** Where the add-on is deliberately stricter than the Supervisor can be: it cannot bound a password's length
+ *  (vol.Range, see the first test), so a shared device password under DEVICE_PASSWORD_MIN characters passes the
+ *  Supervisor's form and the add-on refuses it at start with the option's path (issue 11 attack 4). */
+function addonStricter(path: string, value: unknown): boolean {
+  return path === 'embedded_broker.device_password' && typeof value === 'string' && value.length < DEVICE_PASSWORD_MIN;
+}
+
 function tsAccepts(options: Plain): { ok: true; value: unknown } | { ok: false; paths: string[] } {
   try {
     return { ok: true, value: validateOptions(options) };
@@ -114,6 +123,7 @@ describe('config.yaml schema and the add-on options validation agree', () => {
       fc.property(fc.constantFrom(DEFAULTS, EVERYTHING_SET), valuesFor(typ), (base, value) => {
         const options = withValue(base, path, value);
         const supervisor = supervisorRejects(config.schema, options);
+        if (supervisor.length === 0 && addonStricter(path, value)) supervisor.push(path);
         const ours = tsAccepts(options);
         expect({ value, accepted: ours.ok }).toEqual({ value, accepted: supervisor.length === 0 });
         if (ours.ok) expect(ours.value).toEqual(options);

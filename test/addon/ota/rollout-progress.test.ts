@@ -33,7 +33,13 @@ describe('[add-on OTA rollouts] device state machine', () => {
     expect(run([...rebooting, state({ installed_version: '1.0.0' })])).toMatchObject({ status: 'rebooting', reported: '1.0.0' });
     expect(run([...rebooting, { type: 'availability', online: false, at: 30 }, { type: 'availability', online: true, at: 40 }, state({ installed_version: '1.0.0' }, 50)]))
       .toMatchObject({ status: 'failed', error: 'the device came back with 1.0.0 instead of 1.5.0' });
-    expect(run([...rebooting, state({ installed_version: '1.5.0' })]).status).toBe('done');
+    // Back with the new version is only the start of the trial: not done until the trial guard confirms it.
+    expect(run([...rebooting, state({ installed_version: '1.5.0' })])).toMatchObject({ status: 'trial', percent: 100 });
+    expect(run([...rebooting, state({ installed_version: '1.5.0' }, 30), result({ ok: true, version: '1.5.0' }, 60_000)]).status).toBe('done');
+    expect(run([...rebooting, state({ installed_version: '1.5.0' }, 30), state({ installed_version: '1.0.0', release_summary: 'rolled back: 1.5.0 never became healthy' }, 90)]))
+      .toMatchObject({ status: 'failed', percent: null, error: 'rolled back to 1.0.0 during the trial: rolled back: 1.5.0 never became healthy' });
+    expect(run([...rebooting, state({ installed_version: '1.5.0' }, 30), { type: 'tick', at: 60_030 }]))
+      .toMatchObject({ status: 'timed-out', error: 'the device runs 1.5.0 but did not confirm it within 60 s' });
   });
 
   test("the trial guard's verdict (a second result with the same id) decides too", () => {
@@ -43,8 +49,11 @@ describe('[add-on OTA rollouts] device state machine', () => {
     expect(run([...rebooting, result({ ok: true, version: '1.5.0' }, 60)]).status).toBe('done');
   });
 
-  test('a .bin done on trial turns failed when the old firmware reports the rollback, within the watch window', () => {
-    const done = [sent, result({ restart: true }), state({ installed_version: '1.5.0' }, 30)];
+  test('a .bin on trial fails (rolled back) when the old firmware reports the verdict; a late verdict still fails a done one', () => {
+    const trial = [sent, result({ restart: true }), state({ installed_version: '1.5.0' }, 30)];
+    expect(run([...trial, result({ ok: false, error: '1.5.0 never became healthy', version: '1.0.0' }, 70)]))
+      .toMatchObject({ status: 'failed', percent: null, error: 'rolled back: 1.5.0 never became healthy' });
+    const done = [...trial, result({ ok: true, version: '1.5.0' }, 30)];
     const verdict = (at: number) => result({ ok: false, error: '1.5.0 never became healthy', version: '1.0.0' }, at);
     expect(run([...done, verdict(60_030)])).toMatchObject({ status: 'failed', error: 'rolled back after the restart: 1.5.0 never became healthy' });
     expect(run([...done, verdict(60_031)]).status).toBe('done');

@@ -107,6 +107,12 @@ export class ScriptedDevice {
     await this.result({ id: cmd.id, command: 'update', ok: true, restart: true });
     const old = this.version;
     await this.reboot(behaviour === 'rollback' ? old : cmd.version, behaviour === 'rollback' ? `rolled back: ${cmd.version} never became healthy` : undefined);
+    if (behaviour === 'install') {
+      // The trial guard keeps the new firmware after it stayed healthy, and says so with the same command id.
+      await this.pause();
+      await this.result({ id: cmd.id, command: 'update', ok: true, version: cmd.version });
+      return;
+    }
     if (behaviour !== 'trial-fails') return;
     await new Promise((r) => setTimeout(r, 500));
     const verdict = `${cmd.version} never became healthy`;

@@ -144,12 +144,16 @@ export class ScriptedRollouts implements Rollouts {
     this.bus.emit('rolloutChanged', { rolloutId: id });
     return true;
   }
-  advance(id: string, deviceId: string, status: RolloutDeviceStatus, percent: number | null): void {
+  advance(id: string, deviceId: string, status: RolloutDeviceStatus, percent: number | null, error?: string): void {
     const view = this.views.get(id);
     if (!view) throw new Error(`fixture: no rollout ${id}`);
-    view.devices = view.devices.map((d) => (d.deviceId === deviceId ? { ...d, status, percent } : d));
-    view.finished = view.devices.every((d) => d.status === 'done' || d.status === 'failed');
+    view.devices = view.devices.map((d) => (d.deviceId === deviceId ? { ...d, status, percent, ...(error !== undefined ? { error } : {}) } : d));
+    view.finished = view.devices.every((d) => d.status === 'done' || d.status === 'failed' || d.status === 'timed-out' || d.status === 'cancelled');
     this.bus.emit('rolloutChanged', { rolloutId: id });
+  }
+  /** The device's part failed (as rollout-progress.ts: no percentage). */
+  fail(id: string, deviceId: string, error: string): void {
+    this.advance(id, deviceId, 'failed', null, error);
   }
 }
 

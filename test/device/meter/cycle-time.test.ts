@@ -8,7 +8,6 @@ import { createLogger } from '../../../device/src/log';
 import { CycleTimes, T_BUILD, T_DECODE, T_MAX, T_MEDIAN, T_PUBLISH, T_VERIFY } from '../../../device/src/meter/cycle-time';
 import { FrameDecoder } from '../../../device/src/meter/frame-decoder';
 import { MeterLink, MeterPoller } from '../../../device/src/meter/poller';
-import { ReplyDigestPolicy } from '../../../device/src/meter/reply-digest';
 import { MeterSession } from '../../../device/src/meter/session';
 import { BT28 } from '../../../device/src/meter/table-ids';
 import { TableDecoder, TABLE_DECODERS } from '../../../device/src/meter/tables/index';
@@ -122,11 +121,7 @@ beforeEach(() => {
   costs.spend = (ms) => time.spend(ms);
   costs.encodeRequest = COST.build;
   costs.parseReply = COST.parse;
-  const check = ReplyDigestPolicy.prototype.check;
-  jest.spyOn(ReplyDigestPolicy.prototype, 'check').mockImplementation(function (this: ReplyDigestPolicy, frame, seq) {
-    time.spend(COST.digest);
-    return check.call(this, frame, seq);
-  });
+  costs.replyDigest = COST.digest;
   const push = FrameDecoder.prototype.push;
   jest.spyOn(FrameDecoder.prototype, 'push').mockImplementation(function (this: FrameDecoder, chunk) {
     time.spend(COST.cut);
@@ -144,7 +139,7 @@ function scriptedLink(): MeterLink {
       time.spend(COST.write);
       const req = describeRequest(bytes);
       const answer = tableAnswer(req);
-      if (answer) time.setTimeout(() => listeners.forEach((l) => l(replyFrame(req.seq, answer.status, answer.payload))), 60);
+      if (answer) time.setTimeout(() => listeners.forEach((l) => l(replyFrame(req.bytes, answer.status, answer.payload))), 60);
     },
     reset: (done) => time.setTimeout(done, 100),
     onData: (l) => listeners.push(l),
@@ -226,7 +221,7 @@ describe('MeterService: the figures in the diagnostics message', () => {
       log: createLogger(() => undefined, 'meter', 'info'),
       events: { onCycle: () => time.spend(7), onIdentity: () => undefined, onStatus: () => undefined, onProblem: () => undefined },
     });
-    const settings = { meter: { key: KEY_TEXT, pollIntervalS: 2, replyDigest: 'log' } } as Settings;
+    const settings = { meter: { key: KEY_TEXT, pollIntervalS: 2, replyDigest: 'enforce' } } as Settings;
     expect(meter.start(settings)).toBe(true);
     const before = { polls: 0 };
     meter.cycleTimes(before);

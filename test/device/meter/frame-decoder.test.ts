@@ -49,12 +49,12 @@ describe('[MEP §3.5] streaming frame decoder', () => {
     expect(events.map((e) => e.type)).toEqual(['discard', 'frame']);
   });
 
-  test('rejects frames over the 512-byte data limit and resynchronises after them', () => {
+  test('rejects frames over the 476-byte message limit (465 table bytes, guide p. 8) and resynchronises after them', () => {
     const d = new FrameDecoder({ kind: 'reply' });
     const big = new Uint8Array(MAX_FRAME_BYTES + 1);
     big[0] = (MAX_FRAME_BYTES - 1) >> 8;
     big[1] = (MAX_FRAME_BYTES - 1) & 0xff;
-    const ok = replyFrame(1, 0, readPayload(new Uint8Array(512)));
+    const ok = replyFrame(new Uint8Array(22), 0, readPayload(new Uint8Array(465)));
     expect(ok.length).toBe(MAX_FRAME_BYTES);
     const events = d.push(new Uint8Array([...big, ...ok]));
     expect(framesOf(events)).toEqual([Buffer.from(ok).toString('hex')]);
@@ -102,7 +102,7 @@ describe('[MEP §3.5] streaming frame decoder', () => {
 
   test('property: garbage, a quiet line, then valid frames in any chunking: every frame arrives, in order', () => {
     const validFrame = fc.record({ seq: fc.nat(), status: fc.constantFrom(0, 0, 0, 0x0b, 0x04), len: fc.nat(300) }).map((r) =>
-      r.status === 0 ? replyFrame(r.seq, 0, readPayload(new Uint8Array(r.len).map((_, i) => (i * 7 + r.seq) & 255))) : replyFrame(r.seq, r.status),
+      r.status === 0 ? replyFrame(new Uint8Array(22), 0, readPayload(new Uint8Array(r.len).map((_, i) => (i * 7 + r.seq) & 255))) : replyFrame(new Uint8Array(22), r.status),
     );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(validFrame, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(3000), { maxLength: 30 }), (garbage, list, cuts) => {

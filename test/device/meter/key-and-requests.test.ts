@@ -73,9 +73,10 @@ describe('[MEP §4.1] MBK key', () => {
 });
 
 describe('[MEP §6] request builders', () => {
-  test('every APDU the reference sends', () => {
-    expect(toHex(fullRead(0x34).apdu)).toBe('3000340200');
-    expect(toHex(fullRead(0x080d).apdu)).toBe('30080d0200');
+  test('every APDU the reference sends (full reads now ask for at most 465 bytes, guide p. 8; the reference sent 512)', () => {
+    expect(toHex(fullRead(0x34).apdu)).toBe('30003401d1');
+    expect(toHex(fullRead(0x080d).apdu)).toBe('30080d01d1');
+    expect(toHex(fullRead(0x34, 512).apdu)).toBe('3000340200');
     expect(toHex(fullRead(0x17, null).apdu)).toBe('300017');
     expect(toHex(partialRead(0x17, 0, 13).apdu)).toBe('3f0017000000000d');
     expect(toHex(partialRead(0x080d, 4 * 66 + 8, 1).apdu)).toBe('3f080d0001100001');

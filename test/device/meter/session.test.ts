@@ -1,15 +1,20 @@
-import { BT01, BT08, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET58 } from '../../../device/src/meter/table-ids';
+import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50 } from '../../../device/src/meter/table-ids';
 import { Bt23, Bt28 } from '../../../device/src/meter/tables/index';
 import { bytesEqual } from '../../../device/src/meter/bytes';
 import { Answer, SentRequest, SessionHarness, tableAnswer, TABLE_IMAGES, readPayload, replyFrame } from '../../helpers/session-harness';
 
 const CONFIG_ORDER = [BT52, BT01, BT21, ET03, ET11, ET13, ET50];
 
+/** 0x0C payload: the meter's number N (the client goes on with N + 1, guide pp. 15–16). */
+function seqPayload(n: number): Uint8Array {
+  return new Uint8Array([n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255]);
+}
+
 function freshSeqMeter(expected: number) {
-  // A meter that wants `expected` next and moves on by one per accepted request (spec §5 inferred behaviour).
+  // A meter that wants `expected` next and moves on by one per accepted request; its 0x0C carries its last number.
   let next = expected;
   return (req: SentRequest): Answer => {
-    if (req.seq < next) return { status: 0x0c, payload: new Uint8Array([next >>> 24, (next >> 16) & 255, (next >> 8) & 255, next & 255]) };
+    if (req.seq < next) return { status: 0x0c, payload: seqPayload(next - 1) };
     next = req.seq + 1;
     return tableAnswer(req);
   };
@@ -60,15 +65,14 @@ describe('[MEP §14] start-up and polling', () => {
     expect(h.of('log').some((l) => /ET03.*service not supported/.test(l.message))).toBe(true);
   });
 
-  test('full BT23 reads refused by the meter fall back to the partial read (Gen-4 problem, spec §10.3)', () => {
-    const h = new SessionHarness({ bt23Read: 'full', pollIntervalMs: 1000 });
-    h.respond = (req) => (req.table === BT23 && req.cmd === 0x30 ? { status: 0x0b } : tableAnswer(req));
+  test('full reads carry their length argument, 465 (guide pp. 8, 12); BT23 is read partially (it can exceed 465)', () => {
+    const h = new SessionHarness();
     h.start();
-    h.advance(5000);
-    const bt23 = h.sent.filter((r) => r.table === BT23);
-    expect(bt23.some((r) => r.cmd === 0x30)).toBe(true);
-    expect(bt23[bt23.length - 1]!.cmd).toBe(0x3f);
-    expect(h.tables(BT23).length).toBeGreaterThan(0);
+    for (const r of h.sent.filter((x) => x.cmd === 0x30)) {
+      const apdu = r.bytes.subarray(2, r.bytes.length - 12);
+      expect(Array.from(apdu.subarray(3))).toEqual([0x01, 0xd1]);
+    }
+    expect(h.sent.filter((r) => r.table === BT23).every((r) => r.cmd === 0x3f)).toBe(true);
   });
 });
 
@@ -79,14 +83,49 @@ describe('[MEP §5] sequence numbers', () => {
     let bumps = 0;
     h.respond = (req) => {
       bumps++;
-      const n = req.seq + 1000;
-      return { status: 0x0c, payload: new Uint8Array([n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255]) };
+      return { status: 0x0c, payload: seqPayload(req.seq + 10) };
     };
     h.advance(1000);
     expect(bumps).toBe(4);
     expect(h.statuses()).toContain('sequence-error');
     h.respond = tableAnswer;
     h.advance(3000);
+    expect(h.statuses()[h.statuses().length - 1]).toBe('online');
+  });
+
+  test('after a verified 0x0C carrying N the next request uses N + 1 (guide pp. 15–16)', () => {
+    const h = new SessionHarness({ pollIntervalMs: 1000 });
+    h.start();
+    let once = true;
+    h.respond = (req) => {
+      if (req.table === BT28 && once) {
+        once = false;
+        return { status: 0x0c, payload: seqPayload(req.seq + 3) };
+      }
+      return tableAnswer(req);
+    };
+    h.advance(1000);
+    const bt28 = h.sent.filter((r) => r.table === BT28);
+    expect(bt28[bt28.length - 1]!.seq).toBe(bt28[bt28.length - 2]!.seq + 4);
+    expect(h.sent.filter((r) => r.table === BT21).length).toBe(1); // a small jump: no re-read
+  });
+
+  test('a jump of 25 (the meter changed its interface, guide pp. 54–55) re-reads the dimension tables first', () => {
+    const h = new SessionHarness({ pollIntervalMs: 1000 });
+    h.start();
+    let bumped = -1;
+    h.respond = (req) => {
+      if (req.table === BT23 && bumped < 0) {
+        bumped = req.seq;
+        return { status: 0x0c, payload: seqPayload(req.seq - 1 + 25) };
+      }
+      return tableAnswer(req);
+    };
+    h.advance(1000);
+    const after = h.sent.slice(h.sent.findIndex((r) => r.seq === bumped) + 1).map((r) => r.table);
+    expect(after.indexOf(BT21)).toBeGreaterThanOrEqual(0);
+    expect(after.indexOf(BT21)).toBeLessThan(after.indexOf(BT23));
+    expect(h.of('log').some((l) => /jumped by 25/.test(l.message))).toBe(true);
     expect(h.statuses()[h.statuses().length - 1]).toBe('online');
   });
 });
@@ -141,7 +180,7 @@ describe('[MEP §14] timeouts, link resets and back-off', () => {
     h.session.bytesArrived(10, h.now);
     h.advance(500);
     expect(h.sent.length).toBe(1);
-    h.deliver(replyFrame(req.seq, 0, readPayload(TABLE_IMAGES[BT52]!)));
+    h.deliver(replyFrame(req.bytes, 0, readPayload(TABLE_IMAGES[BT52]!)));
     expect(h.tables(BT52).length).toBe(1);
   });
 });
@@ -201,12 +240,12 @@ describe('[MEP §7] response codes', () => {
     expect(h.statuses()).toEqual(['starting', 'online']);
   });
 
-  test('a stale reply that does not fit the request is dropped (spec §17 #2)', () => {
-    const h = new SessionHarness();
+  test('with digests off, a stale reply that does not fit the request is dropped (spec §17 #2)', () => {
+    const h = new SessionHarness({ replyDigest: 'off' });
     h.auto = false;
     h.start();
     const req = h.sent[0]!;
-    h.deliver(replyFrame(req.seq, 0, readPayload(new Uint8Array(3)))); // BT52 is a full read: fine shape-wise
+    h.deliver(replyFrame(req.bytes, 0, readPayload(new Uint8Array(3)))); // BT52 is a full read: fine shape-wise
     // answer the partial BT23 read later with the wrong count
     h.auto = true;
     h.respond = (r) => (r.table === BT23 ? { status: 0, payload: readPayload(new Uint8Array(5)) } : tableAnswer(r));
@@ -216,7 +255,7 @@ describe('[MEP §7] response codes', () => {
 
   test('a reply when nothing is outstanding is dropped', () => {
     const h = new SessionHarness();
-    h.deliver(replyFrame(1, 0, readPayload(new Uint8Array(4))));
+    h.deliver(replyFrame(new Uint8Array(22), 0, readPayload(new Uint8Array(4))));
     expect(h.session.stats.unexpectedFrames).toBe(1);
   });
 
@@ -245,16 +284,13 @@ describe('review findings: no stuck or tight-looping session', () => {
   test('a 0x0C loop backs off exponentially instead of polling the meter at a fixed rate', () => {
     const h = new SessionHarness({ pollIntervalMs: 1000, backoffInitialMs: 2000, backoffMaxMs: 60000 });
     h.start();
-    h.respond = (req) => {
-      const n = req.seq + 1000;
-      return { status: 0x0c, payload: new Uint8Array([n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255]) };
-    };
+    h.respond = (req) => ({ status: 0x0c, payload: seqPayload(req.seq + 1000) });
     const before = h.sent.length;
     h.advance(10 * 60 * 1000);
     expect(h.sent.length - before).toBeLessThan(100); // ~4 tries per wait, waits of 2, 4, ... 60 s
   });
 
-  test('enforce mode still recognises a wrong key (0x0B replies carry no readings, so they are not digest-checked)', () => {
+  test('a wrong key is still recognised (0x0B replies are taken unverified: the guide does not say who signs them)', () => {
     const h = new SessionHarness({ replyDigest: 'enforce' });
     h.respond = () => ({ status: 0x0b });
     h.start();
@@ -272,38 +308,22 @@ describe('review findings: no stuck or tight-looping session', () => {
   });
 });
 
-describe('[MEP §13] alert chain', () => {
-  function lastAlertRequests(h: SessionHarness) {
-    return h.sent.slice(-5).map((r) => [r.table, r.cmd, r.offset, r.count]);
-  }
-
-  test('alert → ET11 byte 1 → ET13 MEP alert flags → ET50 flags → EP39 → BT08 result', () => {
+describe('[MEP §13] alerts: a pure reader (guide p. 22)', () => {
+  test('alert → ET11 byte 1 → ET13 MEP alert flags, logged; nothing is written, no EP39', () => {
     const h = new SessionHarness();
     h.start();
     h.alert();
-    expect(lastAlertRequests(h)).toEqual([
+    expect(h.sent.slice(-2).map((r) => [r.table, r.cmd, r.offset, r.count])).toEqual([
       [ET11, 0x3f, 1, 1],
       [ET13, 0x3f, 4 * 66 + 8, 1],
-      [ET50, 0x3f, 30, 1],
-      [0x0007, 0x40, undefined, undefined],
-      [BT08, 0x30, undefined, undefined],
     ]);
-    const ep39 = h.sent[h.sent.length - 2]!.data!;
-    expect(Array.from(ep39.subarray(0, 3))).toEqual([0x27, 0x08, 5]); // EP39 LSB first, proc seq 5
-    expect(Array.from(ep39.subarray(3))).toEqual([4, 1, 0, 0]); // default: no dummy data posted
-    expect(h.of('alert-handled')).toEqual([{ type: 'alert-handled', ok: true, detail: expect.stringContaining('procedure completed'), resultCode: 0 }]);
+    expect(h.sent.every((r) => r.cmd === 0x30 || r.cmd === 0x3f)).toBe(true);
+    expect(h.of('alert-handled')).toEqual([{ type: 'alert-handled', ok: true, detail: expect.stringContaining('alert flags 0x') }]);
+    h.advance(60000);
+    expect(h.sent.every((r) => r.cmd === 0x30 || r.cmd === 0x3f)).toBe(true);
   });
 
-  test('ET50 flag bit 1 reads the result from ET58; the reference acknowledgement posts 01..06', () => {
-    const h = new SessionHarness({ alertAcknowledge: 'ep39-reference' });
-    h.respond = (req) => (req.table === ET50 && req.cmd === 0x3f ? { status: 0, payload: readPayload(new Uint8Array([2])) } : tableAnswer(req));
-    h.start();
-    h.alert();
-    expect(h.sent[h.sent.length - 1]!.table).toBe(ET58);
-    expect(Array.from(h.sent[h.sent.length - 2]!.data!.subarray(3))).toEqual([4, 1, 6, 0, 1, 2, 3, 4, 5, 6]);
-  });
-
-  test('a chain that breaks half-way is reported and the next alert starts a new chain (ref bug §17 #5)', () => {
+  test('a read that fails is reported and the next alert reads again', () => {
     const h = new SessionHarness();
     let fail = true;
     h.respond = (req) => (req.table === ET13 && req.cmd === 0x3f && fail ? { status: 0x03 } : tableAnswer(req));
@@ -317,41 +337,7 @@ describe('[MEP §13] alert chain', () => {
     expect(h.session.stats.alertChainsCompleted).toBe(1);
   });
 
-  test('EP39 answered 0x04 is retried with the next procedure sequence number (spec §12), at most 5 times', () => {
-    const h = new SessionHarness();
-    let refusals = 1;
-    h.respond = (req) => (req.cmd === 0x40 && refusals-- > 0 ? { status: 0x04 } : tableAnswer(req));
-    h.start();
-    h.alert();
-    const writes = h.sent.filter((r) => r.cmd === 0x40);
-    expect(writes.map((w) => w.data![2])).toEqual([5, 6]);
-    expect(h.of('alert-handled')[0]!.ok).toBe(true);
-    h.respond = (req) => (req.cmd === 0x40 ? { status: 0x04 } : tableAnswer(req));
-    h.alert();
-    expect(h.sent.filter((r) => r.cmd === 0x40).length).toBe(2 + 6);
-    expect(h.of('alert-handled')[1]!.ok).toBe(false);
-  });
-
-  test('a retransmitted EP39 answered 0x0C is taken as executed: no second procedure call (spec §5)', () => {
-    const h = new SessionHarness({ replyTimeoutMs: 1000 });
-    h.start();
-    let dropped = false;
-    h.respond = (req) => {
-      if (req.cmd === 0x40 && !dropped) {
-        dropped = true;
-        return null; // first copy executed, reply lost
-      }
-      if (req.cmd === 0x40) return { status: 0x0c, payload: new Uint8Array([0, 0, 0x99, 0x99]) };
-      return tableAnswer(req);
-    };
-    h.alert();
-    h.advance(1500);
-    expect(h.sent.filter((r) => r.cmd === 0x40).length).toBe(2);
-    expect(h.sent[h.sent.length - 1]!.table).toBe(BT08);
-    expect(h.of('alert-handled')[0]!.ok).toBe(true);
-  });
-
-  test('alerts during a chain start no second chain', () => {
+  test('alerts while the flags are being read start no second read', () => {
     const h = new SessionHarness();
     h.start();
     h.auto = false;
@@ -364,31 +350,98 @@ describe('[MEP §13] alert chain', () => {
   });
 });
 
-describe('[MEP §4.6] reply digests', () => {
-  test('log mode reports the matching construction (H1 for these replies)', () => {
-    const h = new SessionHarness({ replyDigest: 'log' });
-    h.start();
-    expect(h.session.stats.replyDigest).toBe('H1');
-  });
+describe('reply digests (guide p. 250)', () => {
+  function corrupted(h: SessionHarness, byte: (f: Uint8Array) => number) {
+    const req = h.sent[h.sent.length - 1]!;
+    const f = replyFrame(req.bytes, 0, readPayload(TABLE_IMAGES[BT52]!));
+    f[byte(f)]! ^= 0x10;
+    return { req, f };
+  }
 
-  test('enforce mode drops replies whose digest matches no construction', () => {
-    const h = new SessionHarness({ replyDigest: 'enforce', replyTimeoutMs: 1000 });
+  test('a reply whose digest fails is a line error: dropped, counted, the identical request sent again', () => {
+    const h = new SessionHarness({ replyTimeoutMs: 1000 });
     h.auto = false;
     h.start();
-    const req = h.sent[0]!;
-    const bad = replyFrame(req.seq, 0, readPayload(TABLE_IMAGES[BT52]!));
-    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
-    h.deliver(bad);
+    const { req, f } = corrupted(h, (x) => x.length - 1);
+    h.deliver(f);
     expect(h.tables(BT52).length).toBe(0);
-    h.deliver(replyFrame(req.seq, 0, readPayload(TABLE_IMAGES[BT52]!)));
+    expect(h.session.stats.badDigests).toBe(1);
+    expect(h.sent.length).toBe(2);
+    expect(bytesEqual(h.sent[1]!.bytes, req.bytes)).toBe(true);
+    h.deliver(replyFrame(req.bytes, 0, readPayload(TABLE_IMAGES[BT52]!)));
     expect(h.tables(BT52).length).toBe(1);
   });
 
-  test('off mode accepts any digest', () => {
-    const h = new SessionHarness({ replyDigest: 'off' });
-    h.respond = (req) => tableAnswer(req);
+  test('a flipped data byte under the old digest never becomes a reading', () => {
+    const h = new SessionHarness({ pollIntervalMs: 1000 });
     h.start();
-    expect(h.session.stats.replyDigest).toBeNull();
+    h.auto = false;
+    h.advance(1000);
+    const bt23 = h.sent[h.sent.length - 1]!;
+    expect(bt23.table).toBe(BT23);
+    const before = h.tables(BT23).length;
+    const good = replyFrame(bt23.bytes, 0, readPayload(TABLE_IMAGES[BT23]!.subarray(0, 16)));
+    const bad = good.slice();
+    bad[6]! ^= 0x40;
+    h.deliver(bad);
+    expect(h.tables(BT23).length).toBe(before);
+    expect(h.session.stats.badDigests).toBe(1);
+    h.deliver(good);
+    expect(h.tables(BT23).length).toBe(before + 1);
+    expect((h.tables(BT23)[before]!.value as Bt23).total.summations[0]).toBe(65845342);
+  });
+
+  test('a 0x0C whose digest fails is not adopted', () => {
+    const h = new SessionHarness({ replyTimeoutMs: 1000 });
+    h.auto = false;
+    h.start();
+    const req = h.sent[0]!;
+    const f = replyFrame(req.bytes, 0x0c, seqPayload(0x5000));
+    f[f.length - 3]! ^= 1;
+    h.deliver(f);
+    expect(h.session.stats.sequenceResyncs).toBe(0);
+    expect(h.sent[h.sent.length - 1]!.seq).toBe(req.seq);
+    h.deliver(replyFrame(req.bytes, 0x0c, seqPayload(0x5000)));
+    expect(h.sent[h.sent.length - 1]!.seq).toBe(0x5001);
+  });
+
+  test('a reply signed for another request (stale, replayed) fails', () => {
+    const h = new SessionHarness({ pollIntervalMs: 1000 });
+    h.start();
+    h.auto = false;
+    h.advance(1000);
+    const bt23 = h.sent[h.sent.length - 1]!;
+    const old = h.sent.filter((r) => r.table === BT23)[0]!;
+    h.deliver(replyFrame(old.bytes, 0, readPayload(new Uint8Array(16).fill(0x77))));
+    expect(h.session.stats.badDigests).toBe(1);
+    expect(bytesEqual(h.sent[h.sent.length - 1]!.bytes, bt23.bytes)).toBe(true);
+  });
+
+  test('replies failing every time end in a garbled-link diagnosis, never in readings', () => {
+    const h = new SessionHarness({ replyTimeoutMs: 1000 });
+    h.respond = (req) => tableAnswer(req);
+    const deliver = h.deliver.bind(h);
+    h.deliver = (f: Uint8Array) => {
+      const g = f.slice();
+      g[g.length - 1]! ^= 1;
+      deliver(g);
+    };
+    h.start();
+    expect(h.tables().length).toBe(0);
+    expect(h.statuses()).toContain('garbled');
+    expect(h.session.stats.badDigests).toBe(4);
+  });
+
+  test("'off' (the documented escape hatch) accepts any digest", () => {
+    const h = new SessionHarness({ replyDigest: 'off' });
+    const deliver = h.deliver.bind(h);
+    h.deliver = (f: Uint8Array) => {
+      const g = f.slice();
+      g[g.length - 1]! ^= 1;
+      deliver(g);
+    };
+    h.start();
+    expect(h.session.stats.badDigests).toBe(0);
     expect(h.tables(BT28).length).toBe(1);
   });
 });

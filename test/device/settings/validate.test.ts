@@ -10,7 +10,7 @@ const good = {
   name: 'Hall meter',
   wifi: { ssid: 'home', password: 'wifi-secret-1' },
   mqtt: { host: 'core-mosquitto', port: 1883, username: 'mep', password: 'mqtt-secret-2', baseTopic: 'mep/hall', discoveryPrefix: 'homeassistant', compatibility: true },
-  meter: { key: 'ABCDEFGHIJKLMNOPQRST', pollIntervalS: 5, replyDigest: 'log' },
+  meter: { key: 'ABCDEFGHIJKLMNOPQRST', pollIntervalS: 5, replyDigest: 'log', rc4: false },
   login: { user: 'admin', passwordHash: 'pbkdf2$1000$c2FsdA$aGFzaA' },
 };
 const SECRETS = ['wifi-secret-1', 'mqtt-secret-2', 'ABCDEFGHIJKLMNOPQRST', 'pbkdf2$1000$c2FsdA$aGFzaA'];
@@ -20,7 +20,7 @@ describe('device settings', () => {
     const r = validateSettings(good);
     expect(r.ok && r.value).toEqual(good);
     const d = validateSettings({});
-    expect(d.ok && d.value).toMatchObject({ name: 'MEP meter', mqtt: { port: 1883, discoveryPrefix: 'homeassistant' }, meter: { pollIntervalS: 10, replyDigest: 'log', key: '' } });
+    expect(d.ok && d.value).toMatchObject({ name: 'MEP meter', mqtt: { port: 1883, discoveryPrefix: 'homeassistant' }, meter: { pollIntervalS: 10, replyDigest: 'enforce', key: '' } });
   });
 
   test('every bad field is reported with its path, and no message contains a secret', () => {

@@ -1,13 +1,22 @@
-// <mep-settings-form>: name, poll interval and compatibility topics of one meter; only changed fields are sent.
+// <mep-settings-form>: name, poll interval and compatibility topics of one meter, filled with their current values
+// (what the panel last set, else what the add-on sees). Only changed fields are sent; a cleared name is refused
+// with a message instead of being ignored.
 import { html, LitElement, TemplateResult } from 'lit';
 import { apiPost, FieldError, meterPath } from '../api';
+import type { PanelSettings } from '../types';
 import { shared } from './styles';
 
+const NAME_MAX = 32;
+
 export class MepSettingsForm extends LitElement {
-  static override properties = { meterId: { attribute: false }, name: { attribute: false }, errors: { state: true }, notice: { state: true } };
+  static override properties = {
+    meterId: { attribute: false }, name: { attribute: false }, settings: { attribute: false },
+    errors: { state: true }, notice: { state: true },
+  };
   static override styles = [shared];
   declare meterId: string;
   declare name: string;
+  declare settings: PanelSettings;
   declare errors: FieldError[];
   declare notice: string;
 
@@ -15,6 +24,7 @@ export class MepSettingsForm extends LitElement {
     super();
     this.errors = [];
     this.notice = '';
+    this.settings = { pollIntervalS: null, pollIntervalFrom: null, compatibility: null };
   }
 
   private fieldError(field: string): string {
@@ -26,13 +36,25 @@ export class MepSettingsForm extends LitElement {
     const form = e.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     const body: Record<string, unknown> = {};
+    const errors: FieldError[] = [];
     const name = String(data.get('name') ?? '');
-    if (name !== '' && name !== this.name) body.name = name;
-    const poll = String(data.get('poll') ?? '');
-    if (poll !== '') body.poll_interval_s = Number(poll);
-    const compat = String(data.get('compat') ?? '');
-    if (compat !== '') body.compatibility = compat === 'on';
+    if (name.trim() === '') errors.push({ field: 'name', message: 'enter a name (1 to 32 characters): it names the meter in Home Assistant' });
+    else if (name !== this.name) body.name = name;
+    const poll = String(data.get('poll') ?? '').trim();
+    if (poll === '' && this.settings.pollIntervalS !== null) errors.push({ field: 'poll_interval_s', message: 'enter the poll interval in seconds (1 to 3600)' });
+    else if (poll !== '' && Number(poll) !== this.settings.pollIntervalS) body.poll_interval_s = Number(poll);
+    const compat = data.get('compat') === 'on';
+    if (this.settings.compatibility === null ? compat : compat !== this.settings.compatibility) body.compatibility = compat;
     this.notice = '';
+    if (errors.length) {
+      this.errors = errors;
+      return;
+    }
+    if (Object.keys(body).length === 0) {
+      this.errors = [];
+      this.notice = 'nothing changed';
+      return;
+    }
     const res = await apiPost<{ message: string; result: { ok: boolean; error?: string } }>(meterPath(this.meterId, 'settings'), body);
     if (!res.ok) {
       this.errors = res.fields.length ? res.fields : [{ field: '', message: res.error }];
@@ -42,20 +64,32 @@ export class MepSettingsForm extends LitElement {
     this.notice = res.data.result.ok ? res.data.message : `${res.data.message}: ${res.data.result.error ?? ''}`;
   }
 
+  private described(field: string, id: string): string {
+    return this.fieldError(field) ? `${id}-error` : `${id}-help`;
+  }
+
   override render(): TemplateResult {
+    const s = this.settings;
+    const pollHelp = s.pollIntervalFrom === 'set' ? 'as set from this panel'
+      : s.pollIntervalFrom === 'seen' ? 'as seen between the last two readings' : 'not known until two readings arrived';
+    const compatHelp = s.compatibility === null
+      ? 'The bridge does not report this setting; it is off unless you turned it on.'
+      : 'The reference firmware\'s topics (<topic>/sensors/mydatajson, …), for existing YAML sensors.';
     return html`<form @submit=${this.submit} novalidate>
       <label for="name">Name</label>
-      <input id="name" name="name" .value=${this.name} maxlength="32">
-      <div class="error">${this.fieldError('name')}</div>
-      <label for="poll">Poll interval (seconds, 1–3600)</label>
-      <input id="poll" name="poll" type="number" min="1" max="3600" placeholder="unchanged" inputmode="numeric">
-      <div class="error">${this.fieldError('poll_interval_s')}</div>
-      <label for="compat">Compatibility topics (reference firmware)</label>
-      <select id="compat" name="compat">
-        <option value="">unchanged</option><option value="on">on</option><option value="off">off</option>
-      </select>
-      <div class="error">${this.fieldError('compatibility')}${this.fieldError('')}</div>
-      <div class="row" style="margin-top:8px"><button type="submit">Save settings</button><span class="ok">${this.notice}</span></div>
+      <input id="name" name="name" .value=${this.name} maxlength=${NAME_MAX} aria-invalid=${this.fieldError('name') ? 'true' : 'false'}
+        aria-describedby=${this.described('name', 'name')}>
+      <div id="name-help" class="help">Shown here and in Home Assistant.</div>
+      <div id="name-error" class="error" role="alert">${this.fieldError('name')}</div>
+      <label for="poll">Poll interval (seconds)</label>
+      <input id="poll" name="poll" type="number" min="1" max="3600" inputmode="numeric" .value=${s.pollIntervalS === null ? '' : String(s.pollIntervalS)}
+        aria-invalid=${this.fieldError('poll_interval_s') ? 'true' : 'false'} aria-describedby=${this.described('poll_interval_s', 'poll')}>
+      <div id="poll-help" class="help">1 to 3600; ${pollHelp}.</div>
+      <div id="poll-error" class="error" role="alert">${this.fieldError('poll_interval_s')}</div>
+      <label class="row" style="font-weight:500"><input type="checkbox" name="compat" .checked=${s.compatibility === true} aria-describedby="compat-help"> Compatibility topics</label>
+      <div id="compat-help" class="help">${compatHelp}</div>
+      <div class="error" role="alert">${this.fieldError('compatibility')}${this.fieldError('')}</div>
+      <div class="row" style="margin-top:12px"><button type="submit">Save settings</button><span class="ok notice" role="status">${this.notice}</span></div>
     </form>`;
   }
 }

@@ -4,7 +4,7 @@ import { FastifyInstance } from 'fastify';
 import { CommandResult } from '../../../../discovery/contract';
 import { parseKeyBody, parseSettingsBody, settingsCommand } from '../bodies';
 import { ApiError, PanelDeps } from '../deps';
-import { panelMeter } from '../meter-view';
+import { KnownSettings, panelMeter } from '../meter-view';
 
 /** A device result without anything but its outcome (error texts are ASCII reasons, contract.ts CommandResult). */
 function outcome(result: CommandResult): { ok: boolean; error?: string; restart?: boolean } {
@@ -14,17 +14,17 @@ function outcome(result: CommandResult): { ok: boolean; error?: string; restart?
   return out;
 }
 
-export function meterRoutes(app: FastifyInstance, deps: PanelDeps): void {
+export function meterRoutes(app: FastifyInstance, deps: PanelDeps, sent: Map<string, KnownSettings> = new Map()): void {
   const known = (id: string): void => {
     if (!deps.registry.get(id)) throw new ApiError(404, 'no such meter');
   };
 
-  app.get('/api/meters', async () => ({ meters: deps.registry.list().map(panelMeter) }));
+  app.get('/api/meters', async () => ({ meters: deps.registry.list().map((v) => panelMeter(v, sent.get(v.deviceId))) }));
 
   app.get<{ Params: { id: string } }>('/api/meters/:id', async (req) => {
     const view = deps.registry.get(req.params.id);
     if (!view) throw new ApiError(404, 'no such meter');
-    return panelMeter(view);
+    return panelMeter(view, sent.get(view.deviceId));
   });
 
   app.post<{ Params: { id: string } }>('/api/meters/:id/key', async (req) => {
@@ -44,6 +44,13 @@ export function meterRoutes(app: FastifyInstance, deps: PanelDeps): void {
     if (!body.ok) throw new ApiError(400, 'the settings were not sent', body.errors);
     const result = await deps.commander.configure(id, settingsCommand(body.value));
     deps.log.info(`panel: settings sent to ${id} (${Object.keys(body.value).join(', ')})`);
+    if (result.ok) {
+      const next: KnownSettings = { ...sent.get(id) };
+      if (body.value.pollIntervalS !== undefined) next.pollIntervalS = body.value.pollIntervalS;
+      if (body.value.compatibility !== undefined) next.compatibility = body.value.compatibility;
+      sent.set(id, next);
+      deps.bus.emit('meterChanged', { deviceId: id });
+    }
     return { message: result.ok ? 'settings sent' : 'the device refused the settings', result: outcome(result) };
   });
 
