@@ -9,7 +9,6 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'f
 import { dirname, join, relative } from 'path';
 import { checkSource, formatViolation, ITERATOR_METHODS, MISSING_METHODS } from '../../tools/espruino-check';
 import { BOARD_IDS } from '../src/hal/espruino/board';
-import { compactFieldTable } from '../../discovery/compact-fields';
 import { globalCollisions } from './top-level-names';
 import { LAZY_MODULES, MODULE_TABLE_PLACEHOLDER, moduleEntrySource, SLOT_DATA } from './modules';
 
@@ -186,8 +185,6 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
           MEP_BUILD_ID: JSON.stringify(buildId),
           MEP_BOARD: JSON.stringify(board),
           MEP_MODULES: JSON.stringify(MODULE_TABLE_PLACEHOLDER),
-          MEP_STATE_FIELDS: JSON.stringify(compactFieldTable('state')),
-          MEP_DIAG_FIELDS: JSON.stringify(compactFieldTable('diagnostics')),
         },
         legalComments: 'none',
         // Class members are renamed where that is provably safe (member-names.ts).

@@ -4,7 +4,7 @@
 import { CompatMessage, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE } from '../../../discovery/compat';
 import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, UpdateState } from '../../../discovery/contract';
 import { DiscoveryContext } from '../../../discovery/discovery-payload';
-import { compactFieldTable, compactPayload } from '../../../discovery/compact-fields';
+import { compactPayload } from '../../../discovery/compact-fields';
 import { PayloadValues } from '../../../discovery/payloads';
 import { buildTopics, commandOf, Topics } from '../../../discovery/topics';
 import { Hal } from '../hal/types';
@@ -13,12 +13,11 @@ import { MqttClient } from '../mqtt/client';
 import { Settings } from '../settings/schema';
 import { asciiFromBytes, isAscii } from './text';
 
-/** The state and diagnostics fields as compact strings, computed by the firmware build from the entity table
- *  (discovery/compact-fields.ts): the table itself is not resident on the device. */
-declare const MEP_STATE_FIELDS: string;
-declare const MEP_DIAG_FIELDS: string;
-const STATE_FIELDS = typeof MEP_STATE_FIELDS === 'string' ? MEP_STATE_FIELDS : compactFieldTable('state');
-const DIAG_FIELDS = typeof MEP_DIAG_FIELDS === 'string' ? MEP_DIAG_FIELDS : compactFieldTable('diagnostics');
+/** The state and diagnostics fields as compact strings (discovery/compact-fields.ts), computed by the firmware build
+ *  from the entity table and kept as slot data (device/build/modules.ts): read from flash for each message, so
+ *  neither the table nor the strings are resident. */
+const STATE_FIELDS = 'stf';
+const DIAG_FIELDS = 'dgf';
 
 /** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
 const REANNOUNCE_MAX_DELAY_MS = 5000;
@@ -116,13 +115,13 @@ export class MqttService {
 
   publishState(values: PayloadValues): void {
     if (!this.client || !this.topics) return;
-    this.lastState = compactPayload(STATE_FIELDS, values);
+    this.lastState = compactPayload(this.hal.modules.read(STATE_FIELDS, 0, 1e5), values);
     this.client.publish(this.topics.state, this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
   }
 
   publishDiagnostics(values: PayloadValues): void {
     if (!this.client || !this.topics) return;
-    const payload = compactPayload(DIAG_FIELDS, values);
+    const payload = compactPayload(this.hal.modules.read(DIAG_FIELDS, 0, 1e5), values);
     this.client.publish(this.topics.diagnostics, payload, { qos: 0, retain: true, replaceKey: 'diagnostics' });
   }
 
