@@ -1,7 +1,7 @@
 // The state and diagnostics fields of the entity table as one compact string per message, for the firmware: an object
 // tree of ~50 rows costs ~1,800 Espruino JsVars resident (measured on the real interpreter), a string a handful
 // (espruino.md §3, "data tables as compact strings"). The firmware build computes the strings from ENTITIES
-// (defines MEP_STATE_FIELDS / MEP_DIAG_FIELDS), so the entity table stays the one source; unbundled code computes
+// (slot data "stf" / "dgf", device/build/modules.ts), so the entity table stays the one source; unbundled code computes
 // them here. Row format: key:decimals:flags:options, rows joined by ';' (decimals empty for strings; flags r =
 // register, t = timestamp; options joined by '|').
 import { EntityDescriptor, ENTITIES, StateTopic } from './entities';

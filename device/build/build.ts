@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'f
 import { dirname, join, relative } from 'path';
 import { checkSource, formatViolation, ITERATOR_METHODS, MISSING_METHODS } from '../../tools/espruino-check';
 import { BOARD_IDS } from '../src/hal/espruino/board';
-import { compactFieldTable } from '../../discovery/compact-fields';
+import { globalCollisions } from './top-level-names';
 import { LAZY_MODULES, MODULE_TABLE_PLACEHOLDER, moduleEntrySource, SLOT_DATA } from './modules';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
@@ -150,7 +150,7 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
   // Array.prototype.at and fails the check, depending only on which other names happen to exist.
   let mangleCache: Record<string, string | false> = {};
   for (const name of Object.keys(MISSING_METHODS).concat(ITERATOR_METHODS)) mangleCache[name] = false;
-  const bundle = async (entry: string | { contents: string }): Promise<string> => {
+  const bundle = async (entry: string | { contents: string }, format: 'iife' | 'esm' = 'iife'): Promise<string> => {
     try {
       const result = await build({
         ...(typeof entry === 'string'
@@ -160,7 +160,7 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
         write: false,
         outfile: out,
         // espruino.md §1.5 / checklist "Build":
-        format: 'iife',
+        format,
         platform: 'neutral',
         target: 'es2015',
         charset: 'utf8',
@@ -185,8 +185,6 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
           MEP_BUILD_ID: JSON.stringify(buildId),
           MEP_BOARD: JSON.stringify(board),
           MEP_MODULES: JSON.stringify(MODULE_TABLE_PLACEHOLDER),
-          MEP_STATE_FIELDS: JSON.stringify(compactFieldTable('state')),
-          MEP_DIAG_FIELDS: JSON.stringify(compactFieldTable('diagnostics')),
         },
         legalComments: 'none',
         // Class members are renamed where that is provably safe (member-names.ts).
@@ -205,7 +203,12 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
       throw new FirmwareBuildError(`esbuild failed:\n  ${lines.join('\n  ') || (err as Error).message}`);
     }
   };
-  const core = await bundle(options.entry ?? join(REPO_ROOT, 'device', 'src', 'main.ts'));
+  // Global code, not an iife: one JsVar less per resident function (top-level-names.ts says why and checks the price).
+  const core = await bundle(options.entry ?? join(REPO_ROOT, 'device', 'src', 'main.ts'), 'esm');
+  const collisions = globalCollisions(core);
+  if (collisions.length) {
+    throw new FirmwareBuildError(`the core declares ${collisions.join(', ')} at the top level, hiding Espruino's global(s) of that name (top-level-names.ts)`);
+  }
   const modules: { name: string; code: string }[] = [];
   const withModules = options.lazyModules ?? options.entry === undefined;
   for (const m of withModules ? LAZY_MODULES : []) {

@@ -41,7 +41,7 @@ export function safeMemberNames(repoRoot: string): string[] {
     if (ts.isClassLike(node)) claim(node.members);
     else if (ts.isInterfaceDeclaration(node) && isMangleShape(node)) claim(node.members);
     else if (ts.isTypeAliasDeclaration(node) && isMangleShape(node) && ts.isTypeLiteralNode(node.type)) claim(node.type.members);
-    else if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && typedByMangleShape(node)) {
+    else if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent))) && typedByMangleShape(node)) {
       // e.g. `this.stats = { requests: 0, … }` typed SessionStats: renamed together with the interface
     } else if (!members.has(node) && (ts.isPropertySignature(node) || ts.isMethodSignature(node) || ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node))) {
       const name = (node as ts.PropertySignature).name;

@@ -1,6 +1,7 @@
 // The lazy modules (device/src/lazy/modules.ts): code that is evaluated from the app slot in Storage only while it is
 // needed. Each entry is bundled on its own (with its own copy of any shared helper: flash is plentiful, RAM is not)
 // and appended to the slot file after the resident core, inside `if(0){…}` so the boot loader's eval skips it.
+import { compactFieldTable } from '../../discovery/compact-fields';
 import { entityRowsText } from '../../discovery/entity-rows';
 
 export interface LazyModule {
@@ -18,6 +19,7 @@ export const LAZY_MODULES: LazyModule[] = [
   { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createUpdates'] },
   { name: 'disc', entry: 'device/src/app/discovery-module.ts', exports: ['createDiscovery'] },
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
+  { name: 'compat', entry: 'device/src/app/compat-module.ts', exports: ['compatMessages'] },
   { name: 'cfg', entry: 'device/src/settings/module.ts', exports: ['applyConfigCommand', 'loadSettings', 'redactSettings'] },
 ];
 
@@ -27,7 +29,11 @@ export interface SlotData {
   text(): string;
 }
 
-export const SLOT_DATA: SlotData[] = [{ name: 'ents', text: entityRowsText }];
+export const SLOT_DATA: SlotData[] = [
+  { name: 'ents', text: entityRowsText },
+  { name: 'stf', text: () => compactFieldTable('state') },
+  { name: 'dgf', text: () => compactFieldTable('diagnostics') },
+];
 
 /** The global a module's code leaves its exports in while the loader takes them (device/src/lazy/modules.ts). */
 export const MODULE_EXPORTS_GLOBAL = 'MEPM';
@@ -40,4 +46,4 @@ export function moduleEntrySource(entryPath: string, exports: string[]): string 
 }
 
 /** Fixed-width placeholder the core is built with; replaced by the real table, padded to the same length. */
-export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(120);
+export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(160);

@@ -11,7 +11,8 @@ import { MeterIdentityInfo, MeterService } from './app/meter-service';
 import { MqttService } from './app/mqtt-service';
 import type { TrialGuard, TrialOutcome } from './boot/trial';
 import type * as TrialModule from './boot/trial';
-import { compatValues, stateValues } from './app/values';
+import { stateValues } from './app/values';
+import type { CompatModule } from './app/compat-module';
 import { Hal, HttpRequest, HttpResponse } from './hal/types';
 import { createLogger, Logger } from './log';
 import { LinkStatus } from './meter/session-types';
@@ -138,6 +139,7 @@ export class App {
     // A power cut during an update leaves a stage or a half-written web generation: the update engine erases them
     // when it starts (ota/installer.ts), so it is loaded once now if there is anything to clear.
     if (leftFromUpdate(this.hal.storage.list())) this.updates();
+    this.meter.keepTables = this.settings.mqtt.compatibility;
     this.meter.start(this.settings);
     this.mqtt.start(this.settings, this.discoveryContext());
     this.intervals.push(this.hal.clock.setInterval(() => this.publishDiagnostics(), DIAGNOSTICS_EVERY_MS));
@@ -163,16 +165,17 @@ export class App {
     this.wifiListeners = {};
     this.hal.wifi.setHostname(this.deviceId.replace('_', '-'));
     const hw = this.hal.wifi;
-    const wifi = {
+    // Typed (not cast) so that the build may shorten these member names with the HAL's (member-names.ts).
+    const wifi: Partial<Hal['wifi']> = {
       connect: (ssid: string, pw: string, done: (e: string | null) => void) => hw.connect(ssid, pw, done),
       startAccessPoint: (ssid: string, pw: string, done: (e: string | null) => void) => hw.startAccessPoint(ssid, pw, done),
       stopAccessPoint: () => hw.stopAccessPoint(),
-      on: (event: string, listener: (detail: string) => void) => {
+      on: (event, listener) => {
         (this.wifiListeners[event] || (this.wifiListeners[event] = [])).push(listener);
       },
-    } as unknown as Hal['wifi'];
+    };
     this.wifi = new WifiManager(
-      { wifi, clock: this.hal.clock },
+      { wifi: wifi as Hal['wifi'], clock: this.hal.clock },
       { ssid: s.wifi.ssid, password: s.wifi.password, apSsid: AP_SSID, apPassword: this.apPassword() },
     );
     this.wifi.onChange((state) => this.log.info(`WiFi: ${state}`));
@@ -362,7 +365,11 @@ export class App {
 
   private onCycle(): void {
     this.mqtt.publishState(stateValues(this.meter.readings.current));
-    this.mqtt.publishCompat(compatValues(this.meter.lastBt23, this.meter.lastBt28));
+    const compatTopic = this.mqtt.compatOn();
+    if (compatTopic) {
+      const compat = this.hal.modules.load('compat') as CompatModule;
+      this.mqtt.publishCompat(compat.compatMessages(compatTopic, this.meter.lastBt23, this.meter.lastBt28));
+    } else this.hal.modules.release('compat');
     if (this.meter.phases !== this.discoveryPhases) this.mqtt.updateDiscovery(this.discoveryContext());
   }
 
@@ -429,6 +436,7 @@ export class App {
     const has = (s: Service) => services.indexOf(s) >= 0;
     if (has('meter')) this.meter.start(this.settings);
     if (has('wifi')) this.startWifi();
+    this.meter.keepTables = this.settings.mqtt.compatibility;
     if (has('mqtt')) this.mqtt.start(this.settings, this.discoveryContext());
     else if (has('discovery')) this.mqtt.updateDiscovery(this.discoveryContext());
   }

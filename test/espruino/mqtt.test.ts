@@ -1,6 +1,7 @@
 // The firmware on the real Espruino interpreter (ESP32 memory model) with a simulated meter on a serial pty and real
 // brokers, watched by an MQTT client as Home Assistant would be: readings and discovery (values equal to what the
-// meter serves), HA's birth message, meter silence, a broker restart, and a wrong MBK key corrected by the add-on.
+// meter serves), HA's birth message, meter silence, a broker restart, and a wrong MBK key corrected by the add-on
+// (that device also has the reference firmware's compatibility topics on).
 // Each scenario's memory is recorded; the last test is the memory gate (memory-budget.ts).
 import { BT21, BT28 } from '../../device/src/meter/table-ids';
 import { Bt21, Bt28, decodeBt21, decodeBt28 } from '../../device/src/meter/tables/index';
@@ -16,11 +17,12 @@ import { MemoryLog } from './memory-report';
 const WIFI_SECRET = 'wifi-secret-xyz';
 const MQTT_SECRET = 'mqtt-secret-xyz';
 
-function settings(port: number, key: string, user = '') {
+/** compatibility: the reference firmware's topics (off by default; its code is a lazy module loaded only when on). */
+function settings(port: number, key: string, user = '', compatibility = false) {
   return {
     name: 'Hall meter',
     wifi: { ssid: 'WiFi', password: WIFI_SECRET },
-    mqtt: { host: '127.0.0.1', port, username: user, password: user ? MQTT_SECRET : '', baseTopic: '', discoveryPrefix: 'homeassistant', compatibility: true },
+    mqtt: { host: '127.0.0.1', port, username: user, password: user ? MQTT_SECRET : '', baseTopic: '', discoveryPrefix: 'homeassistant', compatibility },
     meter: { key, pollIntervalS: 2 },
   };
 }
@@ -73,16 +75,12 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
         expect(state.voltage_l3).toBe(bt28.voltageMv![2] / 1000);
         expect(state.current_l2).toBe(bt28.currentMa![1] / 1000);
         expect(state.frequency).toBe(bt28.frequencyMilliHz! / 1000);
-        const compat = JSON.parse((await next(d, w)(`${d.base}/sensors/mydatajson`, undefined, { ms: 30000 })).text);
-        expect(compat.L1_RMS_V).toBe(bt28.voltageMv![0]);
-        expect(compat.L2_RMS_A).toBe(bt28.currentMa![1]);
-        const fwd = JSON.parse((await next(d, w)(`${d.base}/meterConsumptionFwd/mydatajson`, undefined, { ms: 30000 })).text);
-        expect(fwd.Fwd_W).toBe(bt28.fwdActiveW);
         const diag = JSON.parse((await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('"online"'), { ms: 30000 })).text);
         expect(diag.link_state).toBe('online');
         expect(await retained(broker.url, `${d.base}/availability`)).toBe('online');
       });
-      // Steady state: the median of three snapshots (with GC) two seconds apart, between polls as they come.
+      expect(w.seen.some((s) => s.topic.endsWith('/mydatajson'))).toBe(false);
+      // Steady state (default settings): the median of three snapshots (with GC) two seconds apart, between polls as they come.
       const samples: number[] = [];
       for (let i = 0; i < 3; i++) {
         await new Promise((r) => setTimeout(r, 2000));
@@ -129,7 +127,7 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
     }, 120000);
   });
 
-  describe('a wrong MBK key (Mosquitto with credentials)', () => {
+  describe('a wrong MBK key (Mosquitto with credentials, compatibility topics on)', () => {
     let broker: Broker;
     let w: Watcher;
     let d: Device;
@@ -137,7 +135,7 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
     beforeAll(async () => {
       broker = await startMosquitto({ username: 'meter', password: MQTT_SECRET });
       w = await watcher(broker.url.replace('mqtt://', `mqtt://meter:${MQTT_SECRET}@`));
-      d = await startDevice({ binary, settings: settings(broker.port, 'ZYXWVUTSRQPONMLKJIHG', 'meter'), meter: { values: 'frozen', seed: 12 } });
+      d = await startDevice({ binary, settings: settings(broker.port, 'ZYXWVUTSRQPONMLKJIHG', 'meter', true), meter: { values: 'frozen', seed: 12 } });
     }, DEVICE_WAIT_MS + 60000);
 
     afterAll(async () => {
@@ -157,6 +155,13 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
         expect(result).toMatchObject({ id: 'k1', ok: true });
         await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: at, ms: 90000 }).catch(withConsole(d));
         await next(d, w)(`${d.base}/state`, (t) => t.includes('voltage_l1'), { after: at, ms: 30000 });
+        // This device has the compatibility mode on: the reference firmware's topics carry the raw meter values.
+        const bt28 = served(d.sim);
+        const compat = JSON.parse((await next(d, w)(`${d.base}/sensors/mydatajson`, undefined, { after: at, ms: 30000 })).text);
+        expect(compat.L1_RMS_V).toBe(bt28.voltageMv![0]);
+        expect(compat.L2_RMS_A).toBe(bt28.currentMa![1]);
+        const fwd = JSON.parse((await next(d, w)(`${d.base}/meterConsumptionFwd/mydatajson`, undefined, { after: at, ms: 30000 })).text);
+        expect(fwd.Fwd_W).toBe(bt28.fwdActiveW);
       });
       const everything = w.seen.filter((s) => !s.topic.endsWith('/cmd/config')).map((s) => `${s.topic} ${s.text}`).join('\n') + d.board.lines.map((l) => l.text).join('\n');
       for (const secret of [KEY, 'ZYXWVUTSRQPONMLKJIHG', MQTT_SECRET, WIFI_SECRET]) expect(everything).not.toContain(secret);

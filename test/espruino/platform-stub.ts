@@ -3,7 +3,9 @@
 //  - a Wifi module (Modules.addCached) that "joins" any network at once with a fixed MAC, and starts access points;
 //  - Serial2.setup gets the pty path of the simulated meter (the firmware passes ESP32 rx/tx pins);
 //  - http servers asking for port 80 listen on the test's free port instead (port 80 needs root on Linux);
-//  - a memory sampler: the minimum of process.memory(false).free every 50 ms and every error flag raised, printed
+//  - a memory sampler: the minimum of process.memory().free every 50 ms (live variables: that call collects garbage
+//    first, as the interpreter itself does before it would run out: jsvar.c jsvNewWithFlags) and every error flag
+//    raised (LOW_MEMORY there means the free list ran empty, garbage or not), printed
 //    as a "$M {json}" console line every second (output only: typed input is not reliable, interpreter.ts); an
 //    out-of-memory interrupts and removes timers, so the harness re-arms it (M.g) when it has stopped;
 //  - a query port for the harness: one connection per question, a line of JS in, its JSON value out;
@@ -63,7 +65,7 @@ Serial2.setup=function(b,opt){opt=opt||{};opt.path=${JSON.stringify(o.serialPath
 var H=require("http"),cs=H.createServer;
 H.createServer=function(f){var s=cs.call(H,f),l=s.listen;s.listen=function(p){return l.call(s,p===80?${o.httpPort}:p);};return s;};
 var n=0;
-function tick(){var f=process.memory(false).free;if(f<M.m)M.m=f;M.t=getTime();if(++n%20===0)print("$M "+JSON.stringify({m:M.m,e:M.e,c:M.c}));}
+function tick(){var f=process.memory().free;if(f<M.m)M.m=f;M.t=getTime();if(++n%20===0)print("$M "+JSON.stringify({m:M.m,e:M.e,c:M.c}));}
 M.a=function(){if(M.i!==undefined)try{clearInterval(M.i);}catch(x){}M.i=setInterval(tick,50);};
 M.g=function(){var g=E.getErrorFlags();for(var i=0;i<g.length;i++)if(M.e.indexOf(g[i])<0)M.e+=(M.e?",":"")+g[i];if(getTime()-M.t>1)M.a();return {m:M.m,e:M.e,c:M.c};};
 M.a();

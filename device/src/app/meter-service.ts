@@ -40,6 +40,9 @@ export interface MeterServiceEvents {
 
 export class MeterService {
   readonly readings = new ReadingsTracker();
+  /** The last decoded BT23/BT28, kept only while `keepTables` (the compatibility topics need the raw values; a
+   *  decoded BT28 is ~160 JsVars, so it is not kept otherwise). */
+  keepTables = false;
   lastBt23: Bt23 | null = null;
   lastBt28: Bt28 | null = null;
   phases: 1 | 3 = 3;
@@ -154,14 +157,14 @@ export class MeterService {
 
   private onTable(table: number, value: unknown, at: number): void {
     if (table === BT23) {
-      this.lastBt23 = value as Bt23;
+      this.lastBt23 = this.keepTables ? (value as Bt23) : null;
       this.readings.applyBt23(value as Bt23, at);
     } else if (table === BT28) {
       const bt28 = value as Bt28;
       const v = bt28.voltageMv;
       // A 1-phase meter reports 0 V on L2 and L3 (spec §10.4 has no phase-count field).
       if (v && v[1] === 0 && v[2] === 0) this.phases = 1;
-      this.lastBt28 = bt28;
+      this.lastBt28 = this.keepTables ? bt28 : null;
       this.readings.applyBt28(bt28, this.phases);
       this.events.onCycle();
     } else if (table === BT52) {

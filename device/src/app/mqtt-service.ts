@@ -1,24 +1,26 @@
 // The MQTT side of the app: our MQTT client with the availability topic as Last Will, Home Assistant device-based
 // discovery (republished when HA announces itself online), state and diagnostics messages, the optional
 // compatibility topics, and the command topics (restart, poll now, configuration from the add-on).
-import { buildCompatMessages, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE, CompatValues } from '../../../discovery/compat';
-import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, PUBLISH, UpdateState } from '../../../discovery/contract';
+import { CompatMessage, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE } from '../../../discovery/compat';
+import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, UpdateState } from '../../../discovery/contract';
 import { DiscoveryContext } from '../../../discovery/discovery-payload';
-import { compactFieldTable, compactPayload } from '../../../discovery/compact-fields';
+import { compactPayload } from '../../../discovery/compact-fields';
 import { PayloadValues } from '../../../discovery/payloads';
-import { buildTopics, commandOf, Topics } from '../../../discovery/topics';
+import { buildTopics } from '../../../discovery/topics';
 import { Hal } from '../hal/types';
 import { Logger } from '../log';
 import { MqttClient } from '../mqtt/client';
 import { Settings } from '../settings/schema';
 import { asciiFromBytes, isAscii } from './text';
 
-/** The state and diagnostics fields as compact strings, computed by the firmware build from the entity table
- *  (discovery/compact-fields.ts): the table itself is not resident on the device. */
-declare const MEP_STATE_FIELDS: string;
-declare const MEP_DIAG_FIELDS: string;
-const STATE_FIELDS = typeof MEP_STATE_FIELDS === 'string' ? MEP_STATE_FIELDS : compactFieldTable('state');
-const DIAG_FIELDS = typeof MEP_DIAG_FIELDS === 'string' ? MEP_DIAG_FIELDS : compactFieldTable('diagnostics');
+/** The state and diagnostics fields as compact strings (discovery/compact-fields.ts), computed by the firmware build
+ *  from the entity table and kept as slot data (device/build/modules.ts): read from flash for each message, so
+ *  neither the table nor the strings are resident. */
+const STATE_FIELDS = 'stf';
+const DIAG_FIELDS = 'dgf';
+
+type Command = 'restart' | 'poll' | 'config' | 'update';
+const COMMANDS = '|restart|poll|config|update|';
 
 /** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
 const REANNOUNCE_MAX_DELAY_MS = 5000;
@@ -40,7 +42,11 @@ export class MqttService {
   private readonly log: Logger;
   private readonly handlers: MqttCommandHandlers;
   private client: MqttClient | null = null;
-  private topics: Topics | null = null;
+  /** The device's base topic (discovery/topics.ts); every other topic below it is built when used, so only three
+   *  strings stay resident instead of the whole Topics object (~75 JsVars on the real interpreter). '' when stopped. */
+  private base = '';
+  private discoveryTopic = '';
+  private haStatus = '';
   private compatTopic = '';
   private discovery: DiscoveryContext | null = null;
   private lastState = '';
@@ -58,10 +64,7 @@ export class MqttService {
       this.log.info('no MQTT broker configured');
       return false;
     }
-    const topics = buildTopics(discovery.deviceId, settings.mqtt.baseTopic, settings.mqtt.discoveryPrefix);
-    this.topics = topics;
-    this.discovery = discovery;
-    this.compatTopic = settings.mqtt.compatibility ? settings.mqtt.baseTopic || topics.base : '';
+    this.setTopics(settings, discovery);
     const random = () => {
       const b = this.hal.crypto.randomBytes(2);
       return (((b[0] as number) << 8) | (b[1] as number)) / 65536;
@@ -77,7 +80,7 @@ export class MqttService {
         clientId: discovery.deviceId,
         username: settings.mqtt.username || undefined,
         password: settings.mqtt.password || undefined,
-        will: { topic: topics.availability, payload: AVAILABILITY_OFFLINE, qos: 1, retain: true },
+        will: { topic: this.t('availability'), payload: AVAILABILITY_OFFLINE, qos: 1, retain: true },
       },
     );
     client.on('connected', () => {
@@ -90,15 +93,15 @@ export class MqttService {
     this.client = client;
     this.log.info(client.describe());
     // Subscriptions are renewed by the client after every reconnect.
-    client.subscribe(topics.cmdFilter, 1);
-    client.subscribe(topics.haStatus, 0);
+    client.subscribe(this.t('cmd/+'), 1);
+    client.subscribe(this.haStatus, 0);
     client.start();
     return true;
   }
 
   stop(): void {
     if (this.client) {
-      this.client.publish((this.topics as Topics).availability, AVAILABILITY_OFFLINE, PUBLISH.availability);
+      this.client.publish(this.t('availability'), AVAILABILITY_OFFLINE, { qos: 1, retain: true });
       this.client.stop();
     }
     this.client = null;
@@ -115,20 +118,24 @@ export class MqttService {
   }
 
   publishState(values: PayloadValues): void {
-    if (!this.client || !this.topics) return;
-    this.lastState = compactPayload(STATE_FIELDS, values);
-    this.client.publish(this.topics.state, this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
+    if (!this.client) return;
+    this.lastState = compactPayload(this.hal.modules.read(STATE_FIELDS, 0, 1e5), values);
+    this.client.publish(this.t('state'), this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
   }
 
   publishDiagnostics(values: PayloadValues): void {
-    if (!this.client || !this.topics) return;
-    const payload = compactPayload(DIAG_FIELDS, values);
-    this.client.publish(this.topics.diagnostics, payload, { qos: 0, retain: true, replaceKey: 'diagnostics' });
+    if (!this.client) return;
+    const payload = compactPayload(this.hal.modules.read(DIAG_FIELDS, 0, 1e5), values);
+    this.client.publish(this.t('diagnostics'), payload, { qos: 0, retain: true, replaceKey: 'diagnostics' });
   }
 
-  publishCompat(values: CompatValues): void {
+  /** The compatibility topic when that mode is on (the app then builds its messages: compat-module.ts), else ''. */
+  compatOn(): string {
+    return this.client ? this.compatTopic : '';
+  }
+
+  publishCompat(messages: CompatMessage[]): void {
     if (!this.client || !this.compatTopic) return;
-    const messages = buildCompatMessages(this.compatTopic, values);
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i] as { topic: string; payload: string };
       this.client.publish(m.topic, m.payload, { qos: 0, retain: false, replaceKey: m.topic });
@@ -136,27 +143,25 @@ export class MqttService {
   }
 
   private publishDiscovery(): void {
-    if (!this.client || !this.topics || !this.discovery) return;
-    this.client.publish(this.topics.discovery, this.handlers.discoveryPayload(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
+    if (!this.client || !this.discovery) return;
+    this.client.publish(this.discoveryTopic, this.handlers.discoveryPayload(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
   }
 
   private onConnected(): void {
     const client = this.client as MqttClient;
-    const topics = this.topics as Topics;
-    client.publish(topics.availability, AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
+    client.publish(this.t('availability'), AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
     if (this.compatTopic) client.publish(compatLwtTopic(this.compatTopic), COMPAT_LWT_ONLINE, { qos: 0, retain: true });
     this.publishDiscovery();
     this.handlers.connected();
   }
 
   private onMessage(topic: string, payload: Uint8Array, retained: boolean): void {
-    const topics = this.topics;
-    if (!topics) return;
-    if (topic === topics.haStatus) {
+    if (!this.base) return;
+    if (topic === this.haStatus) {
       if (asciiFromBytes(payload) === 'online') this.reannounce();
       return;
     }
-    const command = commandOf(topics, topic);
+    const command = this.commandOf(topic);
     if (!command) return;
     if (retained) {
       // A retained command would run again at every connect (a restart loop; a config with the MBK kept on the
@@ -205,16 +210,16 @@ export class MqttService {
   private reannounce(): void {
     const delay = Math.floor(this.hal.crypto.randomBytes(1)[0] as number) * (REANNOUNCE_MAX_DELAY_MS / 256);
     this.hal.clock.setTimeout(() => {
-      if (!this.client || !this.topics) return;
+      if (!this.client) return;
       this.publishDiscovery();
-      this.client.publish(this.topics.availability, AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
-      if (this.lastState) this.client.publish(this.topics.state, this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
+      this.client.publish(this.t('availability'), AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
+      if (this.lastState) this.client.publish(this.t('state'), this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
     }, delay);
   }
 
   /** The HA update entity's state (retained, contract.ts UpdateState). */
   publishUpdateState(state: UpdateState): void {
-    if (this.client && this.topics) this.client.publish(this.topics.update, JSON.stringify(state), { qos: 1, retain: true, replaceKey: 'update' });
+    if (this.client) this.client.publish(this.t('update'), JSON.stringify(state), { qos: 1, retain: true, replaceKey: 'update' });
   }
 
   /** A command result produced later than its command (update outcomes). */
@@ -223,7 +228,30 @@ export class MqttService {
   }
 
   private result(r: CommandResult): void {
-    if (this.client && this.topics) this.client.publish(this.topics.cmdResult, JSON.stringify(r), PUBLISH.cmdResult);
+    if (this.client) this.client.publish(this.t('cmd/result'), JSON.stringify(r), { qos: 1, retain: false });
+  }
+
+  /** Not inline in start(): Espruino's closures keep their whole scope, so a Topics object there would stay resident
+   *  for as long as the client's listeners live. */
+  private setTopics(settings: Settings, discovery: DiscoveryContext): void {
+    const topics = buildTopics(discovery.deviceId, settings.mqtt.baseTopic, settings.mqtt.discoveryPrefix);
+    this.base = topics.base;
+    this.discoveryTopic = topics.discovery;
+    this.haStatus = topics.haStatus;
+    this.discovery = discovery;
+    this.compatTopic = settings.mqtt.compatibility ? settings.mqtt.baseTopic || topics.base : '';
+  }
+
+  /** A topic below the base (discovery/topics.ts buildTopics gives the same names). */
+  private t(suffix: string): string {
+    return this.base + '/' + suffix;
+  }
+
+  /** The command a topic carries (<base>/cmd/<command>), null for any other (cmd/result included). */
+  private commandOf(topic: string): Command | null {
+    const prefix = this.t('cmd/');
+    const name = topic.substring(prefix.length);
+    return topic.indexOf(prefix) === 0 && name.indexOf('|') < 0 && COMMANDS.indexOf('|' + name + '|') >= 0 ? (name as Command) : null;
   }
 
   /** The compatibility LWT cannot be a second Will (one per connection): published on a clean stop only. */

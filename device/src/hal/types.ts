@@ -5,7 +5,8 @@ import { MeterLink, Timers } from '../meter/poller';
 
 export type TimerHandle = unknown;
 
-/** Time: monotonic-enough ms clock plus timers. `wallClock` is UTC ms (0-based until set from SNTP or the meter). */
+/** Time: monotonic-enough ms clock plus timers. `wallClock` is UTC ms (0-based until set from SNTP or the meter).
+ *  @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Clock extends Timers {
   setInterval(fn: () => void, ms: number): TimerHandle;
   clearInterval(handle: TimerHandle): void;
@@ -16,6 +17,7 @@ export interface Clock extends Timers {
 /** The MEP UART (9600 8N1 on the board's pins) with the ENABLE and transceiver lines (spec §2). */
 export type MeterUart = MeterLink;
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface TcpSocket {
   /** Queues bytes; false when the socket is closed. */
   write(data: Uint8Array): boolean;
@@ -26,13 +28,16 @@ export interface TcpSocket {
   onError(listener: (message: string) => void): void;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Tcp {
   /** Opens a connection; `onConnect` runs once it is up. Failures arrive through socket.onError then onClose. */
   connect(host: string, port: number, onConnect: () => void): TcpSocket;
 }
 
 /** Flash storage with Espruino semantics (espruino.md §2.2): names ≤ 28 characters, files written once per byte
- *  (create with the total size, then fill at offsets), whole-file erase. */
+ *  (create with the total size, then fill at offsets), whole-file erase. 
+ * @mangle (internal to the firmware: see device/build/member-names.ts)
+ */
 export interface Storage {
   read(name: string): Uint8Array | null;
   readText(name: string): string | null;
@@ -55,12 +60,14 @@ export interface Storage {
 
 export type WifiEvent = 'connected' | 'disconnected' | 'ap-started' | 'ap-stopped';
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface WifiNetwork {
   ssid: string;
   rssi: number;
   secure: boolean;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Wifi {
   connect(ssid: string, password: string, done: (error: string | null) => void): void;
   disconnect(): void;
@@ -77,6 +84,7 @@ export interface Wifi {
   on(event: WifiEvent, listener: (detail: string) => void): void;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface HttpRequest {
   method: string;
   /** Path and query, as received. */
@@ -87,6 +95,7 @@ export interface HttpRequest {
   onEnd(listener: () => void): void;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface HttpResponse {
   writeHead(status: number, headers: { [name: string]: string }): void;
   write(chunk: Uint8Array | string): void;
@@ -94,12 +103,14 @@ export interface HttpResponse {
   onDrain(listener: () => void): void;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface HttpServer {
   listen(port: number, handler: (req: HttpRequest, res: HttpResponse) => void): void;
   close(): void;
 }
 
-/** A response of the HTTP client: status, headers, then the body in pieces (<= 536 bytes on the ESP32). */
+/** A response of the HTTP client: status, headers, then the body in pieces (<= 536 bytes on the ESP32).
+ *  @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface HttpClientResponse {
   status: number;
   header(name: string): string | undefined;
@@ -108,7 +119,8 @@ export interface HttpClientResponse {
   onEnd(listener: () => void): void;
 }
 
-/** HTTP GET over plain http:// (Espruino http.request, espruino.md §2.8: no TLS on the device). */
+/** HTTP GET over plain http:// (Espruino http.request, espruino.md §2.8: no TLS on the device).
+ *  @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface HttpClient {
   /** `onError` is called at most once, for a failure before or during the response; `abort()` ends it silently. */
   get(
@@ -119,6 +131,7 @@ export interface HttpClient {
   ): { abort(): void };
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Crypto {
   sha256(data: Uint8Array | string): Uint8Array;
   /** PBKDF2-HMAC-SHA256 (RFC 8018) of the password's UTF-8 bytes: the login password hash (web/password.ts). Runs
@@ -128,6 +141,7 @@ export interface Crypto {
   randomBytes(n: number): Uint8Array;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface System {
   /** Restart the device. Only the OTA installer and the user's "restart" command call this; never error handling. */
   reboot(): void;
@@ -148,7 +162,9 @@ export interface System {
 }
 
 /** Lazy modules (device/src/lazy): code loaded from Storage only while needed. `load` returns the module's exports
- *  (the same object until `release`); it throws when the firmware has no such module. */
+ *  (the same object until `release`); it throws when the firmware has no such module. 
+ * @mangle (internal to the firmware: see device/build/member-names.ts)
+ */
 export interface ModuleLoader {
   load(name: string): unknown;
   release(name: string): void;
@@ -157,6 +173,7 @@ export interface ModuleLoader {
   read(name: string, offset: number, length: number): string;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Hal {
   clock: Clock;
   uart: MeterUart;

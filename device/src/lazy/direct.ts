@@ -5,11 +5,17 @@ import * as disc from '../app/discovery-module';
 import * as ota from '../ota/module';
 import * as trial from '../boot/trial';
 import * as cfg from '../settings/module';
+import * as compat from '../app/compat-module';
 import * as web from '../web/module';
 import { entityRowsText } from '../../../discovery/entity-rows';
+import { compactFieldTable } from '../../../discovery/compact-fields';
 
-const ENTRIES: { [name: string]: unknown } = { web, ota, disc, cfg, trial };
-const DATA: { [name: string]: () => string } = { ents: entityRowsText };
+const ENTRIES: { [name: string]: unknown } = { web, ota, disc, cfg, trial, compat };
+const DATA: { [name: string]: () => string } = {
+  ents: entityRowsText,
+  stf: () => compactFieldTable('state'),
+  dgf: () => compactFieldTable('diagnostics'),
+};
 
 export function createDirectModules(): ModuleLoader & { loads: { [name: string]: number } } {
   const loads: { [name: string]: number } = {};

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { buildFirmware, FirmwareBuildError, REPO_ROOT, SIZE_BUDGET_BYTES } from '../../../device/build/build';
+import { globalCollisions, topLevelNames } from '../../../device/build/top-level-names';
 import { entityRowsText } from '../../../discovery/entity-rows';
 import { checkSource } from '../../../tools/espruino-check';
 
@@ -43,11 +44,12 @@ describe('production bundle', () => {
     expect(checkSource(code, { objectSpread: 'reject' }).violations).toEqual([]);
   });
 
-  test('is a flat iife core, then the lazy modules inside if(0){…} that the boot eval skips: no exports, no esbuild module shims, no require shim', () => {
-    expect(code).toMatch(/^("use strict";)?\(\(\)=>\{/);
+  test('is a global-code core (no iife: no scope link per function), then the lazy modules inside if(0){…} that the boot eval skips: no exports, no esbuild module shims, no require shim', () => {
+    expect(code).not.toMatch(/^("use strict";)?\(\(\)=>\{/);
     const split = code.indexOf('\nif(0){\n');
     expect(split).toBeGreaterThan(0);
-    expect(code.substring(0, split).trimEnd()).toMatch(/\}\)\(\);$/);
+    expect(globalCollisions(code.substring(0, split))).toEqual([]);
+    expect(topLevelNames(code.substring(0, split)).length).toBeGreaterThan(100);
     expect(code.trimEnd()).toMatch(/\}$/);
     // Every module range in the patched table is one statement that hands its exports over in MEPM.
     const table = /"((?:[a-z]+:\d+:\d+;?)+) *"/.exec(code.substring(0, split));
