@@ -21,6 +21,7 @@ export const LAZY_MODULES: LazyModule[] = [
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
   { name: 'compat', entry: 'device/src/app/compat-module.ts', exports: ['compatMessages'] },
   { name: 'cfg', entry: 'device/src/settings/module.ts', exports: ['applyConfigCommand', 'loadSettings', 'redactSettings'] },
+  { name: 'sec', entry: 'device/src/security/module.ts', exports: ['openCommand', 'sealResult'] },
 ];
 
 /** Data kept in the slot next to the modules, read in slices by the app (hal.modules.read), never evaluated. */
@@ -46,4 +47,4 @@ export function moduleEntrySource(entryPath: string, exports: string[]): string 
 }
 
 /** Fixed-width placeholder the core is built with; replaced by the real table, padded to the same length. */
-export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(160);
+export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(180);
