@@ -406,6 +406,7 @@ export class App {
       free_memory: this.hal.system.freeMemory(),
       polls: stats.polls,
       poll_errors: stats.errors,
+      refused_commands: this.mqtt.refused,
       firmware: VERSION,
     };
     this.meter.cycleTimes(values);

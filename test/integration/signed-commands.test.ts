@@ -118,6 +118,8 @@ describe('[firmware ↔ aedes] a paired module executes only what its add-on sig
     expect(text(hal, FLOOR_FILE)).toBe(String(firstAccepted + FLOOR_BLOCK));
     expect(firstAccepted + FLOOR_BLOCK).toBeGreaterThan(c);
     await w.next(`${BASE}/state`, (t) => t.includes('energy_import'), { ms: 20000 });
+    // The meter came online: the diagnostics count the six refusals of attack 1.
+    expect(JSON.parse((await w.next(`${BASE}/diagnostics`, (t) => t.includes('"online"'))).text).refused_commands).toBe(6);
     // The very same message again (a replay): refused, with the floor the module holds.
     const replay = await command('config', payload, 'k1');
     expect(replay).toEqual({ id: 'k1', command: 'config', ok: false, error: 'stale-counter', counter_floor: c });
