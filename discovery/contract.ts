@@ -63,6 +63,8 @@ export interface DiagnosticsPayload {
   poll_ms_max?: number;
   /** The mean per phase, e.g. "build 1.0 / verify 2.5 / decode 0.8 / publish 3.1 ms". */
   poll_phases?: string;
+  /** Commands refused since boot (unsigned, bad-mac, stale-counter: command-mac.ts); 0 on a module not paired. */
+  refused_commands?: number;
   /** Bridge firmware version. */
   firmware?: string;
 }

@@ -162,6 +162,10 @@ export const ENTITIES: readonly EntityDescriptor[] = /* @__PURE__ */ (() => ([] 
       decimals: 1, enabled_by_default: false,
     }),
     diagnostic('poll_phases', 'Poll cycle phases', { icon: 'mdi:timer-outline', enabled_by_default: false }),
+    // Commands a paired module refused (unsigned, bad-mac, stale-counter: issue 11), since boot.
+    diagnostic('refused_commands', 'Refused commands', {
+      state_class: 'total_increasing', decimals: 0, icon: 'mdi:shield-alert-outline', enabled_by_default: false,
+    }),
     diagnostic('firmware', 'Firmware', { icon: 'mdi:chip' }),
     button('restart', 'Restart', 'restart', { device_class: 'restart', entity_category: 'config' }),
     button('poll_now', 'Poll now', 'poll', { icon: 'mdi:refresh', entity_category: 'diagnostic' }),

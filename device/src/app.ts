@@ -20,6 +20,7 @@ import { WifiManager } from './net/wifi-manager';
 import type { UpdateModule } from './ota/module';
 import { Settings } from './settings/schema';
 import { saveSettings } from './settings/store';
+import { WINDOW_FILE } from './security/store';
 import type * as SettingsModule from './settings/module';
 import { UpdateInstaller } from './ota/installer-types';
 import { formatWebArea } from './web/format';
@@ -136,6 +137,8 @@ export class App {
     this.log.info(`MEP Bridge ${VERSION} on ${sys.board()} (Espruino ${sys.interpreterVersion()}), device ${this.deviceId}`);
     this.log.info(`settings: ${JSON.stringify(this.cfg().redactSettings(this.settings))}`);
     this.hal.modules.release('cfg');
+    // A pairing window (security/store.ts) never outlives a reboot: its expiry counts in uptime.
+    if (this.hal.storage.readText(WINDOW_FILE) !== null) this.hal.storage.erase(WINDOW_FILE);
     this.hal.wifi.on('connected', (d) => this.forwardWifi('connected', d));
     this.hal.wifi.on('disconnected', (d) => this.forwardWifi('disconnected', d));
     this.startWifi();
@@ -409,6 +412,7 @@ export class App {
       free_memory: this.hal.system.freeMemory(),
       polls: stats.polls,
       poll_errors: stats.errors,
+      refused_commands: this.mqtt.refused,
       firmware: VERSION,
     };
     this.meter.cycleTimes(values);

@@ -22,7 +22,7 @@ const STATE: { [K in keyof Required<StatePayload>]: true } = {
 };
 const DIAGNOSTICS: { [K in keyof Required<DiagnosticsPayload>]: true } = {
   link_state: true, last_error: true, wifi_rssi: true, ip_address: true, last_boot: true, free_memory: true,
-  polls: true, poll_errors: true, poll_ms: true, poll_ms_max: true, poll_phases: true, firmware: true,
+  polls: true, poll_errors: true, poll_ms: true, poll_ms_max: true, poll_phases: true, refused_commands: true, firmware: true,
 };
 
 describe('wire contract (C4: contract.ts = entity table)', () => {

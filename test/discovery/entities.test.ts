@@ -161,7 +161,7 @@ describe('entity table (architecture-and-style.md C4)', () => {
       'power_export_l2', 'power_export_l3', 'voltage_l1', 'voltage_l2', 'voltage_l3', 'current_l1', 'current_l2',
       'current_l3', 'power_factor_l1', 'power_factor_l2', 'power_factor_l3', 'frequency', 'reactive_power_import',
       'reactive_power_export', 'apparent_power', 'meter_clock', 'link_state', 'last_error', 'wifi_rssi', 'ip_address',
-      'last_boot', 'free_memory', 'polls', 'poll_errors', 'poll_ms', 'poll_ms_max', 'poll_phases', 'firmware',
+      'last_boot', 'free_memory', 'polls', 'poll_errors', 'poll_ms', 'poll_ms_max', 'poll_phases', 'refused_commands', 'firmware',
       'restart', 'poll_now', 'firmware_update',
     ]);
   });

@@ -1,6 +1,6 @@
 // A HAL for running the firmware's App in-process in tests: real TCP and timers (node-tcp.ts), the UART wired to a
 // MeterSimulator (ENABLE modelled), Storage in memory, WiFi already connected, Node crypto.
-import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Hal, Storage, Wifi, WifiEvent } from '../../device/src/hal/types';
 import { createDirectModules } from '../../device/src/lazy/direct';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
@@ -78,6 +78,11 @@ export function createAppHal(sim: MeterSimulator, files = new Map<string, Uint8A
       sha256: (d) => new Uint8Array(createHash('sha256').update(typeof d === 'string' ? Buffer.from(d, 'latin1') : d).digest()),
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
       pbkdf2: (pw, salt, iterations, keyBytes) => new Uint8Array(pbkdf2Sync(pw, salt, iterations, keyBytes, 'sha256')),
+      aes: (key, block) => {
+        const c = createCipheriv('aes-128-ecb', key, null);
+        c.setAutoPadding(false);
+        return new Uint8Array(c.update(block));
+      },
     },
     system: {
       reboot: () => void hal.reboots++,

@@ -52,7 +52,7 @@ export function parseDiagnostics(payload: Buffer): DiagnosticsPayload | null {
   if (!o) return null;
   const d: DiagnosticsPayload = {};
   const strings = ['link_state', 'last_error', 'ip_address', 'last_boot', 'poll_phases', 'firmware'] as const;
-  const numbers = ['wifi_rssi', 'free_memory', 'polls', 'poll_errors', 'poll_ms', 'poll_ms_max'] as const;
+  const numbers = ['wifi_rssi', 'free_memory', 'polls', 'poll_errors', 'poll_ms', 'poll_ms_max', 'refused_commands'] as const;
   for (const key of strings) {
     const v = text(o[key]);
     if (v !== undefined) d[key] = v;

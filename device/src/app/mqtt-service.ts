@@ -11,6 +11,7 @@ import { Hal } from '../hal/types';
 import { Logger } from '../log';
 import { MqttClient } from '../mqtt/client';
 import { Settings } from '../settings/schema';
+import type { SecModule } from '../security/module';
 import { asciiFromBytes, isAscii } from './text';
 
 /** The state and diagnostics fields as compact strings (discovery/compact-fields.ts), computed by the firmware build
@@ -18,6 +19,9 @@ import { asciiFromBytes, isAscii } from './text';
  *  neither the table nor the strings are resident. */
 const STATE_FIELDS = 'stf';
 const DIAG_FIELDS = 'dgf';
+
+/** The lazy module that checks signed commands and signs results (device/src/security/module.ts). */
+const SEC = 'sec';
 
 type Command = 'restart' | 'poll' | 'config' | 'update';
 const COMMANDS = '|restart|poll|config|update|';
@@ -50,6 +54,11 @@ export class MqttService {
   private compatTopic = '';
   private discovery: DiscoveryContext | null = null;
   private lastState = '';
+  /** Signed commands (security/module.ts): the last counter accepted (-1: the stored floor is read at the first
+   *  command), the counter the next result is signed with, and how many commands were refused (diagnostics). */
+  private last = -1;
+  private ctr = 1;
+  refused = 0;
 
   constructor(deps: { hal: Hal; log: Logger; handlers: MqttCommandHandlers }) {
     this.hal = deps.hal;
@@ -176,7 +185,19 @@ export class MqttService {
       this.result({ id: null, command, ok: false, error: 'the device accepts ASCII text only (no accented letters)' });
       return;
     }
-    const text = asciiFromBytes(payload);
+    // A paired module executes only what its add-on signed (issue 11); the check's code is loaded just for this.
+    const sec = this.hal.modules.load(SEC) as SecModule;
+    const opened = sec.openCommand(this.hal, topic, command, asciiFromBytes(payload), this.last);
+    this.hal.modules.release(SEC);
+    this.last = opened.last;
+    this.ctr = opened.counter;
+    if (opened.refused) {
+      this.refused++;
+      this.log.warn(`${command} command refused: ${opened.refused.error}`);
+      this.result(opened.refused);
+      return;
+    }
+    const text = opened.text;
     let id: string | null = null;
     let body: { [key: string]: unknown } | null = null;
     if (text !== PAYLOAD_PRESS) {
@@ -227,8 +248,15 @@ export class MqttService {
     this.result(r);
   }
 
+  /** Signed like the command it answers when the module is paired (security/module.ts). */
   private result(r: CommandResult): void {
-    if (this.client) this.client.publish(this.t('cmd/result'), JSON.stringify(r), { qos: 1, retain: false });
+    if (!this.client) return;
+    const topic = this.t('cmd/result');
+    const sec = this.hal.modules.load(SEC) as SecModule;
+    const payload = sec.sealResult(this.hal, topic, JSON.stringify(r), this.ctr);
+    this.hal.modules.release(SEC);
+    this.ctr = 1;
+    this.client.publish(topic, payload, { qos: 1, retain: false });
   }
 
   /** Not inline in start(): Espruino's closures keep their whole scope, so a Topics object there would stay resident

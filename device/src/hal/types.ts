@@ -139,6 +139,10 @@ export interface Crypto {
   pbkdf2(password: Uint8Array, salt: Uint8Array, iterations: number, keyBytes: number): Uint8Array;
   /** Random bytes from the best source the platform has (ESP32: hardware RNG). */
   randomBytes(n: number): Uint8Array;
+  /** One AES-128 block (16 bytes) encrypted with `key` (ECB): the key stream of the AES-CTR fields of signed
+   *  configuration commands (discovery/command-mac.ts ctrXor; Espruino's own CTR mode ignores the IV). Optional
+   *  (test HALs without pairing); device/src/security refuses encrypted fields without it. */
+  aes?(key: Uint8Array, block: Uint8Array): Uint8Array;
 }
 
 /** @mangle (internal to the firmware: see device/build/member-names.ts) */

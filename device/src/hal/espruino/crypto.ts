@@ -16,6 +16,9 @@ export function createCrypto(): Crypto {
       const key = new Uint8Array(crypto.PBKDF2(E.toString(password), E.toString(salt), { keySize: words, iterations, hasher: 'SHA256' }));
       return key.subarray(0, keyBytes);
     },
+    aes(key: Uint8Array, block: Uint8Array): Uint8Array {
+      return new Uint8Array(crypto.AES.encrypt(block, key, { mode: 'ECB' }));
+    },
     randomBytes(n: number): Uint8Array {
       const out = new Uint8Array(n);
       let word = 0;

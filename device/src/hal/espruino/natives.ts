@@ -104,6 +104,7 @@ export interface EspruinoHttp {
 export interface EspruinoCrypto {
   SHA256(data: string | Uint8Array): ArrayBuffer;
   PBKDF2(passphrase: string, salt: string, options: { keySize: number; iterations: number; hasher: string }): ArrayBuffer;
+  AES: { encrypt(data: Uint8Array, key: Uint8Array, options: { mode: string }): ArrayBuffer };
 }
 
 export interface EspruinoTelnet {
