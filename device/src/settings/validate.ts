@@ -18,27 +18,26 @@ type Obj = { [key: string]: unknown };
 /** [path, kind (s text, n whole number, b boolean), min, max (length or value), default] */
 type Field = [string, 's' | 'n' | 'b', number, number, string | number | boolean];
 
-/** One row per field, `path:kind:min:max:default`, rows joined by ';': a string rather than an array of arrays, which
- *  costs ~170 JsVars on Espruino for as long as the module holding it is loaded (espruino.md §3). */
-const FIELDS =
-  'name:s:1:32:MEP meter;' +
-  'wifi.ssid:s:0:32:;' +
-  'wifi.password:s:0:63:;' +
-  'mqtt.host:s:0:253:;' +
-  'mqtt.port:n:1:65535:1883;' +
-  'mqtt.username:s:0:64:;' +
-  'mqtt.password:s:0:128:;' +
-  'mqtt.baseTopic:s:0:64:;' +
-  'mqtt.discoveryPrefix:s:1:64:homeassistant;' +
-  'mqtt.compatibility:b:0:0:false;' +
-  'meter.key:s:0:40:;' +
-  'meter.pollIntervalS:n:1:3600:10;' +
-  'meter.replyDigest:s:0:7:enforce;' +
-  'meter.rc4:b:0:0:false;' +
-  'login.user:s:0:32:;' +
-  'login.passwordHash:s:0:200:';
-
 function fieldRows(): Field[] {
+  // One row per field, `path:kind:min:max:default`, rows joined by ';': a string inside the function, not a table at
+  // the top level, which would cost ~170 JsVars on Espruino for as long as the module holding it is loaded.
+  const FIELDS =
+    'name:s:1:32:MEP meter;' +
+    'wifi.ssid:s:0:32:;' +
+    'wifi.password:s:0:63:;' +
+    'mqtt.host:s:0:253:;' +
+    'mqtt.port:n:1:65535:1883;' +
+    'mqtt.username:s:0:64:;' +
+    'mqtt.password:s:0:128:;' +
+    'mqtt.baseTopic:s:0:64:;' +
+    'mqtt.discoveryPrefix:s:1:64:homeassistant;' +
+    'mqtt.compatibility:b:0:0:false;' +
+    'meter.key:s:0:40:;' +
+    'meter.pollIntervalS:n:1:3600:10;' +
+    'meter.replyDigest:s:0:7:enforce;' +
+    'meter.rc4:b:0:0:false;' +
+    'login.user:s:0:32:;' +
+    'login.passwordHash:s:0:200:';
   const rows = FIELDS.split(';');
   const out: Field[] = [];
   for (let i = 0; i < rows.length; i++) {

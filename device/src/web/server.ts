@@ -54,18 +54,18 @@ const BODY_LIMIT = 2048;
 /** No peer address on Espruino (throttle.ts): one back-off for all clients. */
 const CLIENT = 'all';
 
-const TYPES: { [ext: string]: string } = {
-  html: 'text/html; charset=utf-8',
-  css: 'text/css',
-  js: 'application/javascript',
-  json: 'application/json',
-  svg: 'image/svg+xml',
-  png: 'image/png',
-  ico: 'image/x-icon',
-  txt: 'text/plain',
-};
 
 function contentType(path: string): string {
+  const TYPES: { [ext: string]: string } = {
+    html: 'text/html; charset=utf-8',
+    css: 'text/css',
+    js: 'application/javascript',
+    json: 'application/json',
+    svg: 'image/svg+xml',
+    png: 'image/png',
+    ico: 'image/x-icon',
+    txt: 'text/plain',
+  };
   const parts = path.split('.');
   const type = parts.length > 1 ? TYPES[(parts[parts.length - 1] as string).toLowerCase()] : undefined;
   return typeof type === 'string' ? type : 'application/octet-stream';

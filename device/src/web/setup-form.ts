@@ -12,20 +12,20 @@ type Obj = { [key: string]: unknown };
 
 /** [form field, settings path, secret, number] */
 type FormField = [string, string, boolean, boolean];
-/** `form field:settings path:flags` (s secret, n number), rows joined by ';': a string, not an array of arrays
- *  (~80 JsVars on Espruino while the web module is loaded). */
-const FIELDS =
-  'name:name:;' +
-  'wifi.ssid:wifi.ssid:;' +
-  'wifi.password:wifi.password:s;' +
-  'mqtt.host:mqtt.host:;' +
-  'mqtt.port:mqtt.port:n;' +
-  'mqtt.username:mqtt.username:;' +
-  'mqtt.password:mqtt.password:s;' +
-  'meter.key:meter.key:s;' +
-  'meter.poll_interval_s:meter.pollIntervalS:n';
 
 function formFields(): FormField[] {
+  // `form field:settings path:flags` (s secret, n number), rows joined by ';', inside the function (module-level
+  // tables stay in RAM while the web module is loaded).
+  const FIELDS =
+    'name:name:;' +
+    'wifi.ssid:wifi.ssid:;' +
+    'wifi.password:wifi.password:s;' +
+    'mqtt.host:mqtt.host:;' +
+    'mqtt.port:mqtt.port:n;' +
+    'mqtt.username:mqtt.username:;' +
+    'mqtt.password:mqtt.password:s;' +
+    'meter.key:meter.key:s;' +
+    'meter.poll_interval_s:meter.pollIntervalS:n';
   const rows = FIELDS.split(';');
   const out: FormField[] = [];
   for (let i = 0; i < rows.length; i++) {
