@@ -124,6 +124,7 @@ export class App {
         pollNow: () => this.meter.pollNow(),
         applyConfig: (cmd) => this.applyConfig(cmd),
         discoveryPayload: (ctx) => this.discoveryPayload(ctx),
+        stateValues: () => stateValues(this.meter.readings.current),
       },
     });
   }

@@ -37,6 +37,8 @@ export interface MqttCommandHandlers {
   applyConfig(command: ConfigCommand): CommandResult;
   /** An update command (update-service.ts): null when the download started (results follow later). */
   update(id: string, command: { [key: string]: unknown }): CommandResult | null;
+  /** The current readings as state-message values (HA's birth message asks for them again). */
+  stateValues(): PayloadValues;
   /** The discovery message (built by a lazy module, device/src/lazy). */
   discoveryPayload(ctx: DiscoveryContext): Uint8Array;
 }
@@ -53,7 +55,9 @@ export class MqttService {
   private haStatus = '';
   private compatTopic = '';
   private discovery: DiscoveryContext | null = null;
-  private lastState = '';
+  /** A state message was published since start (HA's birth then gets the current one again). The message itself is
+   *  not kept: it is rebuilt from the readings (handlers.stateValues), ~60 JsVars less resident. */
+  private statePublished = false;
   /** Signed commands (security/module.ts): the last counter accepted (-1: the stored floor is read at the first
    *  command), the counter the next result is signed with, and how many commands were refused (diagnostics). */
   private last = -1;
@@ -128,8 +132,8 @@ export class MqttService {
 
   publishState(values: PayloadValues): void {
     if (!this.client) return;
-    this.lastState = compactPayload(this.hal.modules.read(STATE_FIELDS, 0, 1e5), values);
-    this.client.publish(this.t('state'), this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
+    this.statePublished = true;
+    this.client.publish(this.t('state'), compactPayload(this.hal.modules.read(STATE_FIELDS, 0, 1e5), values), { qos: 0, retain: false, replaceKey: 'state' });
   }
 
   publishDiagnostics(values: PayloadValues): void {
@@ -234,7 +238,7 @@ export class MqttService {
       if (!this.client) return;
       this.publishDiscovery();
       this.client.publish(this.t('availability'), AVAILABILITY_ONLINE, { qos: 1, retain: true, replaceKey: 'availability' });
-      if (this.lastState) this.client.publish(this.t('state'), this.lastState, { qos: 0, retain: false, replaceKey: 'state' });
+      if (this.statePublished) this.publishState(this.handlers.stateValues());
     }, delay);
   }
 
