@@ -8,7 +8,7 @@
 // counter floor is stored (FLOOR_BLOCK ahead) BEFORE the command runs. Refusals are answered `unsigned`, `bad-mac`
 // or `stale-counter` (with counter_floor); encrypted fields of a config command (`x_enc`) are decrypted here; an
 // update must name the host the module was paired with. Its results carry the same signature (topic cmd/result).
-import { commandKeys, commandMac, ctrXor, ENC_SUFFIX, parseSigned, REFUSED_STALE, signedHeader, splitEncryptedField, verifyCommand } from '../../../discovery/command-mac';
+import { commandKeys, commandMac, ctrXor, deriveKey, ENC_SUFFIX, LABEL_MAC, parseSigned, REFUSED_STALE, signedHeader, splitEncryptedField, verifyCommand } from '../../../discovery/command-mac';
 import { CommandResult, CONFIG_SECRET_FIELDS } from '../../../discovery/contract';
 import { latin1Bytes } from '../../../discovery/hmac-sha256';
 import { Crypto, Storage } from '../hal/types';
@@ -131,7 +131,7 @@ export function sealResult(hal: SecHal, topic: string, json: string, counter: nu
   const pairing = readPairing(hal.storage);
   if (!pairing) return json;
   const sha = (d: Uint8Array) => hal.crypto.sha256(d);
-  return signedHeader(counter, commandMac(sha, commandKeys(sha, pairing.secret).mac, topic, counter, latin1Bytes(json))) + json;
+  return signedHeader(counter, commandMac(sha, deriveKey(sha, pairing.secret, LABEL_MAC), topic, counter, latin1Bytes(json))) + json;
 }
 
 export type SecModule = { openCommand: typeof openCommand; sealResult: typeof sealResult };
