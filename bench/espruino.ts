@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function espruinoBenchmarks(steadySeconds: number): Promise<Figure[] | string> {
+export async function espruinoBenchmarks(steadySeconds: number, flatMinutes = 0): Promise<Figure[] | string> {
   const found = findInterpreter();
   if (!found.ok) return `not run: ${found.reason}`;
   const out = (await firmwareBuild()).out;
@@ -55,12 +55,25 @@ export async function espruinoBenchmarks(steadySeconds: number): Promise<Figure[
     samples.sort((a, b) => a - b);
     const steady = await d.memory();
     figures.push({ name: 'JsVars in use, steady state (meter online, MQTT, discovery sent; median of 3)', value: samples[1]!, unit: 'JsVars' });
-    figures.push({ name: 'fewest JsVars free at any moment since boot (sampled every 50 ms, garbage counted)', value: steady.minFree, unit: 'JsVars' });
+    figures.push({ name: 'fewest JsVars free at any moment since boot (live, sampled every 50 ms)', value: steady.minFree, unit: 'JsVars' });
     figures.push({ name: 'memory error flags raised', value: steady.flags.length, unit: steady.flags.join(',') || 'none' });
     const diag = JSON.parse((await w.next(`${d.base}/diagnostics`, (t) => t.includes('poll_ms'), { ms: 90000 })).text);
     figures.push({ name: 'poll cycle in JS on the interpreter, median of the last 16', value: diag.poll_ms, unit: 'ms' });
     figures.push({ name: 'poll cycle in JS on the interpreter, max of the last 16', value: diag.poll_ms_max, unit: 'ms' });
     process.stdout.write(`  (poll phases: ${diag.poll_phases})\n`);
+    // Flatness: usage (after a GC) once a minute while polling goes on; issue 9 asks for ± 50 over an hour.
+    if (flatMinutes > 0) {
+      const usage: number[] = [];
+      for (let m = 0; m < flatMinutes; m++) {
+        await sleep(60000);
+        usage.push((await d.memory()).usage);
+      }
+      const last = await d.memory();
+      figures.push({ name: `JsVars in use after ${flatMinutes} min of polling`, value: usage[usage.length - 1]!, unit: 'JsVars' });
+      figures.push({ name: `spread of the per-minute usage over ${flatMinutes} min (max − min)`, value: Math.max(...usage) - Math.min(...usage), unit: 'JsVars' });
+      figures.push({ name: `fewest JsVars free at any moment over the ${flatMinutes} min`, value: last.minFree, unit: 'JsVars' });
+      figures.push({ name: 'memory error flags raised by then', value: last.flags.length, unit: last.flags.join(',') || 'none' });
+    }
   } finally {
     await d.stop();
     await w.client.endAsync();

@@ -14,7 +14,9 @@ function print(title: string, figures: Figure[]): void {
 async function main(): Promise<void> {
   process.stdout.write(`MEP Bridge benchmark — Node ${process.version}, ${new Date().toISOString()}\n`);
   const steadySeconds = Number(process.env.BENCH_ESPRUINO_STEADY_SECONDS ?? 30);
-  const onInterpreter = await espruinoBenchmarks(steadySeconds);
+  // BENCH_ESPRUINO_FLAT_MINUTES=60 gives issue 9's one-hour flatness figure.
+  const flatMinutes = Number(process.env.BENCH_ESPRUINO_FLAT_MINUTES ?? 0);
+  const onInterpreter = await espruinoBenchmarks(steadySeconds, flatMinutes);
   if (typeof onInterpreter === 'string') process.stdout.write(`\nReal Espruino interpreter: ${onInterpreter}\n`);
   else print(`Firmware on the real Espruino interpreter (pool 10,000, ${steadySeconds} s of polling every 2 s):`, onInterpreter);
   print('Protocol core (Node):', microBenchmarks());

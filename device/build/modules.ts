@@ -3,6 +3,7 @@
 // and appended to the slot file after the resident core, inside `if(0){…}` so the boot loader's eval skips it.
 import { compactFieldTable } from '../../discovery/compact-fields';
 import { entityRowsText } from '../../discovery/entity-rows';
+import { RECOVERY_HTML } from '../src/web/recovery-page';
 
 export interface LazyModule {
   /** The name the app loads it by (hal.modules.load(name)); also the key in MEP_MODULES. */
@@ -32,6 +33,7 @@ export interface SlotData {
 
 export const SLOT_DATA: SlotData[] = [
   { name: 'ents', text: entityRowsText },
+  { name: 'rcv', text: () => RECOVERY_HTML },
   { name: 'stf', text: () => compactFieldTable('state') },
   { name: 'dgf', text: () => compactFieldTable('diagnostics') },
 ];
@@ -47,4 +49,4 @@ export function moduleEntrySource(entryPath: string, exports: string[]): string 
 }
 
 /** Fixed-width placeholder the core is built with; replaced by the real table, padded to the same length. */
-export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(180);
+export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(200);

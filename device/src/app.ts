@@ -113,7 +113,11 @@ export class App {
           this.publishDiagnostics();
           this.updatesConnected();
         },
-        update: (id, body) => this.updates().updates.handle(id, body),
+        update: (id, body) => {
+          // A pull needs the update engine's RAM: the web pages are unloaded first unless a request is open.
+          if (this.web && !this.web.busy()) this.releaseWeb();
+          return this.updates().updates.handle(id, body);
+        },
         restart: () => {
           this.hal.clock.setTimeout(() => this.hal.system.reboot(), 1000);
         },
@@ -246,14 +250,16 @@ export class App {
     return this.ota;
   }
 
+  private releaseWeb(): void {
+    this.web = null;
+    this.hal.modules.release('web');
+  }
+
   /** Unloads lazy modules nobody is using (device/src/lazy): RAM for the next visitor or update. */
   private housekeeping(): void {
     const now = this.hal.clock.now();
     const web = this.web;
-    if (web && now - this.webLastUse > WEB_IDLE_MS && (!web.busy() || now - this.webLastUse > WEB_STUCK_MS)) {
-      this.web = null;
-      this.hal.modules.release('web');
-    }
+    if (web && now - this.webLastUse > WEB_IDLE_MS && (!web.busy() || now - this.webLastUse > WEB_STUCK_MS)) this.releaseWeb();
     if (this.ota && !this.ota.installer.progress() && !this.ota.updates.busy() && !(web && web.busy())) {
       this.ota = null;
       this.hal.modules.release('ota');

@@ -9,17 +9,22 @@ export const ESP32_POOL = 10000;
 export const LINUX_MAX_POOL = 16383;
 /** Pool for the scenario tests. */
 export const POOL = Number(process.env.MEP_ESPRUINO_VARS) || ESP32_POOL;
-/** The web pages and updates do not fit 10,000 yet (a session over every page peaks near 14,000 with the web module
- *  loaded): their scenarios run on the Linux cap until they do, gated on error flags and MIN_FREE there. */
+/** The web pages and updates do not fit 10,000 with issue 9's margin yet: measured at pool 10,000 (2026-12-03, live
+ *  variables) an HTTP session over every page leaves ~2,100 free at the lowest, a .bin pull ~1,200, and a .wwws
+ *  upload (web and update modules loaded together) ~1,000 or runs out. Their scenarios run on the Linux cap until they
+ *  fit; the gate there compares what would be free on a WROOM (free − (pool − ESP32_POOL)). */
 export const WEB_POOL = Number(process.env.MEP_ESPRUINO_VARS) || LINUX_MAX_POOL;
 /** Issue 9's budget for a WROOM: steady state (meter online, MQTT connected, discovery sent) at most 5,000 variables
- *  in use, and at least 3,000 free at every moment. NOT MET YET: measured at pool 10,000 (2026-12-03) the steady state
- *  is ~6,750 and the fewest free ~1,100-1,300 during discovery and reconnects (the sampler counts garbage too). */
+ *  in use, and at least 3,000 free at every moment. Met by the MQTT scenarios (mqtt.test.ts) at pool 10,000 since
+ *  2026-12-03: steady ~4,910, the fewest free ~3,580 (wrong key → key from the add-on). "Free" is live variables:
+ *  the sampler's process.memory() collects garbage first, as the interpreter does before it would run out. */
 export const TARGET_STEADY_MAX_USAGE = 5000;
 export const TARGET_MIN_FREE = 3000;
-/** What CI holds the firmware to until the target is reached: a ratchet a little above today's figures, so memory can
- *  only go down. Lower these with every saving; the target above is where they end. */
-export const STEADY_MAX_USAGE = 7000;
-export const MIN_FREE = 700;
+/** CI's gate: the target for the steady state and the MQTT scenarios. */
+export const STEADY_MAX_USAGE = TARGET_STEADY_MAX_USAGE;
+export const MIN_FREE = TARGET_MIN_FREE;
+/** A ratchet for the web and update scenarios (in WROOM-equivalent free variables) until they reach MIN_FREE:
+ *  lower it never, raise it with every saving. */
+export const WEB_MIN_FREE = 700;
 /** Error flags that must never be raised. */
 export const FORBIDDEN_FLAGS = ['LOW_MEMORY', 'MEMORY'];

@@ -12,7 +12,7 @@ import { nextUnlessOutOfMemory as next } from './watch';
 import { firmwareOf, packageServer, PackageServer, updateCommand } from '../integration/ota-rig';
 import { firmwareBuild } from './firmware';
 import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
-import { WEB_POOL } from './memory-budget';
+import { WEB_MIN_FREE, WEB_POOL } from './memory-budget';
 import { MemoryLog } from './memory-report';
 import { CutRule } from './platform-stub';
 import { BOOT_RECORD, BootRecord, CONFIRMED } from '../../device/src/boot/boot-record';
@@ -24,7 +24,7 @@ const SECRETS = ['wifi-secret-xyz2', 'mqtt-secret-xyz2', KEY, 'owner-pass-123'];
 const LOGIN = { user: 'owner', password: 'owner-pass-123' };
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
-const log = new MemoryLog();
+const log = new MemoryLog(WEB_MIN_FREE);
 let bundle = '';
 
 /** The firmware under test with another version string, packed as the add-on serves it. */

@@ -31,12 +31,18 @@ function readOwnCode(offset: number, length: number): string | undefined {
   return (global.require('Storage') as SlotStorage).read('app.a', offset, length);
 }
 
+/** Where a module or data range lies in this firmware; the one place the (long) patched table is written, so the
+ *  interpreter holds one copy of it. */
+function rangeOf(name: string): { offset: number; length: number } | null {
+  return typeof MEP_MODULES === 'string' ? moduleRange(MEP_MODULES, name) : null;
+}
+
 export function createSlotModules(): ModuleLoader {
   const loaded: { [name: string]: unknown } = {};
   return {
     load(name: string): unknown {
       if (loaded[name]) return loaded[name];
-      const range = typeof MEP_MODULES === 'string' ? moduleRange(MEP_MODULES, name) : null;
+      const range = rangeOf(name);
       const code = range ? readOwnCode(range.offset, range.length) : undefined;
       if (!code) throw new Error(`module ${name} is not in this firmware`);
       // The module's code leaves its exports in MEPM (device/build/modules.ts); the global is cleared at once so
@@ -53,7 +59,7 @@ export function createSlotModules(): ModuleLoader {
       delete loaded[name];
     },
     read(name: string, offset: number, length: number): string {
-      const range = typeof MEP_MODULES === 'string' ? moduleRange(MEP_MODULES, name) : null;
+      const range = rangeOf(name);
       if (!range || offset < 0 || offset >= range.length) return '';
       return readOwnCode(range.offset + offset, Math.min(length, range.length - offset)) || '';
     },

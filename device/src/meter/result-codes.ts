@@ -12,19 +12,18 @@ export interface ResponseCodeInfo {
   meaning: string;
 }
 
-/** Mnemonics and meanings, indexed by code, as two compact strings: an array of objects would cost ~170 Espruino
- *  JsVars resident (measured on the real interpreter), strings a few (espruino.md §3). */
-const NAMES = 'ok|err|sns|isc|onp|iar|bsy|dnr|dlk|rno|isss|auth|seq';
-const MEANINGS =
-  'successful response|unrecognized request|service not supported|' +
-  'insufficient security clearance (no permission for this request)|' +
-  'operation not possible (for a procedure call: invalid procedure sequence number)|' +
-  'inappropriate action requested (table operation not possible)|meter busy|data not ready|data locked|' +
-  'renegotiate request|invalid service sequence state|' +
-  'authentication failure: the request digest does not verify (wrong MBK key?)|' +
-  'invalid sequence number (the reply carries the number the meter expects next)';
-
 export function responseCodeInfo(code: number): ResponseCodeInfo {
+  // Mnemonics and meanings, indexed by code, as two compact strings inside the function: an array of objects would
+  // cost ~170 Espruino JsVars resident, top-level strings ~55 (espruino.md §3); these exist only during a call.
+  const NAMES = 'ok|err|sns|isc|onp|iar|bsy|dnr|dlk|rno|isss|auth|seq';
+  const MEANINGS =
+    'successful response|unrecognized request|service not supported|' +
+    'insufficient security clearance (no permission for this request)|' +
+    'operation not possible (for a procedure call: invalid procedure sequence number)|' +
+    'inappropriate action requested (table operation not possible)|meter busy|data not ready|data locked|' +
+    'renegotiate request|invalid service sequence state|' +
+    'authentication failure: the request digest does not verify (wrong MBK key?)|' +
+    'invalid sequence number (the reply carries the number the meter expects next)';
   const names = NAMES.split('|');
   if (code >= 0 && code < names.length && Math.floor(code) === code) {
     return { code, name: names[code] as string, meaning: MEANINGS.split('|')[code] as string };

@@ -26,17 +26,22 @@ const RECEIVING_GRACE_MS = 700;
  *  an interface change (ET04 IDT version, ET42): dimension tables must be read again (guide pp. 54–55). */
 const IDT_JUMP = 25;
 
-const MESSAGES: { [state: string]: string } = {
-  starting: 'Connecting to the meter.',
-  online: 'Reading the meter.',
-  'no-reply':
-    'The meter does not answer: is the MEP port enabled by your utility, and is the module plugged in firmly?',
-  garbled: 'Bytes arrive from the meter but never a valid reply: check the wiring and the serial settings (9600 8N1).',
-  'auth-failed': 'The meter rejects every request (authentication failure 0x0B): the MBK key is wrong.',
-  busy: 'The meter reports that it is busy; retrying.',
-  'sequence-error': 'The meter keeps rejecting our sequence numbers (0x0C); retrying with back-off.',
-  loopback: 'Our request came back unchanged: TX and RX are connected to each other.',
-};
+/** What each link state means for the user. Built inside a function: a top-level table would be resident (~70
+ *  JsVars on Espruino), string literals in a function body exist only while it runs. */
+function messageOf(state: string): string {
+  const messages: { [state: string]: string } = {
+    starting: 'Connecting to the meter.',
+    online: 'Reading the meter.',
+    'no-reply':
+      'The meter does not answer: is the MEP port enabled by your utility, and is the module plugged in firmly?',
+    garbled: 'Bytes arrive from the meter but never a valid reply: check the wiring and the serial settings (9600 8N1).',
+    'auth-failed': 'The meter rejects every request (authentication failure 0x0B): the MBK key is wrong.',
+    busy: 'The meter reports that it is busy; retrying.',
+    'sequence-error': 'The meter keeps rejecting our sequence numbers (0x0C); retrying with back-off.',
+    loopback: 'Our request came back unchanged: TX and RX are connected to each other.',
+  };
+  return messages[state] as string;
+}
 
 export class MeterSession {
   private readonly o: Required<Omit<SessionOptions, 'rc4' | 'maxReplyLength' | 'decoders' | 'cycleTimes'>>;
@@ -188,7 +193,7 @@ export class MeterSession {
   }
 
   status(): LinkStatus {
-    return { state: this.state, message: MESSAGES[this.state] as string, since: this.stateSince };
+    return { state: this.state, message: messageOf(this.state), since: this.stateSince };
   }
 
   /** The next sequence number the session will use (for diagnostics and persistence). */
@@ -546,7 +551,7 @@ export class MeterSession {
     if (state === this.state && !force) return;
     this.state = state;
     this.stateSince = now;
-    this.out.push({ type: 'status', status: { state, message: MESSAGES[state] as string, since: now } });
+    this.out.push({ type: 'status', status: { state, message: messageOf(state), since: now } });
   }
 
   private log(level: 'error' | 'warn' | 'info' | 'debug', message: string): void {

@@ -28,18 +28,18 @@ export type Payload = string | Uint8Array | string[];
 /** Largest Remaining Length the four-byte variable integer can carry (§2.2.3). */
 export const MAX_REMAINING_LENGTH = 268435455;
 
-/** CONNACK return codes (§3.2.2.3, table 3.1); 6–255 are reserved. */
-export const CONNACK_MESSAGES = [
-  'connection accepted',
-  'unacceptable protocol version',
-  'identifier rejected',
-  'server unavailable',
-  'bad user name or password',
-  'not authorized',
-];
-
+/** CONNACK return codes (§3.2.2.3, table 3.1); 6–255 are reserved. The texts live in the function body so that they
+ *  exist only while it runs (a top-level array is resident on Espruino). */
 export function connackMessage(returnCode: number): string {
-  return CONNACK_MESSAGES[returnCode] || `reserved return code ${returnCode}`;
+  const messages = [
+    'connection accepted',
+    'unacceptable protocol version',
+    'identifier rejected',
+    'server unavailable',
+    'bad user name or password',
+    'not authorized',
+  ];
+  return messages[returnCode] || `reserved return code ${returnCode}`;
 }
 
 export interface Will {

@@ -18,24 +18,37 @@ type Obj = { [key: string]: unknown };
 /** [path, kind (s text, n whole number, b boolean), min, max (length or value), default] */
 type Field = [string, 's' | 'n' | 'b', number, number, string | number | boolean];
 
-const FIELDS: Field[] = [
-  ['name', 's', 1, 32, 'MEP meter'],
-  ['wifi.ssid', 's', 0, 32, ''],
-  ['wifi.password', 's', 0, 63, ''],
-  ['mqtt.host', 's', 0, 253, ''],
-  ['mqtt.port', 'n', 1, 65535, 1883],
-  ['mqtt.username', 's', 0, 64, ''],
-  ['mqtt.password', 's', 0, 128, ''],
-  ['mqtt.baseTopic', 's', 0, 64, ''],
-  ['mqtt.discoveryPrefix', 's', 1, 64, 'homeassistant'],
-  ['mqtt.compatibility', 'b', 0, 0, false],
-  ['meter.key', 's', 0, 40, ''],
-  ['meter.pollIntervalS', 'n', 1, 3600, 10],
-  ['meter.replyDigest', 's', 0, 7, 'enforce'],
-  ['meter.rc4', 'b', 0, 0, false],
-  ['login.user', 's', 0, 32, ''],
-  ['login.passwordHash', 's', 0, 200, ''],
-];
+/** One row per field, `path:kind:min:max:default`, rows joined by ';': a string rather than an array of arrays, which
+ *  costs ~170 JsVars on Espruino for as long as the module holding it is loaded (espruino.md §3). */
+const FIELDS =
+  'name:s:1:32:MEP meter;' +
+  'wifi.ssid:s:0:32:;' +
+  'wifi.password:s:0:63:;' +
+  'mqtt.host:s:0:253:;' +
+  'mqtt.port:n:1:65535:1883;' +
+  'mqtt.username:s:0:64:;' +
+  'mqtt.password:s:0:128:;' +
+  'mqtt.baseTopic:s:0:64:;' +
+  'mqtt.discoveryPrefix:s:1:64:homeassistant;' +
+  'mqtt.compatibility:b:0:0:false;' +
+  'meter.key:s:0:40:;' +
+  'meter.pollIntervalS:n:1:3600:10;' +
+  'meter.replyDigest:s:0:7:enforce;' +
+  'meter.rc4:b:0:0:false;' +
+  'login.user:s:0:32:;' +
+  'login.passwordHash:s:0:200:';
+
+function fieldRows(): Field[] {
+  const rows = FIELDS.split(';');
+  const out: Field[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const c = (rows[i] as string).split(':');
+    const kind = c[1] as Field[1];
+    const d = c[4] as string;
+    out.push([c[0] as string, kind, parseInt(c[2] as string, 10), parseInt(c[3] as string, 10), kind === 'n' ? parseInt(d, 10) : kind === 'b' ? d === 'true' : d]);
+  }
+  return out;
+}
 
 function hasControl(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -94,8 +107,9 @@ export function validateSettings(input: unknown): SettingsResult {
   const errors: FieldError[] = [];
   const warnings: string[] = [];
   const value: Obj = {};
-  for (let i = 0; i < FIELDS.length; i++) {
-    const f = FIELDS[i] as Field;
+  const fields = fieldRows();
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as Field;
     const raw = get(input, f[0]);
     const v = raw === undefined ? f[4] : raw;
     const problem = fieldProblem(f, v) || extraProblem(f[0], v, warnings);

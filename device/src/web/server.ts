@@ -14,9 +14,8 @@ import { Service } from '../app/config-command';
 import { Hal, HttpRequest, HttpResponse } from '../hal/types';
 import { UpdateInstaller, WebFiles } from '../ota/installer-types';
 import { Settings } from '../settings/schema';
-import { cookieValue, Headers, parseJsonObject, readSmallBody, redirect, send, sendError, sendJson, streamSlices, withBase } from './http';
+import { cookieValue, Headers, parseJsonObject, readSmallBody, redirect, sendError, sendJson, streamSlices, withBase } from './http';
 import { hashPassword, verifyPassword } from './password';
-import { RECOVERY_HTML } from './recovery-page';
 import { Handler, Router } from './router';
 import { COOKIE, Session, sessionCookie, Sessions, SessionStore } from './sessions';
 import { applySetupForm, formView } from './setup-form';
@@ -85,7 +84,7 @@ export class WebServer {
     this.sessions = new Sessions(ctx.hal.crypto, ctx.keep ? ctx.keep.sessions : undefined);
     this.throttle = new LoginThrottle(ctx.keep ? ctx.keep.throttle : undefined);
     const r = this.router;
-    r.add('GET', '/recovery', (_q, res) => send(res, 200, 'text/html; charset=utf-8', RECOVERY_HTML));
+    r.add('GET', '/recovery', (_q, res) => this.builtIn(res, 'rcv', 'text/html; charset=utf-8'));
     r.add('GET', '/api/session', (req, res) => this.session(req, res));
     r.add('POST', '/api/login', this.post(false, (req, res, s) => this.login(req, res, s)));
     r.add('POST', '/api/logout', this.post(false, (_q, res, s) => this.logout(res, s)));
@@ -302,6 +301,15 @@ export class WebServer {
   }
 
   /** The web bundle's files; "/" is its index.html, or /recovery while no bundle is installed. */
+  /** A page built into the firmware as slot data (device/build/modules.ts): sent from flash in slices, never one
+   *  string in RAM (the recovery page alone would be ~280 JsVars). */
+  private builtIn(res: HttpResponse, name: string, type: string): void {
+    const modules = this.ctx.hal.modules;
+    const page = modules.read(name, 0, 1e5);
+    res.writeHead(200, withBase({ 'Content-Type': type, 'Content-Length': String(page.length) }));
+    streamSlices(res, page.length, (offset, len) => modules.read(name, offset, len));
+  }
+
   private file(req: HttpRequest, res: HttpResponse): void {
     const files = this.ctx.webFiles();
     let path = req.url.split('?')[0] as string;

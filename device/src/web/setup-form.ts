@@ -12,17 +12,29 @@ type Obj = { [key: string]: unknown };
 
 /** [form field, settings path, secret, number] */
 type FormField = [string, string, boolean, boolean];
-const FIELDS: FormField[] = [
-  ['name', 'name', false, false],
-  ['wifi.ssid', 'wifi.ssid', false, false],
-  ['wifi.password', 'wifi.password', true, false],
-  ['mqtt.host', 'mqtt.host', false, false],
-  ['mqtt.port', 'mqtt.port', false, true],
-  ['mqtt.username', 'mqtt.username', false, false],
-  ['mqtt.password', 'mqtt.password', true, false],
-  ['meter.key', 'meter.key', true, false],
-  ['meter.poll_interval_s', 'meter.pollIntervalS', false, true],
-];
+/** `form field:settings path:flags` (s secret, n number), rows joined by ';': a string, not an array of arrays
+ *  (~80 JsVars on Espruino while the web module is loaded). */
+const FIELDS =
+  'name:name:;' +
+  'wifi.ssid:wifi.ssid:;' +
+  'wifi.password:wifi.password:s;' +
+  'mqtt.host:mqtt.host:;' +
+  'mqtt.port:mqtt.port:n;' +
+  'mqtt.username:mqtt.username:;' +
+  'mqtt.password:mqtt.password:s;' +
+  'meter.key:meter.key:s;' +
+  'meter.poll_interval_s:meter.pollIntervalS:n';
+
+function formFields(): FormField[] {
+  const rows = FIELDS.split(';');
+  const out: FormField[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const c = (rows[i] as string).split(':');
+    const flags = c[2] as string;
+    out.push([c[0] as string, c[1] as string, flags.indexOf('s') >= 0, flags.indexOf('n') >= 0]);
+  }
+  return out;
+}
 
 export interface FormError {
   field: string;
@@ -44,8 +56,9 @@ export interface FormOutcome {
 export function formView(s: Settings): { values: Obj; secrets: Obj } {
   const values: Obj = { 'login.user': s.login.user };
   const secrets: Obj = { 'login.password': s.login.passwordHash !== '', 'ap.password': true };
-  for (let i = 0; i < FIELDS.length; i++) {
-    const f = FIELDS[i] as FormField;
+  const fields = formFields();
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as FormField;
     if (f[2]) secrets[f[0]] = getPath(s, f[1]) !== '';
     else values[f[0]] = getPath(s, f[1]);
   }
@@ -86,8 +99,9 @@ function loginErrors(current: Settings, form: Obj, errors: FormError[]): void {
 export function applySetupForm(current: Settings, form: Obj, hash: (password: string) => string): FormOutcome {
   const command: Obj = { id: 'web' };
   const merged = JSON.parse(JSON.stringify(current)) as Obj;
-  for (let i = 0; i < FIELDS.length; i++) {
-    const f = FIELDS[i] as FormField;
+  const fields = formFields();
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as FormField;
     let v = form[f[0]];
     if (v === undefined || (f[2] && v === '')) continue;
     if (f[3]) v = numberOf(v);
@@ -99,7 +113,7 @@ export function applySetupForm(current: Settings, form: Obj, hash: (password: st
   if (!checked.ok) {
     for (let i = 0; i < checked.errors.length; i++) {
       const e = checked.errors[i] as { path: string; message: string };
-      for (let j = 0; j < FIELDS.length; j++) if ((FIELDS[j] as FormField)[1] === e.path) errors.push({ field: (FIELDS[j] as FormField)[0], message: e.message });
+      for (let j = 0; j < fields.length; j++) if ((fields[j] as FormField)[1] === e.path) errors.push({ field: (fields[j] as FormField)[0], message: e.message });
     }
   }
   loginErrors(current, form, errors);

@@ -10,6 +10,7 @@ import { loadSettings, saveSettings } from '../../../device/src/settings/store';
 import { WebContext, WebServer } from '../../../device/src/web/server';
 import { formatWebArea } from '../../../device/src/web/format';
 import { memoryStorage } from '../../helpers/app-hal';
+import { createDirectModules } from '../../../device/src/lazy/direct';
 
 export interface Reply {
   status: number;
@@ -136,6 +137,8 @@ export function testDevice(initial: Record<string, unknown> = {}, networks: Wifi
     },
     wifi: { scan: (done: (n: WifiNetwork[]) => void) => setImmediate(() => done(networks)) },
     http: { listen: () => undefined, close: () => undefined },
+    // Built-in pages (the recovery page) are slot data of the firmware, read through the module loader.
+    modules: createDirectModules(),
     clock: {
       setTimeout: (fn: () => void) => (timers.set(++timerId, fn), timerId),
       clearTimeout: (id: number) => void timers.delete(id),
