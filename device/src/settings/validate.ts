@@ -36,7 +36,8 @@ const FIELDS =
   'meter.replyDigest:s:0:7:enforce;' +
   'meter.rc4:b:0:0:false;' +
   'login.user:s:0:32:;' +
-  'login.passwordHash:s:0:200:';
+  'login.passwordHash:s:0:200:;' +
+  'web.openDashData:b:0:0:false';
 
 function fieldRows(): Field[] {
   const rows = FIELDS.split(';');
