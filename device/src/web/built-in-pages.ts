@@ -10,9 +10,9 @@ export const HOME_HTML = `<!DOCTYPE html><html lang="en"><head><meta charset="ut
 *{box-sizing:border-box}body{font:16px/1.4 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#222}
 header{background:#1d4f7a;color:#fff;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:.8em;align-items:center}
 header b{flex:1;font-size:1.1em}header a{color:#fff;margin-left:.8em}main{max-width:40em;margin:0 auto;padding:1em}
-h1{font-size:1.3em}.g{display:grid;grid-template-columns:repeat(auto-fill,minmax(10em,1fr));gap:.6em}
+h1{font-size:1.3em}.g{display:grid;grid-template-columns:repeat(auto-fill,minmax(12em,1fr));gap:.6em}
 .c,form,.n{background:#fff;border-radius:.4em;padding:.6em .8em;box-shadow:0 1px 2px #0003}
-.c span{display:block;font-size:1.4em;font-weight:600;white-space:nowrap}.c small,.h{color:#555}
+.c span{display:block;font-size:1.25em;font-weight:600;white-space:nowrap}.c small,.h{color:#555}
 label{display:block;margin:.8em 0 .2em;font-weight:600}input{font:inherit;width:100%;padding:.45em;border:1px solid #767676;border-radius:.3em}
 input[type=checkbox]{width:auto}button{font:inherit;padding:.5em 1.2em;background:#1d4f7a;color:#fff;border:0;border-radius:.3em;margin-top:1em}
 .e{color:#b00020;font-size:.9em}.n{margin:1em 0;border-left:4px solid #1d4f7a}
