@@ -23,7 +23,7 @@ export const LAZY_MODULES: LazyModule[] = [
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
   { name: 'compat', entry: 'device/src/app/compat-module.ts', exports: ['compatMessages'] },
   { name: 'cfg', entry: 'device/src/settings/module.ts', exports: ['applyConfigCommand', 'loadSettings', 'redactSettings'] },
-  { name: 'sec', entry: 'device/src/security/module.ts', exports: ['openCommand', 'sealResult'] },
+  { name: 'sec', entry: 'device/src/security/module.ts', exports: ['openCommand', 'sealResult', 'pairing'] },
 ];
 
 /** Data kept in the slot next to the modules, read in slices by the app (hal.modules.read), never evaluated. */

@@ -26,7 +26,7 @@ function bundle(contents: string): string {
   return out.outputFiles[0]!.text.replace(/globalThis/g, 'global');
 }
 
-const moduleCode = () => bundle(moduleEntrySource('./device/src/security/module.ts', ['openCommand', 'sealResult']));
+const moduleCode = () => bundle(moduleEntrySource('./device/src/security/module.ts', ['openCommand', 'sealResult', 'pairing']));
 const halCode = () => bundle(`
 import { createCrypto } from './device/src/hal/espruino/crypto';
 import { createStorage } from './device/src/hal/espruino/storage';

@@ -12,6 +12,7 @@ import { commandKeys, commandMac, ctrXor, deriveKey, ENC_SUFFIX, LABEL_MAC, pars
 import { CommandResult, CONFIG_SECRET_FIELDS } from '../../../discovery/contract';
 import { latin1Bytes } from '../../../discovery/hmac-sha256';
 import { Crypto, Storage } from '../hal/types';
+import { pairing } from './pairing';
 import { FLOOR_BLOCK, FLOOR_FILE, readFloor, readPairing, WINDOW_FILE } from './store';
 
 export interface SecHal {
@@ -134,4 +135,6 @@ export function sealResult(hal: SecHal, topic: string, json: string, counter: nu
   return signedHeader(counter, commandMac(sha, deriveKey(sha, pairing.secret, LABEL_MAC), topic, counter, latin1Bytes(json))) + json;
 }
 
-export type SecModule = { openCommand: typeof openCommand; sealResult: typeof sealResult };
+export { pairing };
+
+export type SecModule = { openCommand: typeof openCommand; sealResult: typeof sealResult; pairing: typeof pairing };
