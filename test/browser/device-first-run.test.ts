@@ -156,6 +156,10 @@ test('with the web bundle installed its pages take over, and they pass axe too',
   await page.locator('#v-energy_import').waitFor({ timeout: 30000 });
   expect(await page.locator('#N').count()).toBe(0); // the bundle's dashboard, not the built-in one
   await noSeriousViolations('bundle dashboard');
+  await page.goto(`${base}/setup.html`);
+  await page.waitForFunction('document.getElementById("opendash").checked === true'); // set on the built-in setup page
+  await noSeriousViolations('bundle setup page');
+  await page.goto(`${base}/`);
   await page.click('text=Log out');
   await page.waitForURL(`${base}/login.html`);
   await page.locator('#title').filter({ hasText: 'Log in' }).waitFor();
