@@ -101,7 +101,7 @@ test('uploading the web bundle (.wwws) shows progress, then "/" is the dashboard
   await page.locator('#v-energy_import').waitFor({ timeout: 30000 }); // the page polls every 5 s
   expect(await page.textContent('#name')).toBe('Garage meter');
   expect(await page.textContent('#v-energy_import')).toMatch(/Energy import[\d.]+ kWh/);
-  expect(await page.textContent('#link')).toBe('online');
+  expect(await page.textContent('#link')).toBe('Online');
 }, 60000);
 
 test('setup: secrets show only as set; changing the device name is applied (discovery re-sent with it)', async () => {

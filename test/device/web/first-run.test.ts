@@ -4,6 +4,9 @@
 import { dashData } from '../../../device/src/web/dash-data';
 import { HOME_HTML } from '../../../device/src/web/built-in-pages';
 import { RECOVERY_HTML } from '../../../device/src/web/recovery-page';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { LINK_STATE_NAMES, LINK_STATES } from '../../../discovery/entities';
 import { SECRETS, securedDevice, TestBrowser, testDevice } from './harness';
 
 describe('first run: "Create your login"', () => {
@@ -50,6 +53,15 @@ describe('built-in pages (slot data, no bundle installed)', () => {
     expect(HOME_HTML.length).toBeLessThan(8000);
     expect(/^[\x20-\x7e\n]*$/.test(HOME_HTML)).toBe(true); // ASCII: Content-Length = characters
     expect(/^[\x20-\x7e\n]*$/.test(RECOVERY_HTML)).toBe(true);
+  });
+
+  test('the meter link is named as in Home Assistant, on the built-in and the bundle\'s dashboard', () => {
+    const www = readFileSync(join(__dirname, '../../../device/www/index.html'), 'utf8');
+    LINK_STATES.forEach((state, i) => {
+      const name = LINK_STATE_NAMES[i] as string;
+      expect(HOME_HTML).toMatch(new RegExp(`"?${state}"?:"${name.replace(/[()]/g, '\\$&')}"`));
+      expect(www).toMatch(new RegExp(`'?${state}'?: '${name.replace(/[()]/g, '\\$&')}'`));
+    });
   });
 
   test('/recovery says which file goes where', () => {
