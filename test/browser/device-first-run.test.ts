@@ -100,6 +100,13 @@ test('the built-in dashboard shows the readings with Home Assistant\'s words and
   expect(await page.textContent('#v-voltage_l1')).toMatch(/^Voltage L1[\d.]+\u00a0V$/);
   expect(await page.textContent('#B')).toContain('update.wwws');
   await noSeriousViolations('built-in dashboard');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await noSeriousViolations('built-in dashboard, dark');
+    await page.screenshot({ path: join(screenshotDir(SUITE), '2a-built-in-dashboard-dark.png'), fullPage: true });
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
 }), 40000);
 
 test('built-in setup: current values, field errors, and /getDashDataWS opened for the reference\'s integration', () => flow(page, SUITE, '3-built-in-setup', async () => {
