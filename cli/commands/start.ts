@@ -2,7 +2,7 @@
 // 127.0.0.1:1883 admitting anonymous clients there only, the panel on http://localhost:8099, the OTA download
 // port), and a simulated meter with the production firmware on the Node host connected to that broker, so that
 // readings reach the panel within seconds. Flags turn the simulated meter off or point everything at another broker.
-import { createHash } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { DEFAULT_OUT } from '../../device/build/build';
@@ -14,6 +14,9 @@ import { parseMbk } from '../../device/src/meter/key';
 import { startAddon, type AddonHandle } from '../../addon/src/main';
 import { localOptions } from '../../addon/src/options/defaults';
 import { resolveHaTarget } from '../../addon/src/ha/connection';
+import { SecretStore } from '../../addon/src/pairing/secret-store';
+import { deviceIdFromMac } from '../../discovery/topics';
+import { SECRET_FILE } from '../../device/src/security/store';
 import { brokerPasswordFor, secretOptions, secretValue } from '../secrets';
 import { integerArg, parseCommandLine, UsageError } from '../usage';
 import { deviceSettings, ensureBundle, parseBrokerUrl } from './device';
@@ -55,6 +58,28 @@ function storedSettings(storageDir: string): Partial<Settings> | null {
   } catch {
     return null;
   }
+}
+
+/** The simulated module's MAC address (the Node host's default, device/sim/host/wifi.ts) and the host it downloads
+ *  updates from (options.ota.host below). */
+const LOCAL_MAC = '24:0a:c4:00:00:01';
+const LOCAL_OTA_HOST = '127.0.0.1';
+
+/** Local mode pairs its simulated module like a real one (DOCS.md "Security: pairing and commands"), without the
+ *  code: the secret the module keeps in its Storage (created on its first run) is handed to the add-on's store
+ *  before the add-on starts, so the add-on signs its commands and encrypts the key it sends. */
+function pairLocally(storageDir: string, addonDir: string): void {
+  const storage = new HostStorage(storageDir);
+  const kept = storage.read(SECRET_FILE);
+  const hex = kept ? Buffer.from(kept).toString('latin1').split(' ')[0] ?? '' : '';
+  let secret = /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null;
+  if (!secret) {
+    secret = randomBytes(32);
+    storage.write(SECRET_FILE, new Uint8Array(Buffer.from(`${secret.toString('hex')} ${LOCAL_OTA_HOST}`, 'latin1')));
+  }
+  const store = new SecretStore(SecretStore.fileIn(addonDir));
+  const id = deviceIdFromMac(LOCAL_MAC) as string;
+  if (!store.secretOf(id)?.equals(secret)) store.pair(id, secret, LOCAL_OTA_HOST);
 }
 
 /** A device log line ("[app] info: text") in the add-on's log format, with the time, so the two interleave readably.
@@ -139,8 +164,17 @@ export async function startCommand(argv: string[]): Promise<void> {
   const mqtt = external
     ? { host: external.host, port: external.port, ...(external.username ? { username: external.username } : {}), ...(external.password ? { password: external.password } : {}) }
     : {};
-  const options = localOptions({ mqtt, embedded_broker: { port: brokerPort }, ota: { port: otaPort, host: '127.0.0.1' }, offline_notify_minutes: 0 });
+  const options = localOptions({ mqtt, embedded_broker: { port: brokerPort }, ota: { port: otaPort, host: LOCAL_OTA_HOST }, offline_notify_minutes: 0 });
   const bundlePath = values['no-sim'] ? null : await ensureBundle();
+  const storageDir = join(dataDir, 'device');
+  if (bundlePath) {
+    if (values.fresh) {
+      rmSync(storageDir, { recursive: true, force: true });
+      rmSync(join(dataDir, 'device.flashed'), { force: true });
+    }
+    mkdirSync(storageDir, { recursive: true });
+    pairLocally(storageDir, join(dataDir, 'addon'));
+  }
   const addon: AddonHandle = await startAddon({
     mode: 'local',
     options,
@@ -158,12 +192,6 @@ export async function startCommand(argv: string[]): Promise<void> {
   if (bundlePath) {
     sim = new MeterSimulator({ key: meterKey, pacing: 'realtime' });
     const broker = external ?? { host: '127.0.0.1', port: addon.brokerPort ?? brokerPort, username: '', password: '' };
-    const storageDir = join(dataDir, 'device');
-    if (values.fresh) {
-      rmSync(storageDir, { recursive: true, force: true });
-      rmSync(join(dataDir, 'device.flashed'), { force: true });
-    }
-    mkdirSync(storageDir, { recursive: true });
     const loaderPath = join(DIST, 'boot.js');
     flashIfRebuilt(storageDir, bundlePath, loaderPath);
     // What the device kept from the last run stays (login, name, poll interval, a key fixed in the panel); only the

@@ -3,6 +3,7 @@
 // and appended to the slot file after the resident core, inside `if(0){…}` so the boot loader's eval skips it.
 import { compactFieldTable } from '../../discovery/compact-fields';
 import { entityRowsText } from '../../discovery/entity-rows';
+import { HOME_HTML } from '../src/web/built-in-pages';
 import { RECOVERY_HTML } from '../src/web/recovery-page';
 
 export interface LazyModule {
@@ -22,7 +23,7 @@ export const LAZY_MODULES: LazyModule[] = [
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
   { name: 'compat', entry: 'device/src/app/compat-module.ts', exports: ['compatMessages'] },
   { name: 'cfg', entry: 'device/src/settings/module.ts', exports: ['applyConfigCommand', 'loadSettings', 'redactSettings'] },
-  { name: 'sec', entry: 'device/src/security/module.ts', exports: ['openCommand', 'sealResult'] },
+  { name: 'sec', entry: 'device/src/security/module.ts', exports: ['openCommand', 'sealResult', 'pairing'] },
 ];
 
 /** Data kept in the slot next to the modules, read in slices by the app (hal.modules.read), never evaluated. */
@@ -34,6 +35,7 @@ export interface SlotData {
 export const SLOT_DATA: SlotData[] = [
   { name: 'ents', text: entityRowsText },
   { name: 'rcv', text: () => RECOVERY_HTML },
+  { name: 'home', text: () => HOME_HTML },
   { name: 'stf', text: () => compactFieldTable('state') },
   { name: 'dgf', text: () => compactFieldTable('diagnostics') },
 ];

@@ -205,7 +205,7 @@ export class App {
         version: VERSION,
         settings: () => this.settings,
         storeSettings: (next: Settings, restart: Service[]) => this.storeSettings(next, restart),
-        readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current) }),
+        readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current), meter: this.identity }),
         apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
         installer: (load: boolean): UpdateInstaller | null => (load || this.ota ? this.updates().installer : null),
         // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).

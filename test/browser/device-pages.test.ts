@@ -75,9 +75,11 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-test('first visit: "/" goes to /recovery, which in station mode only offers to create the login', async () => {
+test('first visit: "/" is the built-in page (device-first-run.test.ts); /recovery in station mode only offers to create the login', async () => {
   await page.goto(`${base}/`);
-  expect(new URL(page.url()).pathname).toBe('/recovery');
+  expect(new URL(page.url()).pathname).toBe('/');
+  await page.locator('#LT').filter({ hasText: 'Create your login' }).waitFor();
+  await page.goto(`${base}/recovery`);
   await page.locator('#LT').filter({ hasText: 'No login is set yet' }).waitFor();
   expect(await page.locator('#R').isHidden()).toBe(true);
   await page.fill('#u', LOGIN.user);
@@ -99,7 +101,7 @@ test('uploading the web bundle (.wwws) shows progress, then "/" is the dashboard
   await page.locator('#v-energy_import').waitFor({ timeout: 30000 }); // the page polls every 5 s
   expect(await page.textContent('#name')).toBe('Garage meter');
   expect(await page.textContent('#v-energy_import')).toMatch(/Energy import[\d.]+ kWh/);
-  expect(await page.textContent('#link')).toBe('online');
+  expect(await page.textContent('#link')).toBe('Online');
 }, 60000);
 
 test('setup: secrets show only as set; changing the device name is applied (discovery re-sent with it)', async () => {
@@ -151,7 +153,7 @@ test('log out: the pages go to the login page; a wrong password is refused; the 
   expect(cookies.find((c) => c.name === 'mep_sid')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
 }, 40000);
 
-test('format from /recovery (keeping settings): the web files are gone, "/" goes to /recovery, the login still works', async () => {
+test('format from /recovery (keeping settings): the web files are gone, "/" is the built-in page again, the login still works', async () => {
   await page.goto(`${base}/recovery`);
   await page.locator('#R').waitFor();
   page.once('dialog', (d) => void d.accept());
@@ -160,8 +162,8 @@ test('format from /recovery (keeping settings): the web files are gone, "/" goes
   // The page re-reads the status after "Formatted" (recovery-page.ts go()): wait for that answer.
   await page.locator('#w').filter({ hasText: /^none$/ }).waitFor({ timeout: 10000 });
   await page.goto(`${base}/`);
-  expect(new URL(page.url()).pathname).toBe('/recovery');
-  await page.locator('#R').waitFor(); // still logged in: settings and login were kept
+  expect(new URL(page.url()).pathname).toBe('/');
+  await page.locator('#D').waitFor(); // the built-in dashboard, still logged in: settings and login were kept
   expect(JSON.parse(Buffer.from(host.storage.read('mep.settings.json')!).toString()).name).toBe('Workshop meter');
 }, 30000);
 

@@ -2,7 +2,7 @@
 // the device's start-up lines, device lines carry the time, no settings dump; the simulated device keeps its
 // Storage between runs (a key fixed in the panel, the name, the poll interval), and --fresh starts it anew. Also the
 // time from start to the first chart point.
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { deviceLogLine } from '../../cli/commands/start';
@@ -70,6 +70,9 @@ test('first run: banner last; a key and settings fixed in the panel survive a re
     const set = await fetch(`${p.panelUrl}/api/meters/${m.deviceId}/settings`, { method: 'POST', headers: POST, body: JSON.stringify({ name: 'Kitchen meter', poll_interval_s: 5 }) });
     expect(((await set.json()) as { result: { ok: boolean } }).result.ok).toBe(true);
     await until('a reading with the fixed key', async () => (await meters(p)).find((x) => x.stateAt !== null && x.problems.length === 0));
+    // Local mode paired the simulated module like a real one (issue 11): the add-on signed and encrypted the key.
+    const pairing = JSON.parse(readFileSync(join(dataDir, 'addon', 'pairing.json'), 'utf8')) as { devices: Record<string, unknown> };
+    expect(Object.keys(pairing.devices)).toEqual([m.deviceId]);
   } finally {
     await p.stop();
   }

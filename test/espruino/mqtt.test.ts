@@ -13,7 +13,11 @@ import { nextUnlessOutOfMemory as next } from './watch';
 import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
 import { ESP32_POOL, POOL } from './memory-budget';
 import { MemoryLog } from './memory-report';
+import { encryptSecretFields, openSignedResult, signCommand } from '../../addon/src/pairing/signer';
+import { SECRET_FILE } from '../../device/src/security/store';
 
+/** The second device is paired (issue 11): this secret in its Storage, as pairing leaves it. */
+const PAIR_SECRET = Buffer.from('3c'.repeat(32), 'hex');
 const WIFI_SECRET = 'wifi-secret-xyz';
 const MQTT_SECRET = 'mqtt-secret-xyz';
 
@@ -127,7 +131,7 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
     }, 120000);
   });
 
-  describe('a wrong MBK key (Mosquitto with credentials, compatibility topics on)', () => {
+  describe('a wrong MBK key (Mosquitto with credentials, compatibility topics on; a paired module)', () => {
     let broker: Broker;
     let w: Watcher;
     let d: Device;
@@ -135,7 +139,8 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
     beforeAll(async () => {
       broker = await startMosquitto({ username: 'meter', password: MQTT_SECRET });
       w = await watcher(broker.url.replace('mqtt://', `mqtt://meter:${MQTT_SECRET}@`));
-      d = await startDevice({ binary, settings: settings(broker.port, 'ZYXWVUTSRQPONMLKJIHG', 'meter', true), meter: { values: 'frozen', seed: 12 } });
+      const paired = { name: SECRET_FILE, data: new Uint8Array(Buffer.from(`${PAIR_SECRET.toString('hex')} 127.0.0.1`)) };
+      d = await startDevice({ binary, settings: settings(broker.port, 'ZYXWVUTSRQPONMLKJIHG', 'meter', true), meter: { values: 'frozen', seed: 12 }, files: [paired] });
     }, DEVICE_WAIT_MS + 60000);
 
     afterAll(async () => {
@@ -144,14 +149,20 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       await broker?.stop();
     });
 
-    test('is reported as auth-failed; the key sent by the add-on (cmd/config) brings the meter online', async () => {
+    test('is reported as auth-failed; an unsigned key is refused, the key the add-on signed and encrypted (cmd/config) brings the meter online', async () => {
       await log.measure(d, 'wrong key → auth-failed → key from the add-on', async () => {
         const failed = await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('auth-failed'), { ms: 90000 }).catch(withConsole(d));
         expect(JSON.parse(failed.text).last_error).toMatch(/MBK key is wrong/);
         expect(w.seen.some((s) => s.topic === `${d.base}/state` && s.text.includes('voltage_l1'))).toBe(false);
+        const opened = (t: string) => JSON.parse(openSignedResult(PAIR_SECRET, `${d.base}/cmd/result`, Buffer.from(t, 'latin1'))!.toString());
+        const before = w.mark();
+        await w.client.publishAsync(`${d.base}/cmd/config`, JSON.stringify({ id: 'k0', meter: { key: KEY } }), { qos: 1 });
+        const unsigned = await next(d, w)(`${d.base}/cmd/result`, (t) => t.includes('"k0"'), { after: before, ms: 30000 }).catch(withConsole(d));
+        expect(opened(unsigned.text)).toEqual({ id: 'k0', command: 'config', ok: false, error: 'unsigned' });
         const at = w.mark();
-        await w.client.publishAsync(`${d.base}/cmd/config`, JSON.stringify({ id: 'k1', meter: { key: KEY } }), { qos: 1 });
-        const result = JSON.parse((await next(d, w)(`${d.base}/cmd/result`, (t) => t.includes('"k1"'), { after: at, ms: 30000 }).catch(withConsole(d))).text);
+        const body = JSON.stringify(encryptSecretFields(PAIR_SECRET, { id: 'k1', meter: { key: KEY } }));
+        await w.client.publishAsync(`${d.base}/cmd/config`, signCommand(PAIR_SECRET, `${d.base}/cmd/config`, Date.now(), body), { qos: 1 });
+        const result = opened((await next(d, w)(`${d.base}/cmd/result`, (t) => t.includes('"k1"'), { after: at, ms: 30000 }).catch(withConsole(d))).text);
         expect(result).toMatchObject({ id: 'k1', ok: true });
         await next(d, w)(`${d.base}/diagnostics`, (t) => t.includes('"link_state":"online"'), { after: at, ms: 90000 }).catch(withConsole(d));
         await next(d, w)(`${d.base}/state`, (t) => t.includes('voltage_l1'), { after: at, ms: 30000 });
@@ -163,7 +174,7 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
         const fwd = JSON.parse((await next(d, w)(`${d.base}/meterConsumptionFwd/mydatajson`, undefined, { after: at, ms: 30000 })).text);
         expect(fwd.Fwd_W).toBe(bt28.fwdActiveW);
       });
-      const everything = w.seen.filter((s) => !s.topic.endsWith('/cmd/config')).map((s) => `${s.topic} ${s.text}`).join('\n') + d.board.lines.map((l) => l.text).join('\n');
+      const everything = w.seen.filter((s) => !(s.topic.endsWith('/cmd/config') && s.text.includes('"k0"'))).map((s) => `${s.topic} ${s.text}`).join('\n') + d.board.lines.map((l) => l.text).join('\n');
       for (const secret of [KEY, 'ZYXWVUTSRQPONMLKJIHG', MQTT_SECRET, WIFI_SECRET]) expect(everything).not.toContain(secret);
     }, 200000);
   });

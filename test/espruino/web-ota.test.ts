@@ -82,17 +82,27 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
     await broker?.stop();
   });
 
-  test('pages: "/" goes to /recovery; the login is created once; CSRF is enforced; setup shows secrets only as set', async () => {
+  test('pages: "/" is the built-in page; the login is created once (empty fields refused); CSRF is enforced; setup shows secrets only as set; /getDashDataWS', async () => {
     await log.measure(d, 'HTTP session on every page', async () => {
       const b = new WebClient(d.http);
+      // No web bundle yet: the built-in page (slot data 'home', streamed from flash), never a redirect.
       const root = await b.req('GET', '/');
-      expect([root.status, root.headers.get('location')]).toEqual([302, '/recovery']);
+      expect(root.status).toBe(200);
+      expect(root.text).toContain('Create your login');
       const recovery = await b.req('GET', '/recovery');
       expect(recovery.status).toBe(200);
       expect(recovery.text).toMatch(/<html/i);
       expect((await b.open()).json).toMatchObject({ loginSet: false, allowed: false });
       expect((await b.req('GET', '/api/settings')).status).toBe(401);
+      const empty = await b.req('POST', '/api/login', { user: '', password: '' });
+      expect([empty.status, (empty.json?.fields as unknown[] | undefined)?.length]).toEqual([400, 2]);
+      expect((await b.req('GET', '/getDashDataWS')).status).toBe(401);
       expect((await b.req('POST', '/api/login', LOGIN)).status).toBe(200);
+      const dash = await b.req('GET', '/getDashDataWS');
+      expect(dash.status).toBe(200);
+      expect(dash.json).toMatchObject({ ESP_SW: 'MEP Bridge', ESP_SW_Version: VERSION, Fwd_Avg_W: null });
+      // integers in the reference's units once the meter has been read (mV, W)
+      for (const k of ['Fwd_W', 'L1_RMS_V', 'Fwd_Act_Wh']) expect(dash.json?.[k] === null || Number.isInteger(dash.json?.[k])).toBe(true);
       const view = await b.req('GET', '/api/settings');
       expect(view.status).toBe(200);
       for (const s of SECRETS) expect(view.text).not.toContain(s);

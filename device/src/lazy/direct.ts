@@ -10,12 +10,14 @@ import * as web from '../web/module';
 import * as sec from '../security/module';
 import { entityRowsText } from '../../../discovery/entity-rows';
 import { RECOVERY_HTML } from '../web/recovery-page';
+import { HOME_HTML } from '../web/built-in-pages';
 import { compactFieldTable } from '../../../discovery/compact-fields';
 
 const ENTRIES: { [name: string]: unknown } = { web, ota, disc, cfg, trial, compat, sec };
 const DATA: { [name: string]: () => string } = {
   ents: entityRowsText,
   rcv: () => RECOVERY_HTML,
+  home: () => HOME_HTML,
   stf: () => compactFieldTable('state'),
   dgf: () => compactFieldTable('diagnostics'),
 };

@@ -8,10 +8,11 @@
 // counter floor is stored (FLOOR_BLOCK ahead) BEFORE the command runs. Refusals are answered `unsigned`, `bad-mac`
 // or `stale-counter` (with counter_floor); encrypted fields of a config command (`x_enc`) are decrypted here; an
 // update must name the host the module was paired with. Its results carry the same signature (topic cmd/result).
-import { commandKeys, commandMac, ctrXor, ENC_SUFFIX, parseSigned, REFUSED_STALE, signedHeader, splitEncryptedField, verifyCommand } from '../../../discovery/command-mac';
+import { commandMac, ctrXor, deriveKey, ENC_KEY_BYTES, ENC_SUFFIX, LABEL_ENC, LABEL_MAC, parseSigned, REFUSED_STALE, signedHeader, splitEncryptedField, verifyCommand } from '../../../discovery/command-mac';
 import { CommandResult, CONFIG_SECRET_FIELDS } from '../../../discovery/contract';
 import { latin1Bytes } from '../../../discovery/hmac-sha256';
 import { Crypto, Storage } from '../hal/types';
+import { pairing } from './pairing';
 import { FLOOR_BLOCK, FLOOR_FILE, readFloor, readPairing, WINDOW_FILE } from './store';
 
 export interface SecHal {
@@ -93,12 +94,13 @@ export function openCommand(hal: SecHal, topic: string, command: Name, payload: 
   const pairing = readPairing(hal.storage);
   if (!pairing) return { text: payload, counter: 1, last, refused: null };
   const sha = (d: Uint8Array) => hal.crypto.sha256(d);
-  const keys = commandKeys(sha, pairing.secret);
   const floor = readFloor(hal.storage);
   if (last < 0) last = floor;
-  const v = verifyCommand(sha, keys.mac, topic, payload, last);
-  const parts = parseSigned(payload);
-  if (!v.ok) return refuse(command, parts ? payload.substring(parts.bodyAt) : payload, v.error === REFUSED_STALE && parts ? parts.counter : 1, last, v.error, v.error === REFUSED_STALE ? last : undefined);
+  const v = verifyCommand(sha, deriveKey(sha, pairing.secret, LABEL_MAC), topic, payload, last);
+  if (!v.ok) {
+    const parts = parseSigned(payload);
+    return refuse(command, parts ? payload.substring(parts.bodyAt) : payload, v.error === REFUSED_STALE && parts ? parts.counter : 1, last, v.error, v.error === REFUSED_STALE ? last : undefined);
+  }
   // Authentic and fresh: the counter is stored before anything runs, so a reboot cannot make it acceptable again.
   if (v.counter >= floor && !hal.storage.write(FLOOR_FILE, String(v.counter + FLOOR_BLOCK))) {
     return refuse(command, v.body, v.counter, last, 'the command counter could not be stored');
@@ -115,7 +117,7 @@ export function openCommand(hal: SecHal, topic: string, command: Name, payload: 
       cmd = null;
     }
     if (cmd && typeof cmd === 'object' && command === 'config') {
-      const bad = decryptFields(hal.crypto, keys.enc, cmd);
+      const bad = decryptFields(hal.crypto, deriveKey(sha, pairing.secret, LABEL_ENC).subarray(0, ENC_KEY_BYTES), cmd);
       if (bad) return refuse(command, text, v.counter, last, `${bad} cannot be decrypted`);
       text = JSON.stringify(cmd);
     } else if (cmd && typeof cmd === 'object' && pairing.host) {
@@ -131,7 +133,9 @@ export function sealResult(hal: SecHal, topic: string, json: string, counter: nu
   const pairing = readPairing(hal.storage);
   if (!pairing) return json;
   const sha = (d: Uint8Array) => hal.crypto.sha256(d);
-  return signedHeader(counter, commandMac(sha, commandKeys(sha, pairing.secret).mac, topic, counter, latin1Bytes(json))) + json;
+  return signedHeader(counter, commandMac(sha, deriveKey(sha, pairing.secret, LABEL_MAC), topic, counter, latin1Bytes(json))) + json;
 }
 
-export type SecModule = { openCommand: typeof openCommand; sealResult: typeof sealResult };
+export { pairing };
+
+export type SecModule = { openCommand: typeof openCommand; sealResult: typeof sealResult; pairing: typeof pairing };

@@ -28,6 +28,11 @@ export interface Settings {
     rc4: boolean;
   };
   login: { user: string; passwordHash: string };
+  /** The device's web pages. Optional in the type only: validation always fills it in (older settings lack it). */
+  web?: {
+    /** GET /getDashDataWS without a login (the reference's open JSON for its Home Assistant integration); false. */
+    openDashData: boolean;
+  };
 }
 
 /** Paths of the secret fields: never logged, published or echoed. */

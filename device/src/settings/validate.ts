@@ -37,7 +37,8 @@ function fieldRows(): Field[] {
     'meter.replyDigest:s:0:7:enforce;' +
     'meter.rc4:b:0:0:false;' +
     'login.user:s:0:32:;' +
-    'login.passwordHash:s:0:200:';
+    'login.passwordHash:s:0:200:;' +
+    'web.openDashData:b:0:0:false';
   const rows = FIELDS.split(';');
   const out: Field[] = [];
   for (let i = 0; i < rows.length; i++) {

@@ -14,7 +14,8 @@ import { Service } from '../app/config-command';
 import { Hal, HttpRequest, HttpResponse } from '../hal/types';
 import { UpdateInstaller, WebFiles } from '../ota/installer-types';
 import { Settings } from '../settings/schema';
-import { cookieValue, Headers, parseJsonObject, readSmallBody, redirect, sendError, sendJson, streamSlices, withBase } from './http';
+import { dashData } from './dash-data';
+import { cookieValue, Headers, parseJsonObject, readSmallBody, sendError, sendJson, streamSlices, withBase } from './http';
 import { hashPassword, verifyPassword } from './password';
 import { Handler, Router } from './router';
 import { COOKIE, Session, sessionCookie, Sessions, SessionStore } from './sessions';
@@ -31,7 +32,8 @@ export interface WebContext {
   settings(): Settings;
   /** Stores the settings and restarts only the given services; false when Storage refused them. */
   storeSettings(next: Settings, restart: Service[]): boolean;
-  /** The live readings and link state for the dashboard (plain JSON, no secrets). */
+  /** The live readings, link state and meter identity (BT01) for the dashboard and /getDashDataWS (plain JSON, no
+   *  secrets). */
   readings(): Obj;
   /** True while the device serves its own access point. */
   apMode(): boolean;
@@ -89,6 +91,12 @@ export class WebServer {
     r.add('POST', '/api/login', this.post(false, (req, res, s) => this.login(req, res, s)));
     r.add('POST', '/api/logout', this.post(false, (_q, res, s) => this.logout(res, s)));
     r.add('GET', '/api/readings', this.get((_q, res) => sendJson(res, 200, ctx.readings())));
+    // The reference firmware's JSON (dash-data.ts): behind the login unless the user opened it on the setup page.
+    r.add('GET', '/getDashDataWS', (req, res) => {
+      const web = ctx.settings().web;
+      if ((web && web.openDashData) || this.allowed(this.current(req))) sendJson(res, 200, dashData(ctx.version, ctx.readings()));
+      else sendError(res, 401, 'login required (or allow reading it without a login on the setup page)');
+    });
     r.add('GET', '/api/status', this.get((_q, res) => sendJson(res, 200, this.status())));
     r.add('GET', '/api/settings', this.get((_q, res) => sendJson(res, 200, formView(ctx.settings()))));
     r.add('POST', '/api/settings', this.post(true, (req, res, s) => this.saveSettings(req, res, s)));
@@ -208,9 +216,12 @@ export class WebServer {
       const password = typeof form.password === 'string' ? form.password : '';
       const settings = this.ctx.settings();
       if (!this.loginSet()) {
-        const out = applySetupForm(settings, { 'login.user': user, 'login.password': password }, (pw) => hashPassword(this.ctx.hal.crypto, pw));
+        // null for an empty field: setup-form reports it ("must be 1 to 32 characters", "8 to 64") instead of
+        // storing no login and answering "logged in" (issue 12).
+        const form = { 'login.user': user || null, 'login.password': password || null };
+        const out = applySetupForm(settings, form, (pw) => hashPassword(this.ctx.hal.crypto, pw));
         if (!out.settings) {
-          sendJson(res, 400, { error: 'invalid login', fields: out.errors });
+          sendJson(res, 400, { error: 'please correct the marked fields', fields: out.errors });
           return;
         }
         if (!this.ctx.storeSettings(out.settings, [])) {
@@ -300,7 +311,6 @@ export class WebServer {
     this.ctx.hal.clock.setTimeout(() => this.ctx.hal.system.reboot(), 500);
   }
 
-  /** The web bundle's files; "/" is its index.html, or /recovery while no bundle is installed. */
   /** A page built into the firmware as slot data (device/build/modules.ts): sent from flash in slices, never one
    *  string in RAM (the recovery page alone would be ~280 JsVars). */
   private builtIn(res: HttpResponse, name: string, type: string): void {
@@ -310,13 +320,16 @@ export class WebServer {
     streamSlices(res, page.length, (offset, len) => modules.read(name, offset, len));
   }
 
+  /** The web bundle's files; "/" is its index.html, or the built-in page while no bundle is installed. */
   private file(req: HttpRequest, res: HttpResponse): void {
     const files = this.ctx.webFiles();
     let path = req.url.split('?')[0] as string;
     if (path.charAt(path.length - 1) === '/') path += 'index.html';
     const f = files ? files.lookup(path) : null;
     if (!f) {
-      if (path === '/index.html') redirect(res, '/recovery');
+      // No web bundle (a module fresh from `mep upload`, or after a format): the built-in dashboard, setup and
+      // login page (slot data 'home', built-in-pages.ts) answers for the bundle's pages.
+      if (path === '/index.html' || path === '/setup.html' || path === '/login.html') this.builtIn(res, 'home', 'text/html; charset=utf-8');
       else sendError(res, 404, 'not found');
       return;
     }

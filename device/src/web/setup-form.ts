@@ -54,7 +54,7 @@ export interface FormOutcome {
 
 /** What the page may show: plain values, and for secrets only whether one is stored. */
 export function formView(s: Settings): { values: Obj; secrets: Obj } {
-  const values: Obj = { 'login.user': s.login.user };
+  const values: Obj = { 'login.user': s.login.user, 'web.open_dash_data': !!(s.web && s.web.openDashData) };
   const secrets: Obj = { 'login.password': s.login.passwordHash !== '', 'ap.password': true };
   const fields = formFields();
   for (let i = 0; i < fields.length; i++) {
@@ -126,6 +126,12 @@ export function applySetupForm(current: Settings, form: Obj, hash: (password: st
   if (typeof user === 'string' && user !== settings.login.user) {
     settings.login.user = user;
     changed.push('login.user');
+  }
+  // Not a config-command field (the add-on does not set it): applied here, like the login.
+  const open = form['web.open_dash_data'];
+  if (typeof open === 'boolean' && settings.web && open !== settings.web.openDashData) {
+    settings.web.openDashData = open;
+    changed.push('web.open_dash_data');
   }
   const password = form['login.password'];
   if (typeof password === 'string' && password !== '') {

@@ -10,6 +10,21 @@ import { sendJson } from './http';
 
 export const STALL_MS = 30000;
 
+/** Names a file that is no update package from its first bytes, before it is staged (issue 12: such a file used to
+ *  end as "not a web bundle"). Our packages start with 0x89 "MEB"/"MEW" (ota/format.ts), the reference's text
+ *  bundle with a "/www_" line (mep-protocol.md §16); the engine judges those. */
+export function wrongFile(b: Uint8Array): string | null {
+  const c = b[0];
+  if (c === 0x89 || c === 0x2f) return null;
+  if (c === 0xe9) {
+    return 'this is an ESP32 program image (like the Espruino interpreter or the reference firmware), not a MEP Bridge ' +
+      'package: flash it over USB with esptool. Here: firmware.bin (firmware) or update.wwws (web pages)';
+  }
+  if (c === 0x1f && b[1] === 0x8b) return 'this is a gzip-compressed file: unpack it and upload the .bin or .wwws inside';
+  if (c === 0x50 && b[1] === 0x4b) return 'this is a .zip archive: unpack it and upload the .bin or .wwws inside';
+  return 'this is not a MEP Bridge update package: upload firmware.bin (firmware) or update.wwws (web pages)';
+}
+
 export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: UpdateInstaller, timers: Timers): void {
   const lengthText = req.header('content-length') || '';
   const total = parseInt(lengthText, 10);
@@ -46,11 +61,13 @@ export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: Up
   req.onData((chunk) => {
     if (failed) return;
     watch();
+    const first = received === 0 && chunk.length > 0;
     received += chunk.length;
-    const problem = received > total ? 'more data than Content-Length announced' : installer.write(chunk);
+    const refused = received > total ? 'more data than Content-Length announced' : first ? wrongFile(chunk) : null;
+    const problem = refused || installer.write(chunk);
     if (problem) {
       failed = problem;
-      if (received > total) installer.abort(problem);
+      if (refused) installer.abort(problem);
     }
   });
   req.onEnd(() => {

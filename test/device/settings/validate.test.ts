@@ -12,6 +12,7 @@ const good = {
   mqtt: { host: 'core-mosquitto', port: 1883, username: 'mep', password: 'mqtt-secret-2', baseTopic: 'mep/hall', discoveryPrefix: 'homeassistant', compatibility: true },
   meter: { key: 'ABCDEFGHIJKLMNOPQRST', pollIntervalS: 5, replyDigest: 'log', rc4: false },
   login: { user: 'admin', passwordHash: 'pbkdf2$1000$c2FsdA$aGFzaA' },
+  web: { openDashData: true },
 };
 const SECRETS = ['wifi-secret-1', 'mqtt-secret-2', 'ABCDEFGHIJKLMNOPQRST', 'pbkdf2$1000$c2FsdA$aGFzaA'];
 

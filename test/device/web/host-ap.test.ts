@@ -37,6 +37,7 @@ test('AP mode without a login: open through the AP; once a login is set, it is r
   expect(other.json).toMatchObject({ ap: true, loginSet: true, allowed: false });
   expect((await request('GET', '/api/settings', other.cookie)).status).toBe(401);
   expect((await request('GET', '/api/settings', saved.cookie)).json.values.name).toBe('Barn meter');
-  const redirect = await request('GET', '/');
-  expect(redirect.status).toBe(302);
+  // no web bundle yet: "/" is the built-in page (built-in-pages.ts), not a redirect to /recovery
+  const home = await request('GET', '/');
+  expect(home.status).toBe(200);
 }, 30000);

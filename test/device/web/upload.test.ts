@@ -1,8 +1,16 @@
 // Uploads (.bin/.wwws) stream chunk by chunk into the update engine's UpdateInstaller; the answer is its outcome.
-// Also: web bundle files are streamed in slices, "/" falls back to /recovery, format and reboot.
+// Also: a file that is no update package is named from its first bytes; web bundle files are streamed in slices,
+// "/" is the built-in page without a bundle; format and reboot.
 import fc from 'fast-check';
 import { InstallOutcome, InstallProgress, UpdateInstaller } from '../../../device/src/ota/installer-types';
 import { SECRETS, securedDevice, TestBrowser } from './harness';
+
+/** `n` bytes starting like our packages (0x89 "MEW"): past the upload's first-byte check, to the engine. */
+function pkgBytes(n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  b.set([0x89, 0x4d, 0x45, 0x57].slice(0, n));
+  return b;
+}
 
 class RecordingInstaller implements UpdateInstaller {
   chunks: number[] = [];
@@ -46,6 +54,7 @@ async function setup() {
 test('property: any package size arrives complete, in order, in chunks of at most 536 bytes', async () => {
   await fc.assert(
     fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 5000 }), async (pkg) => {
+      pkg[0] = 0x89;
       const { installer, b } = await setup();
       const r = await b.req('POST', '/api/update', pkg, { 'Content-Type': 'application/octet-stream' });
       expect(r.status).toBe(200);
@@ -61,7 +70,7 @@ test('property: any package size arrives complete, in order, in chunks of at mos
 test('a package the engine rejects is answered with its clear message', async () => {
   const { installer, b } = await setup();
   installer.failAt = 10;
-  const r = await b.req('POST', '/api/update', new Uint8Array(3000));
+  const r = await b.req('POST', '/api/update', pkgBytes(3000));
   expect(r.status).toBe(400);
   expect(r.json).toEqual({ ok: false, error: 'wrong magic: not a .bin or .wwws package' });
   expect(installer.finished).toBe(false);
@@ -70,7 +79,7 @@ test('a package the engine rejects is answered with its clear message', async ()
 
 test('a truncated upload (connection lost) aborts the install', async () => {
   const { installer, b } = await setup();
-  const r = await b.req('POST', '/api/update', new Uint8Array(1000), { 'Content-Length': '5000' });
+  const r = await b.req('POST', '/api/update', pkgBytes(1000), { 'Content-Length': '5000' });
   expect(r.status).toBe(400);
   expect(r.json.error).toMatch(/incomplete: 1000 of 5000/);
   expect(installer.aborted).toMatch(/incomplete/);
@@ -92,12 +101,37 @@ test('an upload whose body stops arriving (no end) is aborted after a while, fre
     },
     { writeHead: (s) => (status = s), write: () => undefined, end: (c) => (body = String(c)), onDrain: () => undefined },
   );
-  push(new Uint8Array(500));
+  push(pkgBytes(500));
   expect(status).toBe(0);
   (dev as unknown as { runTimers(): void }).runTimers();
   expect(status).toBe(408);
   expect(JSON.parse(body).error).toBe('upload stalled: 500 of 4000 bytes received');
   expect(installer.aborted).toMatch(/stalled/);
+});
+
+test('a file that is no update package is refused from its first bytes, named precisely, and nothing is staged', async () => {
+  const cases: [number[], RegExp][] = [
+    [[0xe9, 0x06, 0x02, 0x20], /ESP32 program image .*esptool/],
+    [[0x1f, 0x8b, 0x08, 0x00], /gzip-compressed/],
+    [[0x50, 0x4b, 0x03, 0x04], /\.zip archive/],
+    [[0x7b, 0x22, 0x61, 0x22], /not a MEP Bridge update package: upload firmware\.bin \(firmware\) or update\.wwws \(web pages\)/],
+  ];
+  for (const [head, message] of cases) {
+    const { installer, b } = await setup();
+    const file = new Uint8Array(2000);
+    file.set(head);
+    const r = await b.req('POST', '/api/update', file);
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatch(message);
+    expect(installer.bytes.length).toBe(0);
+    expect(installer.aborted).toBe(r.json.error);
+  }
+  // our formats and the reference's text bundle ("/www_…") go to the engine
+  for (const head of [[0x89, 0x4d, 0x45, 0x42], [0x89, 0x4d, 0x45, 0x57], [0x2f, 0x77, 0x77, 0x77]]) {
+    const { installer, b } = await setup();
+    expect((await b.req('POST', '/api/update', new Uint8Array(head))).status).toBe(200);
+    expect(installer.bytes).toEqual(head);
+  }
 });
 
 test('no or a bad Content-Length: 411; engine busy: 409 with its reason; no engine: 503', async () => {
@@ -112,10 +146,14 @@ test('no or a bad Content-Length: 411; engine busy: 409 with its reason; no engi
   expect((await b.req('POST', '/api/update', 'abc')).status).toBe(503);
 });
 
-test('"/" is the bundle\'s index.html, streamed in slices with its gzip flag; without a bundle it goes to /recovery', async () => {
+test('"/" is the bundle\'s index.html, streamed in slices with its gzip flag; without a bundle the built-in page', async () => {
   const { dev, b } = await setup();
-  const redirect = await b.req('GET', '/');
-  expect([redirect.status, redirect.headers.Location]).toEqual([302, '/recovery']);
+  for (const path of ['/', '/setup.html', '/login.html']) {
+    const builtIn = await b.req('GET', path);
+    expect([builtIn.status, builtIn.headers['Content-Type']]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(builtIn.text).toContain('Create your login');
+    expect(builtIn.biggestWrite).toBeLessThanOrEqual(1024);
+  }
   const page = Buffer.from('<html>' + 'x'.repeat(4000) + '</html>');
   dev.files.set('wa_index.html', new Uint8Array(page));
   dev.webFiles = {
