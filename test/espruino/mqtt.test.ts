@@ -104,6 +104,16 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       });
     }, 60000);
 
+    test('its own cmd/result (which its cmd/+ subscription also delivers) is no command: no answer, nothing changes', async () => {
+      // Espruino's indexOf once matched '|result|' in '|restart|poll|config|update|' and the device answered its own
+      // results as config commands, in a loop (semantics.test.ts).
+      const at = w.mark();
+      await w.client.publishAsync(`${d.base}/cmd/result`, JSON.stringify({ id: 'r-1', command: 'update', ok: true, version: '9.9.9' }), { qos: 1 });
+      await next(d, w)(`${d.base}/state`, undefined, { after: at, ms: 30000 });
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(w.seen.slice(at).filter((m) => m.topic === `${d.base}/cmd/result`).map((m) => m.text)).toEqual([JSON.stringify({ id: 'r-1', command: 'update', ok: true, version: '9.9.9' })]);
+    }, 60000);
+
     test('a silent meter is reported as "no reply", and readings resume when it answers again', async () => {
       await log.measure(d, 'meter silence and back', async () => {
         const at = w.mark();

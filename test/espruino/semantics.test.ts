@@ -243,6 +243,15 @@ try { print('<a><b>'.match(/<.*?>/)[0]); } catch (e) { print('no match'); }`,
 /** Differences neither the realm nor the check can catch. Each names the rule the firmware follows instead. */
 const KNOWN: { name: string; code: string; device: string; node: string; rule: string }[] = [
   {
+    // Found 2026-12-03: the device took its own cmd/result for a config command ('|restart|poll|config|update|'
+    // .indexOf('|result|') is 27) and answered it in a loop. Not yet reproduced by the realm nor flagged by the check.
+    name: 'String indexOf/includes can report a needle whose start matches the end of the string',
+    code: `print('abc'.indexOf('cd'), 'abcd'.indexOf('cdxy'), '|restart|poll|config|update|'.indexOf('|result|'), 'abc'.includes('cd'), 'abc'.indexOf('bc'), 'abc'.indexOf('x'));`,
+    device: '2 2 27 true 1 -1',
+    node: '-1 -1 -1 false 1 -1',
+    rule: 'membership is tested with === comparisons or with a separator that ends the text (mqtt-service.ts commandOf); an indexOf of a multi-character needle is only trusted where the text cannot end with a prefix of it',
+  },
+  {
     name: 'number to text keeps about 11 significant decimals and writes 1e21 as 10e+20',
     code: `print(String(0.1 + 0.2), String(1 / 3), '' + 0.123456789012, String(1e21), JSON.stringify({x: 1 / 3}));`,
     device: '0.3 0.33333333333 0.12345678901 10e+20 {"x":0.33333333333}',

@@ -24,7 +24,6 @@ const DIAG_FIELDS = 'dgf';
 const SEC = 'sec';
 
 type Command = 'restart' | 'poll' | 'config' | 'update';
-const COMMANDS = '|restart|poll|config|update|';
 
 /** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
 const REANNOUNCE_MAX_DELAY_MS = 5000;
@@ -283,7 +282,11 @@ export class MqttService {
   private commandOf(topic: string): Command | null {
     const prefix = this.t('cmd/');
     const name = topic.substring(prefix.length);
-    return topic.indexOf(prefix) === 0 && name.indexOf('|') < 0 && COMMANDS.indexOf('|' + name + '|') >= 0 ? (name as Command) : null;
+    // Compared one by one, not looked up with indexOf in a list: Espruino 2v29's String.indexOf can report a needle
+    // whose start matches the end of the string ('|restart|…|update|'.indexOf('|result|') is 27 there), which made
+    // the device take its own cmd/result for a config command (semantics.test.ts).
+    const known = name === 'restart' || name === 'poll' || name === 'config' || name === 'update';
+    return topic.substring(0, prefix.length) === prefix && known ? (name as Command) : null;
   }
 
   /** The compatibility LWT cannot be a second Will (one per connection): published on a clean stop only. */

@@ -17,7 +17,8 @@ interface SlotStorage {
 
 /** Where a module's code lies in the running slot, from the patched table; null when it is not there. */
 export function moduleRange(table: string, name: string): { offset: number; length: number } | null {
-  const at = (';' + table).indexOf(';' + name + ':');
+  // The closing space keeps Espruino's indexOf from matching a needle that runs past the end (semantics.test.ts).
+  const at = (';' + table + ' ').indexOf(';' + name + ':');
   if (at < 0) return null;
   const fields = table.substring(at).split(';')[0]!.split(':');
   return { offset: parseInt(fields[1]!, 10), length: parseInt(fields[2]!, 10) };
