@@ -17,6 +17,7 @@ import { Settings } from '../settings/schema';
 import { dashData } from './dash-data';
 import { cookieValue, Headers, parseJsonObject, readSmallBody, sendError, sendJson, streamSlices, withBase } from './http';
 import { hashPassword, verifyPassword } from './password';
+import { pairCall } from './pair';
 import { Handler, Router } from './router';
 import { COOKIE, Session, sessionCookie, Sessions, SessionStore } from './sessions';
 import { applySetupForm, formView } from './setup-form';
@@ -104,6 +105,12 @@ export class WebServer {
     r.add('POST', '/api/update', this.post(true, (req, res) => this.upload(req, res)));
     r.add('POST', '/api/format', this.post(true, (req, res) => this.format(req, res)));
     r.add('POST', '/api/reboot', this.post(true, (_q, res) => this.reboot(res)));
+    // Pairing with the add-on (pair.ts, issue 11): status, "Pair" and "Unpair" behind the login; the add-on's own
+    // request needs no session (its answer opens only with the code shown here, within the open window).
+    r.add('GET', '/api/pairing', this.get((_q, res) => pairCall(ctx.hal, res, 'status', null)));
+    r.add('POST', '/api/pairing', this.post(true, (_q, res) => pairCall(ctx.hal, res, 'open', null)));
+    r.add('POST', '/api/unpair', this.post(true, (_q, res) => pairCall(ctx.hal, res, 'unpair', null)));
+    r.add('POST', '/api/pair', (req, res) => readSmallBody(req, 512, (text) => pairCall(ctx.hal, res, 'answer', text)));
     r.otherwise((req, res) => this.file(req, res));
   }
 
