@@ -6,7 +6,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { buildFirmware, FirmwareBuildError, REPO_ROOT, SIZE_BUDGET_BYTES } from '../../../device/build/build';
 import { globalCollisions, topLevelNames } from '../../../device/build/top-level-names';
-import { entityRowsText } from '../../../discovery/entity-rows';
+import { SLOT_DATA } from '../../../device/build/modules';
 import { checkSource } from '../../../tools/espruino-check';
 
 const dir = mkdtempSync(join(tmpdir(), 'mep-build-'));
@@ -58,9 +58,11 @@ describe('production bundle', () => {
     for (const entry of table![1]!.split(';')) {
       const [name, offset, length] = entry.split(':');
       const text = bytes.subarray(Number(offset), Number(offset) + Number(length)).toString('utf8');
-      if (name === 'ents') {
-        // A data range: the entity rows (discovery/entity-rows.ts), inside a comment the boot eval skips.
-        expect(text).toBe(entityRowsText());
+      const data = SLOT_DATA.find((d) => d.name === name);
+      if (data) {
+        // A data range (entity rows, field tables, built-in pages), inside a comment the boot eval skips.
+        expect(text).toBe(data.text());
+        expect(code.substring(0, code.indexOf(text))).toMatch(/\/\*$/);
         continue;
       }
       expect(`${name}: ${text.substring(0, 6)}`).toBe(`${name}: (()=>{`);
