@@ -10,6 +10,7 @@ import { join } from 'path';
 import { Browser, Page } from 'playwright-core';
 import { HostHandle, startHost } from '../../device/sim/host';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { acceleratedMeter } from '../helpers/meter-sim';
 import { packWwws, wwwsFilesFromDir } from '../../ota/pack';
 import { Broker, startAedes } from '../helpers/brokers';
 import { flow, launchChromium, screenshotDir, seriousViolations } from '../helpers/browser';
@@ -38,7 +39,7 @@ async function noSeriousViolations(what: string): Promise<void> {
 beforeAll(async () => {
   broker = await startAedes();
   w = await watcher(broker.url);
-  sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 11, timeScale: 60 });
+  sim = acceleratedMeter({ key: KEY, seed: 11 });
   host = await startHost({
     bundlePath: await productionBundle(),
     meter: sim,

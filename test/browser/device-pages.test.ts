@@ -8,6 +8,7 @@ import { join } from 'path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { HostHandle, startHost } from '../../device/sim/host';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { acceleratedMeter } from '../helpers/meter-sim';
 import { packWwws, wwwsFilesFromDir } from '../../ota/pack';
 import { Broker, startAedes } from '../helpers/brokers';
 import { watcher, Watcher } from '../helpers/mqtt-watch';
@@ -40,7 +41,7 @@ function webBundle(name: string, change?: (html: string) => string): string {
 beforeAll(async () => {
   broker = await startAedes();
   w = await watcher(broker.url);
-  sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 7, timeScale: 60 });
+  sim = acceleratedMeter({ key: KEY, seed: 7 });
   host = await startHost({
     bundlePath: await productionBundle(),
     meter: sim,

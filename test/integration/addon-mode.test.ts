@@ -13,6 +13,7 @@ import { buildArtefacts } from '../../device/build/artefacts';
 import { buildFirmware } from '../../device/build/build';
 import { startHost, HostHandle } from '../../device/sim/host';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { acceleratedMeter } from '../helpers/meter-sim';
 import { Broker, freePort, startMosquitto } from '../helpers/brokers';
 import { HaStandin } from '../helpers/ha-standin';
 import { startSupervisorStandIn, SupervisorStandIn } from '../helpers/supervisor-standin';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   await waitUntil(() => output.includes('MEP Bridge add-on running'), 30000, 'the add-on to start');
 
   w = await watcher(`mqtt://addons:${MQTT_PASSWORD}@127.0.0.1:${mosquitto.port}`);
-  sim = new MeterSimulator({ key: METER_KEY, pacing: 'instant', timeScale: 60 });
+  sim = acceleratedMeter({ key: METER_KEY });
   device = await startHost({
     bundlePath: firmware.out,
     meter: sim,

@@ -4,6 +4,7 @@ import mqtt from 'mqtt';
 import { startApp } from '../../device/src/app';
 import { SETTINGS_FILE } from '../../device/src/settings/schema';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { acceleratedMeter } from '../helpers/meter-sim';
 import { Broker, startAedes, startMosquitto } from '../helpers/brokers';
 import { createAppHal } from '../helpers/app-hal';
 import { retained, watcher } from '../helpers/mqtt-watch';
@@ -36,7 +37,7 @@ describe.each(brokers)('[firmware ↔ %s] device publishes for Home Assistant', 
   beforeAll(async () => {
     broker = await startBroker();
     w = await watcher(broker.url);
-    sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 3, timeScale: 60 });
+    sim = acceleratedMeter({ key: KEY, seed: 3 });
     hal = createAppHal(sim, new Map([[SETTINGS_FILE, new Uint8Array(Buffer.from(settings(broker.port)))]]));
     app = startApp(hal);
   }, 30000);

@@ -1,6 +1,7 @@
 // The PRODUCTION firmware bundle on the Node host (Espruino-like globals, Storage, WiFi, net) + meter simulator +
 // a real broker (aedes, then Mosquitto), watched by an mqtt.js subscriber: issue "Device firmware on Espruino".
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { acceleratedMeter } from '../helpers/meter-sim';
 import { HostHandle, startHost as boot } from '../../device/sim/host';
 import { Broker, startAedes, startMosquitto } from '../helpers/brokers';
 import { productionBundle } from '../device/host/helpers';
@@ -35,7 +36,7 @@ describe.each(brokers)('[production bundle on the host ↔ %s]', (_name, startBr
   beforeAll(async () => {
     broker = await startBroker();
     w = await watcher(broker.url);
-    sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 5, timeScale: 60 });
+    sim = acceleratedMeter({ key: KEY, seed: 5 });
     host = await boot({ bundlePath: await productionBundle(), meter: sim, settings: settings(broker.port), wifi: { mac: MAC }, log: (l) => consoleLines.push(l) });
   }, 60000);
 

@@ -10,6 +10,7 @@ import { join } from 'path';
 import { buildBootLoader } from '../../device/build/artefacts';
 import { HostHandle, startHost } from '../../device/sim/host';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { acceleratedMeter } from '../helpers/meter-sim';
 import { packBin } from '../../ota/pack';
 import { productionBundle } from '../device/host/helpers';
 import { Broker, startAedes } from '../helpers/brokers';
@@ -148,7 +149,7 @@ export async function environment(): Promise<Env> {
 /** The device as `mep upload` leaves it: loader in .bootcde, the 0.1.0 bundle in slot a; trial hold/limit short. */
 export async function device(env: Env, lines: string[], timing: { h: number; l: number; s?: number } = { h: 1500, l: 15000 }): Promise<HostHandle> {
   const storageDir = mkdtempSync(join(dir, 'flash-'));
-  const sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 9, timeScale: 60 });
+  const sim = acceleratedMeter({ key: KEY, seed: 9 });
   env.sims.push(sim);
   const host = await startHost({
     bundlePath: await productionBundle(),

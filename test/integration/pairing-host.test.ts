@@ -10,6 +10,7 @@ import { pairModule } from '../../addon/src/pairing/pair-client';
 import { SecretStore } from '../../addon/src/pairing/secret-store';
 import { encryptSecretFields, openSignedResult, signCommand } from '../../addon/src/pairing/signer';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { acceleratedMeter } from '../helpers/meter-sim';
 import { HostHandle, startHost } from '../../device/sim/host';
 import { Broker, startAedes } from '../helpers/brokers';
 import { productionBundle } from '../device/host/helpers';
@@ -52,7 +53,7 @@ describe('[production bundle on the host] pairing with the code, then signed com
     secrets = new SecretStore(SecretStore.fileIn(dir));
     broker = await startAedes();
     w = await watcher(broker.url);
-    sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 7, timeScale: 60 });
+    sim = acceleratedMeter({ key: KEY, seed: 7 });
     const settings = { name: 'Attic meter', wifi: { ssid: 'home', password: 'wifi-secret-xyz' }, mqtt: { host: '127.0.0.1', port: broker.port }, meter: { key: 'ZYXWVUTSRQPONMLKJIHG', pollIntervalS: 1 } };
     host = await startHost({ bundlePath: await productionBundle(), meter: sim, settings, wifi: { mac: MAC }, log: (l) => consoleLines.push(l) });
     await w.next(`${BASE}/availability`, (t) => t === 'online', { ms: 20000 });

@@ -8,6 +8,7 @@ import { startApp } from '../../device/src/app';
 import { FLOOR_BLOCK, FLOOR_FILE, SECRET_FILE } from '../../device/src/security/store';
 import { SETTINGS_FILE } from '../../device/src/settings/schema';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import { acceleratedMeter } from '../helpers/meter-sim';
 import { encryptSecretFields, nodeSha256, openSignedResult, signCommand } from '../../addon/src/pairing/signer';
 import { Broker, startAedes } from '../helpers/brokers';
 import { createAppHal } from '../helpers/app-hal';
@@ -58,7 +59,7 @@ describe('[firmware ↔ aedes] a paired module executes only what its add-on sig
   beforeAll(async () => {
     broker = await startAedes();
     w = await watcher(broker.url);
-    sim = new MeterSimulator({ key: KEY, pacing: 'instant', seed: 5, timeScale: 60 });
+    sim = acceleratedMeter({ key: KEY, seed: 5 });
     hal = createAppHal(sim, new Map([
       [SETTINGS_FILE, new Uint8Array(Buffer.from(settings(broker.port)))],
       [SECRET_FILE, new Uint8Array(Buffer.from(SECRET.toString('hex') + ' ' + HOST))],
