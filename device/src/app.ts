@@ -25,6 +25,7 @@ import type * as SettingsModule from './settings/module';
 import { UpdateInstaller } from './ota/installer-types';
 import { formatWebArea } from './web/format';
 import type { WebModule } from './web/module';
+import type { WebContext } from './web/server';
 import { newSessionStore, SessionStore } from './web/sessions';
 import type { ThrottleStore } from './web/throttle';
 
@@ -198,31 +199,34 @@ export class App {
   /** Every request goes to the web module, loaded on the first one (device/src/lazy). */
   private onRequest(req: HttpRequest, res: HttpResponse): void {
     this.webLastUse = this.hal.clock.now();
-    if (!this.web) {
-      const m = this.hal.modules.load('web') as { createWeb(ctx: unknown): WebModule };
-      this.web = m.createWeb({
-        hal: this.hal,
-        version: VERSION,
-        settings: () => this.settings,
-        storeSettings: (next: Settings, restart: Service[]) => this.storeSettings(next, restart),
-        readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current), meter: this.identity }),
-        apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
-        installer: (load: boolean): UpdateInstaller | null => (load || this.ota ? this.updates().installer : null),
-        // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).
-        readSlice: (name: string, offset: number, length: number) => {
-          const st = this.hal.storage;
-          if (st.readAt) return st.readAt(name, offset, length);
-          const data = st.read(name);
-          return data ? data.subarray(offset, offset + length) : null;
-        },
-        storeApPassword: (pw: string) => this.hal.storage.write(AP_PASSWORD_FILE, pw),
-        format: (keep: boolean) => {
-          this.log.info(`storage formatted: ${formatWebArea(this.hal.storage, keep).length} files erased`);
-        },
-        keep: this.webKeep,
-      });
-    }
+    if (!this.web) this.web = (this.hal.modules.load('web') as { createWeb(ctx: unknown): WebModule }).createWeb(this.webContext());
     this.web.handle(req, res);
+  }
+
+  /** What the web module may use. Built in its own method: an Espruino closure keeps its whole scope, and in
+   *  onRequest's that is the first request and response, kept for as long as the pages stay loaded. */
+  private webContext(): Omit<WebContext, 'webFiles'> {
+    return {
+      hal: this.hal,
+      version: VERSION,
+      settings: () => this.settings,
+      storeSettings: (next: Settings, restart: Service[]) => this.storeSettings(next, restart),
+      readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current), meter: this.identity }),
+      apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
+      installer: (load: boolean): UpdateInstaller | null => (load || this.ota ? this.updates().installer : null),
+      // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).
+      readSlice: (name: string, offset: number, length: number) => {
+        const st = this.hal.storage;
+        if (st.readAt) return st.readAt(name, offset, length);
+        const data = st.read(name);
+        return data ? data.subarray(offset, offset + length) : null;
+      },
+      storeApPassword: (pw: string) => this.hal.storage.write(AP_PASSWORD_FILE, pw),
+      format: (keep: boolean) => {
+        this.log.info(`storage formatted: ${formatWebArea(this.hal.storage, keep).length} files erased`);
+      },
+      keep: this.webKeep,
+    };
   }
 
   /** The update engine, loaded for an upload or a pull and unloaded by housekeeping() once it is idle. */

@@ -15,10 +15,9 @@ import { Hal, HttpRequest, HttpResponse } from '../hal/types';
 import { UpdateInstaller, WebFiles } from '../ota/installer-types';
 import { Settings } from '../settings/schema';
 import { dashData } from './dash-data';
-import { cookieValue, Headers, parseJsonObject, readSmallBody, sendError, sendJson, streamSlices, withBase } from './http';
+import { cookieValue, Headers, parseJsonObject, pathOf, readSmallBody, sendError, sendJson, streamSlices, withBase } from './http';
 import { hashPassword, verifyPassword } from './password';
 import { pairCall } from './pair';
-import { Handler, Router } from './router';
 import { COOKIE, Session, sessionCookie, Sessions, SessionStore } from './sessions';
 import { applySetupForm, formView } from './setup-form';
 import { LoginThrottle, ThrottleStore } from './throttle';
@@ -78,7 +77,6 @@ export class WebServer {
   private readonly ctx: WebContext;
   private readonly sessions: Sessions;
   private readonly throttle: LoginThrottle;
-  private readonly router = new Router();
   /** Requests whose response has not ended yet (the web module is not unloaded under them). */
   private open = 0;
 
@@ -86,32 +84,6 @@ export class WebServer {
     this.ctx = ctx;
     this.sessions = new Sessions(ctx.hal.crypto, ctx.keep ? ctx.keep.sessions : undefined);
     this.throttle = new LoginThrottle(ctx.keep ? ctx.keep.throttle : undefined);
-    const r = this.router;
-    r.add('GET', '/recovery', (_q, res) => this.builtIn(res, 'rcv', 'text/html; charset=utf-8'));
-    r.add('GET', '/api/session', (req, res) => this.session(req, res));
-    r.add('POST', '/api/login', this.post(false, (req, res, s) => this.login(req, res, s)));
-    r.add('POST', '/api/logout', this.post(false, (_q, res, s) => this.logout(res, s)));
-    r.add('GET', '/api/readings', this.get((_q, res) => sendJson(res, 200, ctx.readings())));
-    // The reference firmware's JSON (dash-data.ts): behind the login unless the user opened it on the setup page.
-    r.add('GET', '/getDashDataWS', (req, res) => {
-      const web = ctx.settings().web;
-      if ((web && web.openDashData) || this.allowed(this.current(req))) sendJson(res, 200, dashData(ctx.version, ctx.readings()));
-      else sendError(res, 401, 'login required (or allow reading it without a login on the setup page)');
-    });
-    r.add('GET', '/api/status', this.get((_q, res) => sendJson(res, 200, this.status())));
-    r.add('GET', '/api/settings', this.get((_q, res) => sendJson(res, 200, formView(ctx.settings()))));
-    r.add('POST', '/api/settings', this.post(true, (req, res, s) => this.saveSettings(req, res, s)));
-    r.add('GET', '/api/wifi/scan', this.get((_q, res) => ctx.hal.wifi.scan((list) => sendJson(res, 200, { networks: list }))));
-    r.add('POST', '/api/update', this.post(true, (req, res) => this.upload(req, res)));
-    r.add('POST', '/api/format', this.post(true, (req, res) => this.format(req, res)));
-    r.add('POST', '/api/reboot', this.post(true, (_q, res) => this.reboot(res)));
-    // Pairing with the add-on (pair.ts, issue 11): status, "Pair" and "Unpair" behind the login; the add-on's own
-    // request needs no session (its answer opens only with the code shown here, within the open window).
-    r.add('GET', '/api/pairing', this.get((_q, res) => pairCall(ctx.hal, res, 'status', null)));
-    r.add('POST', '/api/pairing', this.post(true, (_q, res) => pairCall(ctx.hal, res, 'open', null)));
-    r.add('POST', '/api/unpair', this.post(true, (_q, res) => pairCall(ctx.hal, res, 'unpair', null)));
-    r.add('POST', '/api/pair', (req, res) => readSmallBody(req, 512, (text) => pairCall(ctx.hal, res, 'answer', text)));
-    r.otherwise((req, res) => this.file(req, res));
   }
 
   start(port: number): void {
@@ -137,7 +109,7 @@ export class WebServer {
       end.call(res, data);
     };
     try {
-      this.router.handle(req, res);
+      this.route(req, res);
     } catch (e) {
       // A bug in one handler must not take the server down; the message carries no request data.
       this.ctx.hal.system.log(`web: ${req.method} failed: ${String(e)}`);
@@ -163,21 +135,92 @@ export class WebServer {
     return this.loginSet() ? s.user !== '' : this.ctx.apMode();
   }
 
-  private get(handler: Handler): Handler {
-    return (req, res) => {
-      if (this.allowed(this.current(req))) handler(req, res);
-      else sendError(res, 401, 'login required');
-    };
+  /** GET guard: true when this session may read the API; else answers 401. */
+  private mayRead(req: HttpRequest, res: HttpResponse): boolean {
+    if (this.allowed(this.current(req))) return true;
+    sendError(res, 401, 'login required');
+    return false;
   }
 
-  /** POST guard: a session with its CSRF token, and for `needsAccess` routes an allowed one. */
-  private post(needsAccess: boolean, handler: (req: HttpRequest, res: HttpResponse, s: Session) => void): Handler {
-    return (req, res) => {
-      const s = this.current(req);
-      if (!s || req.header('x-csrf-token') !== s.csrf) sendError(res, 403, 'missing or wrong CSRF token: reload the page');
-      else if (needsAccess && !this.allowed(s)) sendError(res, 401, 'login required');
-      else handler(req, res, s);
-    };
+  /** POST guard: the session, when it sent its CSRF token (and for `needsAccess` routes may use the API); else null
+   *  after answering 403/401. */
+  private mayPost(req: HttpRequest, res: HttpResponse, needsAccess: boolean): Session | null {
+    const s = this.current(req);
+    if (!s || req.header('x-csrf-token') !== s.csrf) sendError(res, 403, 'missing or wrong CSRF token: reload the page');
+    else if (needsAccess && !this.allowed(s)) sendError(res, 401, 'login required');
+    else return s;
+    return null;
+  }
+
+  /** Exact-path routing in one method: a table of routes as objects and closures cost ~550 JsVars while the pages are
+   *  loaded (issue 9), a switch costs none. A GET never changes state; every POST passes mayPost (CSRF, and access
+   *  for all but login/logout); a known path with another method is 405, an unknown GET is a web bundle file. */
+  private route(req: HttpRequest, res: HttpResponse): void {
+    const ctx = this.ctx;
+    const get = req.method === 'GET';
+    const post = req.method === 'POST';
+    let s: Session | null;
+    switch (pathOf(req.url)) {
+      case '/recovery':
+        if (get) return this.builtIn(res, 'rcv', 'text/html; charset=utf-8');
+        break;
+      case '/api/session':
+        if (get) return this.session(req, res);
+        break;
+      case '/api/login':
+        if (post) return void ((s = this.mayPost(req, res, false)) && this.login(req, res, s));
+        break;
+      case '/api/logout':
+        if (post) return void ((s = this.mayPost(req, res, false)) && this.logout(res, s));
+        break;
+      case '/api/readings':
+        if (get) return void (this.mayRead(req, res) && sendJson(res, 200, ctx.readings()));
+        break;
+      case '/getDashDataWS': {
+        // The reference firmware's JSON (dash-data.ts): behind the login unless the user opened it on the setup page.
+        if (!get) break;
+        const web = ctx.settings().web;
+        if ((web && web.openDashData) || this.allowed(this.current(req))) sendJson(res, 200, dashData(ctx.version, ctx.readings()));
+        else sendError(res, 401, 'login required (or allow reading it without a login on the setup page)');
+        return;
+      }
+      case '/api/status':
+        if (get) return void (this.mayRead(req, res) && sendJson(res, 200, this.status()));
+        break;
+      case '/api/settings':
+        if (get) return void (this.mayRead(req, res) && sendJson(res, 200, formView(ctx.settings())));
+        if (post) return void ((s = this.mayPost(req, res, true)) && this.saveSettings(req, res, s));
+        break;
+      case '/api/wifi/scan':
+        if (get) return void (this.mayRead(req, res) && ctx.hal.wifi.scan((list) => sendJson(res, 200, { networks: list })));
+        break;
+      case '/api/update':
+        if (post) return void (this.mayPost(req, res, true) && this.upload(req, res));
+        break;
+      case '/api/format':
+        if (post) return void (this.mayPost(req, res, true) && this.format(req, res));
+        break;
+      case '/api/reboot':
+        if (post) return void (this.mayPost(req, res, true) && this.reboot(res));
+        break;
+      // Pairing with the add-on (pair.ts, issue 11): status, "Pair" and "Unpair" behind the login; the add-on's own
+      // request needs no session (its answer opens only with the code shown here, within the open window).
+      case '/api/pairing':
+        if (get) return void (this.mayRead(req, res) && pairCall(ctx.hal, res, 'status', null));
+        if (post) return void (this.mayPost(req, res, true) && pairCall(ctx.hal, res, 'open', null));
+        break;
+      case '/api/unpair':
+        if (post) return void (this.mayPost(req, res, true) && pairCall(ctx.hal, res, 'unpair', null));
+        break;
+      case '/api/pair':
+        if (post) return readSmallBody(req, 512, (text) => pairCall(ctx.hal, res, 'answer', text));
+        break;
+      default:
+        if (get) this.file(req, res);
+        else sendError(res, 404, 'not found');
+        return;
+    }
+    sendError(res, 405, 'method not allowed');
   }
 
   private cookieHeaders(s: Session): Headers {

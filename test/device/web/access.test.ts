@@ -3,11 +3,13 @@
 import fc from 'fast-check';
 import { call, SECRETS, securedDevice, TestBrowser, testDevice } from './harness';
 
-const GET_ROUTES = ['/api/readings', '/api/status', '/api/settings', '/api/wifi/scan'];
+const GET_ROUTES = ['/api/readings', '/api/status', '/api/settings', '/api/wifi/scan', '/api/pairing'];
 const POST_ROUTES: [string, unknown][] = [
   ['/api/settings', { name: 'Changed' }],
   ['/api/format', { confirm: 'FORMAT', keepSettings: true }],
   ['/api/reboot', {}],
+  ['/api/pairing', {}],
+  ['/api/unpair', {}],
   ['/api/update', 'x'],
   ['/api/logout', {}],
   ['/api/login', { user: 'admin', password: SECRETS.login }],
@@ -61,11 +63,23 @@ describe('with a login set', () => {
     const dev = await securedDevice();
     const b = new TestBrowser(dev.server);
     await b.login('admin', SECRETS.login);
-    for (const [path] of POST_ROUTES.filter(([p]) => p !== '/api/settings')) {
+    for (const [path] of POST_ROUTES.filter(([p]) => p !== '/api/settings' && p !== '/api/pairing')) {
       expect([path, (await b.req('GET', `${path}?confirm=FORMAT&keepSettings=false`)).status]).toEqual([path, 405]);
     }
     expect(dev.reboots).toBe(0);
     expect(dev.settings().login.user).toBe('admin');
+  });
+
+  test('routing: a query string does not hide a route, another method on a known path is 405, an unknown POST is 404', async () => {
+    const dev = await securedDevice();
+    const b = new TestBrowser(dev.server);
+    await b.login('admin', SECRETS.login);
+    expect((await b.req('GET', '/api/status?x=1')).status).toBe(200);
+    expect((await b.req('PUT', '/api/settings', { name: 'Changed' })).status).toBe(405);
+    expect((await b.req('DELETE', '/recovery')).status).toBe(405);
+    expect((await b.req('POST', '/api/nothing', {})).status).toBe(404);
+    expect((await b.req('POST', '/index.html', {})).status).toBe(404);
+    expect(dev.settings().name).toBe('MEP meter');
   });
 
   test('WiFi credentials are not a login, and a wrong password is refused', async () => {

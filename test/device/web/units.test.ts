@@ -5,7 +5,6 @@ import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Crypto, HttpRequest, HttpResponse } from '../../../device/src/hal/types';
 import { cookieValue, parseJsonObject, pathOf, readSmallBody, streamSlices } from '../../../device/src/web/http';
 import { hashPassword, verifyPassword } from '../../../device/src/web/password';
-import { Router } from '../../../device/src/web/router';
 import { IDLE_MS, Sessions } from '../../../device/src/web/sessions';
 import { LoginThrottle, MAX_WAIT_MS } from '../../../device/src/web/throttle';
 
@@ -92,24 +91,6 @@ test('streamSlices ends an empty file at once (no drain would ever come: the soc
   const res: HttpResponse = { writeHead: () => undefined, write: () => undefined, end: () => void ended++, onDrain: () => undefined };
   streamSlices(res, 0, () => new Uint8Array(0));
   expect(ended).toBe(1);
-});
-
-test('router: exact paths, 405 for a known path with another method, GET fallback, 404', () => {
-  const r = new Router();
-  const hits: string[] = [];
-  r.add('GET', '/a', () => hits.push('get a'));
-  r.add('POST', '/a', () => hits.push('post a'));
-  r.otherwise((q) => hits.push(`file ${q.url}`));
-  const statuses: number[] = [];
-  const res = { writeHead: (s: number) => statuses.push(s), write: () => undefined, end: () => undefined, onDrain: () => undefined };
-  const req = (method: string, url: string) => ({ method, url, header: () => undefined, onData: () => undefined, onEnd: () => undefined });
-  r.handle(req('GET', '/a?x'), res);
-  r.handle(req('POST', '/a'), res);
-  r.handle(req('PUT', '/a'), res);
-  r.handle(req('GET', '/b.css'), res);
-  r.handle(req('POST', '/b'), res);
-  expect(hits).toEqual(['get a', 'post a', 'file /b.css']);
-  expect(statuses).toEqual([405, 404]);
 });
 
 test('passwords: salted PBKDF2, verify only the right one, any text works', () => {
