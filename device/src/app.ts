@@ -326,6 +326,9 @@ export class App {
 
   /** The discovery message, built by the discovery module loaded just for this. */
   private discoveryPayload(ctx: DiscoveryContext): Uint8Array {
+    // Building the message needs ~1,100 JsVars for a moment (measured): idle web pages (~1,250) are unloaded first,
+    // as for a pull; a settings change on the pages republishes discovery once its answer has gone out.
+    if (this.web && !this.web.busy()) this.releaseWeb();
     const modules = this.hal.modules;
     const m = modules.load('disc') as { createDiscovery(read: (offset: number, length: number) => string): DiscoveryModule };
     try {
