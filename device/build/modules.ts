@@ -18,7 +18,8 @@ export interface LazyModule {
 
 export const LAZY_MODULES: LazyModule[] = [
   { name: 'web', entry: 'device/src/web/module.ts', exports: ['createWeb'] },
-  { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createUpdates'] },
+  { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createInstaller'] },
+  { name: 'pull', entry: 'device/src/app/pull-module.ts', exports: ['createPull'] },
   { name: 'disc', entry: 'device/src/app/discovery-module.ts', exports: ['createDiscovery'] },
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
   { name: 'compat', entry: 'device/src/app/compat-module.ts', exports: ['compatMessages'] },
@@ -51,4 +52,4 @@ export function moduleEntrySource(entryPath: string, exports: string[]): string 
 }
 
 /** Fixed-width placeholder the core is built with; replaced by the real table, padded to the same length. */
-export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(200);
+export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(240);

@@ -17,7 +17,9 @@ import { Hal, HttpRequest, HttpResponse } from './hal/types';
 import { createLogger, Logger } from './log';
 import { LinkStatus } from './meter/session-types';
 import { WifiManager } from './net/wifi-manager';
-import type { UpdateModule } from './ota/module';
+import type { InstallerModuleDeps } from './ota/module';
+import type { Installer } from './ota/installer';
+import type { UpdateService, UpdateServiceDeps } from './app/update-service';
 import { Settings } from './settings/schema';
 import { saveSettings } from './settings/store';
 import { WINDOW_FILE } from './security/store';
@@ -80,7 +82,9 @@ export class App {
   /** The trial guard while a freshly installed firmware is on trial (a lazy module, device/src/lazy). */
   private trial: TrialGuard | null = null;
   /** Lazy modules (device/src/lazy) while loaded; null when unloaded. */
-  private ota: UpdateModule | null = null;
+  /** The update engine's lazy modules while loaded: the installer ('ota') and the pull client ('pull'). */
+  private installer: Installer | null = null;
+  private pull: UpdateService | null = null;
   private web: WebModule | null = null;
   private webLastUse = 0;
   /** What survives an unloaded web module: logins and the login back-off, as plain data. */
@@ -117,7 +121,7 @@ export class App {
         update: (id, body) => {
           // A pull needs the update engine's RAM: the web pages are unloaded first unless a request is open.
           if (this.web && !this.web.busy()) this.releaseWeb();
-          return this.updates().updates.handle(id, body);
+          return this.pullClient().handle(id, body);
         },
         restart: () => {
           this.hal.clock.setTimeout(() => this.hal.system.reboot(), 1000);
@@ -147,7 +151,7 @@ export class App {
     this.startTrial();
     // A power cut during an update leaves a stage or a half-written web generation: the update engine erases them
     // when it starts (ota/installer.ts), so it is loaded once now if there is anything to clear.
-    if (leftFromUpdate(this.hal.storage.list())) this.updates();
+    if (leftFromUpdate(this.hal.storage.list())) this.installerNow();
     this.meter.keepTables = this.settings.mqtt.compatibility;
     this.meter.start(this.settings);
     this.mqtt.start(this.settings, this.discoveryContext());
@@ -213,7 +217,7 @@ export class App {
       storeSettings: (next: Settings, restart: Service[]) => this.storeSettings(next, restart),
       readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current), meter: this.identity }),
       apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
-      installer: (load: boolean): UpdateInstaller | null => (load || this.ota ? this.updates().installer : null),
+      installer: (load: boolean): UpdateInstaller | null => (load || this.installer ? this.installerNow() : null),
       // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).
       readSlice: (name: string, offset: number, length: number) => {
         const st = this.hal.storage;
@@ -229,19 +233,32 @@ export class App {
     };
   }
 
-  /** The update engine, loaded for an upload or a pull and unloaded by housekeeping() once it is idle. */
-  private updates(): UpdateModule {
-    if (this.ota) return this.ota;
+  /** The installer, loaded for an upload or a pull and unloaded by housekeeping() once it is idle. */
+  private installerNow(): Installer {
+    if (this.installer) return this.installer;
     const hal = this.hal;
-    const m = hal.modules.load('ota') as { createUpdates(deps: unknown): UpdateModule };
-    this.ota = m.createUpdates({
+    const m = hal.modules.load('ota') as { createInstaller(deps: InstallerModuleDeps): Installer };
+    this.installer = m.createInstaller({
       storage: hal.storage,
       system: hal.system,
       crypto: hal.crypto,
       clock: hal.clock,
-      http: hal.httpClient,
-      log: createLogger((line) => hal.system.log(line), 'update', 'info'),
+      firmwareVersion: VERSION,
       logLine: (line: string) => hal.system.log(line),
+    });
+    return this.installer;
+  }
+
+  /** The pull client of cmd/update (with the installer it feeds), unloaded by housekeeping() once idle. */
+  private pullClient(): UpdateService {
+    if (this.pull) return this.pull;
+    const hal = this.hal;
+    const m = hal.modules.load('pull') as { createPull(deps: UpdateServiceDeps): UpdateService };
+    this.pull = m.createPull({
+      installer: this.installerNow(),
+      http: hal.httpClient,
+      clock: hal.clock,
+      log: createLogger((line) => hal.system.log(line), 'update', 'info'),
       firmwareVersion: VERSION,
       report: {
         state: (s: UpdateState) => this.mqtt.publishUpdateState(this.withSummary(s)),
@@ -252,7 +269,7 @@ export class App {
       },
       online: () => this.mqtt.connected(),
     });
-    return this.ota;
+    return this.pull;
   }
 
   private releaseWeb(): void {
@@ -265,8 +282,12 @@ export class App {
     const now = this.hal.clock.now();
     const web = this.web;
     if (web && now - this.webLastUse > WEB_IDLE_MS && (!web.busy() || now - this.webLastUse > WEB_STUCK_MS)) this.releaseWeb();
-    if (this.ota && !this.ota.installer.progress() && !this.ota.updates.busy() && !(web && web.busy())) {
-      this.ota = null;
+    if (this.pull && !this.pull.busy()) {
+      this.pull = null;
+      this.hal.modules.release('pull');
+    }
+    if (this.installer && !this.pull && !this.installer.progress() && !(web && web.busy())) {
+      this.installer = null;
       this.hal.modules.release('ota');
     }
   }
@@ -278,8 +299,9 @@ export class App {
 
   /** Home Assistant's update entity after every (re)connect, and an outcome that waited for the connection. */
   private updatesConnected(): void {
-    const state: UpdateState = this.ota
-      ? this.ota.updates.state()
+    // An update under way (a pull, or an upload on the pages) reports its progress through the pull client.
+    const state: UpdateState = this.pull || this.installer
+      ? this.pullClient().state()
       : { installed_version: VERSION, in_progress: false, update_percentage: null, title: UPDATE_TITLE };
     this.mqtt.publishUpdateState(this.withSummary(state));
     if (this.pendingUpdateResult) this.mqtt.publishResult(this.pendingUpdateResult);

@@ -3,6 +3,7 @@
 import { ModuleLoader } from '../hal/types';
 import * as disc from '../app/discovery-module';
 import * as ota from '../ota/module';
+import * as pull from '../app/pull-module';
 import * as trial from '../boot/trial';
 import * as cfg from '../settings/module';
 import * as compat from '../app/compat-module';
@@ -13,7 +14,7 @@ import { RECOVERY_HTML } from '../web/recovery-page';
 import { HOME_HTML } from '../web/built-in-pages';
 import { compactFieldTable } from '../../../discovery/compact-fields';
 
-const ENTRIES: { [name: string]: unknown } = { web, ota, disc, cfg, trial, compat, sec };
+const ENTRIES: { [name: string]: unknown } = { web, ota, pull, disc, cfg, trial, compat, sec };
 const DATA: { [name: string]: () => string } = {
   ents: entityRowsText,
   rcv: () => RECOVERY_HTML,

@@ -1,26 +1,22 @@
-// The update engine as a lazy module (device/src/lazy, device/build/modules.ts): the installer, the package parsers
-// and the pull client are loaded from Storage only for an update (an upload on the web pages or cmd/update) and
-// unloaded by the app once it is over.
-import { UpdateService, UpdateServiceDeps } from '../app/update-service';
+// The update engine as two lazy modules (device/src/lazy, device/build/modules.ts), loaded from Storage only while an
+// update runs and unloaded by the app once it is over: 'ota' is the installer with the package parsers (an upload on
+// the web pages needs only this), 'pull' the download client of cmd/update (device/src/app/pull-module.ts). Split
+// because a .wwws upload has the web pages loaded too: together they did not leave a WROOM 3,000 JsVars (issue 9).
 import { Clock, Crypto, Storage, System } from '../hal/types';
 import { Installer } from './installer';
 import { StoredWebFiles } from './web-files';
 
-export interface UpdateModuleDeps extends Omit<UpdateServiceDeps, 'installer'> {
+export interface InstallerModuleDeps {
   storage: Storage;
   system: System;
   crypto: Crypto;
   clock: Clock;
+  firmwareVersion: string;
   logLine(line: string): void;
 }
 
-export interface UpdateModule {
-  installer: Installer;
-  updates: UpdateService;
-}
-
-export function createUpdates(deps: UpdateModuleDeps): UpdateModule {
-  const installer = new Installer({
+export function createInstaller(deps: InstallerModuleDeps): Installer {
+  return new Installer({
     storage: deps.storage,
     clock: deps.clock,
     system: deps.system,
@@ -29,14 +25,4 @@ export function createUpdates(deps: UpdateModuleDeps): UpdateModule {
     web: new StoredWebFiles(deps.storage),
     log: deps.logLine,
   });
-  const updates = new UpdateService({
-    installer,
-    http: deps.http,
-    clock: deps.clock,
-    log: deps.log,
-    firmwareVersion: deps.firmwareVersion,
-    report: deps.report,
-    online: deps.online,
-  });
-  return { installer, updates };
 }
