@@ -9,10 +9,11 @@ export const ESP32_POOL = 10000;
 export const LINUX_MAX_POOL = 16383;
 /** Pool for the scenario tests. */
 export const POOL = Number(process.env.MEP_ESPRUINO_VARS) || ESP32_POOL;
-/** The web pages and updates do not fit 10,000 with issue 9's margin yet: measured at pool 10,000 (2026-12-03, live
- *  variables) an HTTP session over every page leaves ~2,100 free at the lowest, a .bin pull ~1,200, and a .wwws
- *  upload (web and update modules loaded together) ~1,000 or runs out. Their scenarios run on the Linux cap until they
- *  fit; the gate there compares what would be free on a WROOM (free − (pool − ESP32_POOL)). */
+/** The updates do not fit 10,000 with issue 9's margin yet. Measured at pool 16,383 in WROOM-equivalent free
+ *  variables (2026-12-03, session 5): an HTTP session over every page ~3,700 at the lowest (it fits), a .wwws upload
+ *  (web pages and installer loaded together) ~2,100, a .bin pull with its trial boot ~1,700–2,100. Their scenarios
+ *  share one device, so they run on the Linux cap until all fit; the gate there compares what would be free on a
+ *  WROOM (free − (pool − ESP32_POOL)). */
 export const WEB_POOL = Number(process.env.MEP_ESPRUINO_VARS) || LINUX_MAX_POOL;
 /** Issue 9's budget for a WROOM: steady state (meter online, MQTT connected, discovery sent) at most 5,000 variables
  *  in use, and at least 3,000 free at every moment. Met by the MQTT scenarios (mqtt.test.ts) at pool 10,000 since
@@ -24,7 +25,7 @@ export const TARGET_MIN_FREE = 3000;
 export const STEADY_MAX_USAGE = TARGET_STEADY_MAX_USAGE;
 export const MIN_FREE = TARGET_MIN_FREE;
 /** A ratchet for the web and update scenarios (in WROOM-equivalent free variables) until they reach MIN_FREE:
- *  lower it never, raise it with every saving. */
-export const WEB_MIN_FREE = 700;
+ *  lower it never, raise it with every saving (runs vary by a few hundred with what the meter and broker do meanwhile). */
+export const WEB_MIN_FREE = 1400;
 /** Error flags that must never be raised. */
 export const FORBIDDEN_FLAGS = ['LOW_MEMORY', 'MEMORY'];
