@@ -131,3 +131,14 @@ test('store: a corrupt file or entry is dropped with a warning, a good one survi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a change of time zone (Home Assistant's learned after start) keeps only the open intervals that are also boundaries there", () => {
+  let s = emptyUsage('UTC');
+  s = applyReading(s, { t: Date.parse('2026-12-03T00:00:00Z'), importKwh: 10, exportKwh: null }, 'UTC').state;
+  expect(s.tracker.open.day?.start).toBe(Date.parse('2026-12-03T00:00:00Z'));
+  s = applyReading(s, { t: Date.parse('2026-12-03T00:10:00Z'), importKwh: 10.1, exportKwh: null }, ZONE).state;
+  expect(s.tracker.zone).toBe(ZONE);
+  expect(s.tracker.open.day).toBeNull(); // UTC midnight is 01:00 in Copenhagen
+  expect(s.tracker.open.hour?.start).toBe(Date.parse('2026-12-03T00:00:00Z')); // a whole hour in both
+  expect(usageView(s, Date.parse('2026-12-03T00:10:00Z'), ZONE).hourW).toBe(600);
+});
