@@ -51,10 +51,15 @@ export interface ClosedInterval {
 export interface Advance {
   state: TrackerState;
   closed: ClosedInterval[];
-  /** 'reset': the register went backwards (a replaced meter): the open intervals were dropped. 'ignored': a reading
-   *  not newer than the last one. */
+  /** 'reset': the register went backwards (a replaced meter), or the clock did by more than CLOCK_STEP_MS (the
+   *  system clock was corrected): tracking starts again from this reading. 'ignored': a reading not newer than the
+   *  last one (a duplicate, or a small step back). */
   note?: 'reset' | 'ignored';
 }
+
+/** A reading this much older than the last one means the clock was set back: start again rather than ignore every
+ *  reading until the clock catches up. */
+export const CLOCK_STEP_MS = 10 * 60_000;
 
 /** A gap between readings longer than this marks the boundaries inside it as estimated. */
 export const DEFAULT_ESTIMATE_AFTER_MS = 5 * 60_000;
@@ -93,6 +98,7 @@ export function advance(before: TrackerState, r: Reading, zone: string, estimate
   const state = rezoned(before, zone);
   const a = state.last;
   if (a === null) return { state: { ...state, last: r, open: openAt(r, zone) }, closed: [] };
+  if (r.t <= a.t - CLOCK_STEP_MS) return { state: { ...state, last: r, open: openAt(r, zone) }, closed: [], note: 'reset' };
   if (r.t <= a.t) return { state, closed: [], note: 'ignored' };
   const backwards = r.importKwh < a.importKwh || (a.exportKwh !== null && r.exportKwh !== null && r.exportKwh < a.exportKwh);
   if (backwards) return { state: { ...state, last: r, open: openAt(r, zone) }, closed: [], note: 'reset' };

@@ -107,7 +107,9 @@ export class UsageService implements Service {
     if (reading) {
       const step = applyReading(this.meters.get(deviceId) ?? emptyUsage(zone), reading, zone);
       this.meters.set(deviceId, step.state);
-      if (step.note === 'reset') this.deps.log.warn(`${deviceId}: the energy register went backwards (a new meter?); today's and this month's figures start again`);
+      if (step.note === 'reset') {
+        this.deps.log.warn(`${deviceId}: the energy register or the clock went backwards (a new meter? a clock correction?); today's and this month's figures start again`);
+      }
       this.save();
     }
     const meter = this.deps.meters.get(deviceId);

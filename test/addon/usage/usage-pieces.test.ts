@@ -142,3 +142,16 @@ test("a change of time zone (Home Assistant's learned after start) keeps only th
   expect(s.tracker.open.hour?.start).toBe(Date.parse('2026-12-03T00:00:00Z')); // a whole hour in both
   expect(usageView(s, Date.parse('2026-12-03T00:10:00Z'), ZONE).hourW).toBe(600);
 });
+
+test('a duplicate or slightly older reading is ignored; a register or clock going back starts tracking again', () => {
+  const t = Date.parse('2026-12-03T10:00:00Z');
+  let s = applyReading(emptyUsage(ZONE), { t, importKwh: 10, exportKwh: null }, ZONE).state;
+  expect(applyReading(s, { t, importKwh: 10, exportKwh: null }, ZONE).note).toBe('ignored');
+  expect(applyReading(s, { t: t - 60_000, importKwh: 10, exportKwh: null }, ZONE).note).toBe('ignored');
+  const back = applyReading(s, { t: t - 3_600_000, importKwh: 10, exportKwh: null }, ZONE);
+  expect(back.note).toBe('reset');
+  expect(back.state.tracker.last?.t).toBe(t - 3_600_000);
+  s = applyReading(s, { t: t + 60_000, importKwh: 9, exportKwh: null }, ZONE).state;
+  expect(s.tracker.last?.importKwh).toBe(9);
+  expect(s.tracker.open.hour).toBeNull();
+});
