@@ -137,7 +137,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   await life.optional(ha);
   const energy = new EnergyService({ ha, registry, log: logger('energy') });
   // Energy today / this month, capacity-tariff peaks and signed currents on the meter's device (issue 13).
-  const usageService = new UsageService({ bus, log: logger('usage'), mqtt: broker.link, meters: registry, ha, dataDir, now: runtime.clock });
+  const usageService = new UsageService({ bus, log: logger('usage'), mqtt: broker.link, link: broker.link, meters: registry, ha, dataDir, now: runtime.clock });
   if (await life.optional(usageService)) usage = usageService;
 
   await life.optional(catalog);

@@ -8,6 +8,7 @@
 import { StatePayload } from '../../../discovery/contract';
 import { DEFAULT_DISCOVERY_PREFIX } from '../../../discovery/topics';
 import { MeterRegistry, MeterUsage } from '../backend';
+import { MqttLink } from '../broker/link';
 import { EventBus } from '../bus';
 import { HaLink } from '../ha/connection';
 import { Logger, MqttPublisher, Service } from '../service';
@@ -21,6 +22,8 @@ export interface UsageServiceDeps {
   bus: EventBus;
   log: Logger;
   mqtt: MqttPublisher;
+  /** To find usage discoveries of meters removed while the add-on was down (absent: no sweep). */
+  link?: Pick<MqttLink, 'subscribe' | 'onMessage'>;
   meters: MeterRegistry;
   /** Home Assistant (for its time zone); null or not connected = the process's zone. */
   ha: HaLink | null;
@@ -29,6 +32,8 @@ export interface UsageServiceDeps {
   /** Clock (epoch ms); tests script a day with it. */
   now?: () => number;
   saveDelayMs?: number;
+  /** How long after start the sweep for orphaned usage discoveries waits (default a minute). */
+  sweepAfterMs?: number;
 }
 
 export class UsageService implements Service {
@@ -39,6 +44,10 @@ export class UsageService implements Service {
   private readonly store: UsageStore;
   private readonly now: () => number;
   private haZone: string | null = null;
+  /** Device ids with a non-empty retained usage discovery on the broker. */
+  private readonly retainedDiscovery = new Set<string>();
+  private unlisten: (() => void) | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: UsageServiceDeps) {
     this.store = new UsageStore(UsageStore.fileIn(deps.dataDir), deps.log, deps.saveDelayMs);
@@ -65,11 +74,45 @@ export class UsageService implements Service {
     });
     if (this.deps.ha?.status().connected) void this.learnZone();
     for (const m of this.deps.meters.list()) this.refreshDiscovery(m.deviceId);
+    await this.watchRetainedDiscovery();
   }
 
   async stop(): Promise<void> {
     this.deps.bus.removeListeners(this.name);
+    this.unlisten?.();
+    this.unlisten = null;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
     await this.store.flush();
+  }
+
+  private async watchRetainedDiscovery(): Promise<void> {
+    const link = this.deps.link;
+    if (!link) return;
+    const prefix = this.deps.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX;
+    const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/device/(mep_[0-9a-f]{12})_usage/config$`);
+    this.unlisten = link.onMessage((m) => {
+      const id = pattern.exec(m.topic)?.[1];
+      if (id === undefined) return;
+      if (m.payload.length > 0) this.retainedDiscovery.add(id);
+      else this.retainedDiscovery.delete(id);
+    });
+    await link.subscribe(`${prefix}/device/+/config`, 1);
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = null;
+      this.sweep();
+    }, this.deps.sweepAfterMs ?? 60_000);
+  }
+
+  /** Clears the usage discovery of every meter the registry does not know with its discovery. */
+  private sweep(): void {
+    const prefix = this.deps.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX;
+    for (const id of [...this.retainedDiscovery]) {
+      if (this.published.has(id) || (this.deps.meters.get(id)?.phases ?? null) !== null) continue;
+      this.deps.log.info(`${id} is no longer known: its usage entities are removed`);
+      this.retainedDiscovery.delete(id);
+      this.send(usageDiscoveryTopic(prefix, id), '', true, id);
+    }
   }
 
   /** The panel's view of one meter (null members when unknown). */
