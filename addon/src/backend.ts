@@ -35,6 +35,22 @@ export interface MeterView {
   /** Latest firmware version the add-on offers this device (catalog), null if none. */
   latestVersion: string | null;
   problems: MeterProblem[];
+  /** Energy today / this month and the capacity-tariff figures the add-on computes from the energy register
+   *  (usage/, issue 13). meterView always sets it; optional only for stand-ins in tests. */
+  usage?: MeterUsage;
+}
+
+/** Usage of one meter from its energy register (usage/meter-usage.ts); null members when unknown. Today and this
+ *  month are local to Home Assistant's time zone (else the system's). */
+export interface MeterUsage {
+  today: { importKwh: number | null; exportKwh: number | null };
+  month: { importKwh: number | null; exportKwh: number | null };
+  /** Average import power of the current 15-minute interval / hour so far, W. */
+  quarterHourW: number | null;
+  hourW: number | null;
+  /** This month's three highest complete hours by average import power, highest first. `hour`: the hour's local
+   *  start, ISO 8601 with offset; `estimated`: a boundary of it was interpolated across a silent module. */
+  monthPeaks: { hour: string; w: number; estimated?: boolean }[];
 }
 
 export interface MeterRegistry {

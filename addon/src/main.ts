@@ -1,6 +1,6 @@
 // The add-on's composition root (architecture-and-style.md C7): the only place that constructs services. Order:
-// broker → meters and commands → Home Assistant → firmware (catalog, downloads, rollouts, latest versions) →
-// notifications → panel. Started in that order and stopped in reverse. The broker and the panel are essential (a
+// broker → meters and commands → Home Assistant → usage (issue 13) → firmware (catalog, downloads, rollouts, latest
+// versions) → notifications → panel. Started in that order and stopped in reverse. The broker and the panel are essential (a
 // failure stops start-up with a clear message); any other service that fails to start is logged and left out, and
 // the add-on keeps running without it.
 import { BrokerService } from './broker/broker-service';
@@ -25,6 +25,8 @@ import { RolloutManager, rolloutService } from './ota/rollout';
 import { DownloadServer, downloadsOff } from './ota/server';
 import { createPanelServer } from './panel/server';
 import { Logger, Service } from './service';
+import { UsageService } from './usage/usage-service';
+import { usageView } from './usage/meter-usage';
 
 export interface Runtime {
   /** 'addon': inside Home Assistant (ingress only, broker auth always on); 'local': `npm start` on one machine. */
@@ -41,6 +43,8 @@ export interface Runtime {
   homeAssistant: HaTarget | null;
   /** Log sink (default stdout). */
   log?: LogSink;
+  /** Clock of the usage figures (epoch ms; default Date.now): tests script a day with it. */
+  clock?: () => number;
 }
 
 export interface AddonHandle {
@@ -117,12 +121,14 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   await life.essential(broker);
 
   const catalog = new PackageCatalog({ bus, log: logger('firmware'), dataDir, bundledDir: runtime.catalogDir });
+  let usage: UsageService | null = null;
   const registry = new MeterRegistryService({
     bus,
     link: broker.link,
     logger: logger('meters'),
     latestVersion: () => catalog.latest('bin')?.version ?? null,
     checkResult: resultChecker(secrets),
+    usage: (deviceId) => usage?.view(deviceId) ?? usageView(null, Date.now(), 'UTC'),
   });
   await life.essential(registry);
   const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands'), secrets });
@@ -130,6 +136,9 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   const ha = new HaConnection({ bus, log: logger('home-assistant'), target: runtime.homeAssistant });
   await life.optional(ha);
   const energy = new EnergyService({ ha, registry, log: logger('energy') });
+  // Energy today / this month, capacity-tariff peaks and signed currents on the meter's device (issue 13).
+  const usageService = new UsageService({ bus, log: logger('usage'), mqtt: broker.link, link: broker.link, meters: registry, ha, dataDir, now: runtime.clock });
+  if (await life.optional(usageService)) usage = usageService;
 
   await life.optional(catalog);
   const downloads = new DownloadServer({

@@ -2,7 +2,8 @@
 // §4.3): auth_required → auth{access_token} → auth_ok{ha_version} | auth_invalid; result envelopes
 // {id, type:"result", success, result | error{code,message}}; ping/pong; get_config; energy/get_prefs and
 // energy/save_prefs validated per version like HA's voluptuous schemas; call_service (persistent_notification);
-// subscribe_events. Served at /core/api/websocket, /core/websocket (the Supervisor proxy) and /api/websocket.
+// subscribe_events; the recorder's recorder/statistics_during_period and recorder/import_statistics (period hour,
+// validated like Core's recorder/websocket_api.py and statistics.py). Served at /core/api/websocket, /core/websocket (the Supervisor proxy) and /api/websocket.
 // The only stand-in the project allows for HA Core (common rules): everything else in the tests is real.
 import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo, Socket } from 'net';
@@ -68,6 +69,10 @@ export class HaStandin {
   readonly savePrefsAttempts: SavePrefsAttempt[] = [];
   /** Open persistent notifications by notification_id (HA's persistent_notification state). */
   readonly notifications = new Map<string, { title: string | null; message: string }>();
+  /** Hourly long-term statistics: statistic id -> hour start (epoch ms) -> row (HA's statistics table). */
+  readonly statistics = new Map<string, Map<number, StatisticRowStore>>();
+  /** Metadata of imported statistics (HA's statistics_meta table). */
+  readonly statisticsMeta = new Map<string, { [key: string]: unknown }>();
   prefs: StoredPrefs | null;
   version: string;
   recordedEntities: string[] | undefined;
@@ -272,6 +277,12 @@ export class HaStandin {
       case 'call_service':
         this.callService(ws, id, msg);
         return;
+      case 'recorder/statistics_during_period':
+        this.statisticsDuringPeriod(ws, id, msg);
+        return;
+      case 'recorder/import_statistics':
+        this.importStatistics(ws, id, msg);
+        return;
       case 'subscribe_events': {
         const eventType = msg['event_type'];
         state.subscriptions.set(id, typeof eventType === 'string' ? eventType : undefined);
@@ -342,6 +353,84 @@ export class HaStandin {
     send(ws, okResult(id, structuredClone(next)));
   }
 
+  /** recorder/statistics_during_period (websocket_api.py ws_handle_get_statistics_during_period), period hour only:
+   *  {<id>: [{start, end (epoch ms), <types>}]}, ids without rows left out; `change` is the sum's rise since the
+   *  row before (0 before the first). */
+  private statisticsDuringPeriod(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {
+    const allowed = ['id', 'type', 'start_time', 'end_time', 'statistic_ids', 'period', 'units', 'types'];
+    const extra = Object.keys(msg).find((k) => !allowed.includes(k));
+    if (extra !== undefined) return send(ws, errorResult(id, 'invalid_format', `extra keys not allowed @ data['${extra}']`));
+    for (const key of ['start_time', 'statistic_ids', 'period']) {
+      if (msg[key] === undefined) return send(ws, errorResult(id, 'invalid_format', `required key not provided @ data['${key}']`));
+    }
+    const ids = msg['statistic_ids'];
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((i) => typeof i === 'string')) {
+      return send(ws, errorResult(id, 'invalid_format', "length of value must be at least 1 for dictionary value @ data['statistic_ids']"));
+    }
+    if (!['5minute', 'hour', 'day', 'week', 'month'].includes(msg['period'] as string)) {
+      return send(ws, errorResult(id, 'invalid_format', "value must be one of ['5minute', 'day', 'hour', 'month', 'week'] for dictionary value @ data['period']"));
+    }
+    if (msg['period'] !== 'hour') return send(ws, errorResult(id, 'not_supported', 'the stand-in answers period "hour" only'));
+    const start = parseZoned(msg['start_time']);
+    if (start === null) return send(ws, errorResult(id, 'invalid_start_time', 'Invalid start_time'));
+    const end = msg['end_time'] === undefined ? Infinity : parseZoned(msg['end_time']);
+    if (end === null) return send(ws, errorResult(id, 'invalid_end_time', 'Invalid end_time'));
+    const types = Array.isArray(msg['types']) ? (msg['types'] as string[]) : ['change', 'last_reset', 'max', 'mean', 'min', 'state', 'sum'];
+    const result: { [id: string]: unknown[] } = {};
+    for (const statId of new Set(ids as string[])) {
+      const rows = [...(this.statistics.get(statId) ?? new Map<number, StatisticRowStore>()).entries()].sort((a, b) => a[0] - b[0]);
+      const out: unknown[] = [];
+      let prevSum = 0;
+      for (const [hour, row] of rows) {
+        if (hour >= start && hour < end) {
+          const r: { [key: string]: unknown } = { start: hour, end: hour + 3_600_000 };
+          if (types.includes('change')) r['change'] = row.sum === null ? null : row.sum - prevSum;
+          if (types.includes('last_reset')) r['last_reset'] = null;
+          for (const t of ['max', 'mean', 'min']) if (types.includes(t)) r[t] = null;
+          if (types.includes('state')) r['state'] = row.state;
+          if (types.includes('sum')) r['sum'] = row.sum;
+          out.push(r);
+        }
+        if (row.sum !== null) prevSum = row.sum;
+      }
+      if (out.length > 0) result[statId] = out;
+    }
+    send(ws, okResult(id, result));
+  }
+
+  /** recorder/import_statistics (websocket_api.py ws_import_statistics, statistics.py async_import_statistics /
+   *  async_add_external_statistics / _async_import_statistics): schema, source, whole-hour zoned starts; upsert. */
+  private importStatistics(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {
+    const problem = importSchemaProblem(msg);
+    if (problem !== null) return send(ws, errorResult(id, 'invalid_format', problem));
+    const meta = msg['metadata'] as { [key: string]: unknown };
+    const statId = meta['statistic_id'] as string;
+    const source = meta['source'] as string;
+    // HomeAssistantError in a websocket handler -> code home_assistant_error (websocket_api/connection.py).
+    if (ENTITY_ID.test(statId)) {
+      if (source !== 'recorder') return send(ws, errorResult(id, 'home_assistant_error', 'Invalid source'));
+    } else {
+      const m = /^([a-z0-9_]+):[a-z0-9_]+$/.exec(statId);
+      if (m === null) return send(ws, errorResult(id, 'home_assistant_error', 'Invalid statistic_id'));
+      if (source !== m[1]) return send(ws, errorResult(id, 'home_assistant_error', 'Invalid source'));
+    }
+    const rows: [number, StatisticRowStore][] = [];
+    for (const stat of msg['stats'] as { [key: string]: unknown }[]) {
+      const text = stat['start'] as string;
+      const start = parseZoned(text);
+      if (start === null) return send(ws, errorResult(id, 'home_assistant_error', 'Naive timestamp'));
+      const offsetMin = zoneOffsetMinutes(text);
+      const localMinutes = ((Math.floor(start / 60_000) + offsetMin) % 60 + 60) % 60;
+      if (localMinutes !== 0 || start % 60_000 !== 0) return send(ws, errorResult(id, 'home_assistant_error', 'Invalid timestamp'));
+      rows.push([start, { state: typeof stat['state'] === 'number' ? stat['state'] : null, sum: typeof stat['sum'] === 'number' ? stat['sum'] : null }]);
+    }
+    const table = this.statistics.get(statId) ?? new Map<number, StatisticRowStore>();
+    for (const [start, row] of rows) table.set(start, row);
+    this.statistics.set(statId, table);
+    this.statisticsMeta.set(statId, structuredClone(meta));
+    send(ws, okResult(id, null));
+  }
+
   private callService(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {
     const domain = msg['domain'];
     const service = msg['service'];
@@ -378,6 +467,63 @@ export class HaStandin {
     }
     send(ws, okResult(id, { context: context(), response: null }));
   }
+}
+
+export interface StatisticRowStore {
+  state: number | null;
+  sum: number | null;
+}
+
+/** core.valid_entity_id. */
+const ENTITY_ID = /^(?!.+__)(?!_)[\da-z_]+(?<!_)\.(?!_)[\da-z_]+(?<!_)$/;
+
+/** An ISO 8601 time with a zone (Z or ±hh:mm) as epoch ms; null when unparsable or naive (dt_util.parse_datetime +
+ *  Core's "Naive timestamp" check). */
+function parseZoned(v: unknown): number | null {
+  if (typeof v !== 'string' || !/(Z|[+-]\d{2}:?\d{2})$/.test(v)) return null;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function zoneOffsetMinutes(text: string): number {
+  const m = /([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (m === null) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+/** The voluptuous schema of recorder/import_statistics, in HA's wording; null when the message fits. */
+function importSchemaProblem(msg: { [key: string]: unknown }): string | null {
+  const extra = Object.keys(msg).find((k) => !['id', 'type', 'metadata', 'stats'].includes(k));
+  if (extra !== undefined) return `extra keys not allowed @ data['${extra}']`;
+  const meta = msg['metadata'];
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return "required key not provided @ data['metadata']";
+  const m = meta as { [key: string]: unknown };
+  const metaKeys = ['has_mean', 'mean_type', 'has_sum', 'name', 'source', 'statistic_id', 'unit_class', 'unit_of_measurement'];
+  const extraMeta = Object.keys(m).find((k) => !metaKeys.includes(k));
+  if (extraMeta !== undefined) return `extra keys not allowed @ data['metadata']['${extraMeta}']`;
+  for (const key of ['has_sum', 'name', 'source', 'statistic_id', 'unit_of_measurement']) {
+    if (!(key in m)) return `required key not provided @ data['metadata']['${key}']`;
+  }
+  if (typeof m['has_sum'] !== 'boolean') return "expected bool for dictionary value @ data['metadata']['has_sum']";
+  if ('has_mean' in m && typeof m['has_mean'] !== 'boolean') return "expected bool for dictionary value @ data['metadata']['has_mean']";
+  if ('mean_type' in m && ![0, 1, 2].includes(m['mean_type'] as number)) return "value must be one of [0, 1, 2] for dictionary value @ data['metadata']['mean_type']";
+  for (const key of ['name', 'unit_class', 'unit_of_measurement']) {
+    if (key in m && m[key] !== null && typeof m[key] !== 'string') return `expected str for dictionary value @ data['metadata']['${key}']`;
+  }
+  for (const key of ['source', 'statistic_id']) if (typeof m[key] !== 'string') return `expected str for dictionary value @ data['metadata']['${key}']`;
+  const stats = msg['stats'];
+  if (!Array.isArray(stats)) return "required key not provided @ data['stats']";
+  for (let i = 0; i < stats.length; i++) {
+    const row = stats[i] as { [key: string]: unknown } | null;
+    if (row === null || typeof row !== 'object') return `expected a dictionary @ data['stats'][${i}]`;
+    const extraRow = Object.keys(row).find((k) => !['start', 'mean', 'min', 'max', 'last_reset', 'state', 'sum'].includes(k));
+    if (extraRow !== undefined) return `extra keys not allowed @ data['stats'][${i}]['${extraRow}']`;
+    if (typeof row['start'] !== 'string' || Number.isNaN(Date.parse(row['start']))) return `invalid datetime for dictionary value @ data['stats'][${i}]['start']`;
+    for (const key of ['mean', 'min', 'max', 'state', 'sum']) {
+      if (key in row && (typeof row[key] !== 'number' || !Number.isFinite(row[key]))) return `expected float for dictionary value @ data['stats'][${i}]['${key}']`;
+    }
+  }
+  return null;
 }
 
 function send(ws: WebSocket, message: unknown): void {

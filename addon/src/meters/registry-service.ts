@@ -2,7 +2,7 @@
 // (registry-state.ts) and turns its effects into bus events (bus.ts). Ignored messages are counted and logged by
 // reason (the first of each reason, then every 100th), never with their payload.
 import { DEFAULT_DISCOVERY_PREFIX, BASE_TOPIC_ROOT, isDeviceId } from '../../../discovery/topics';
-import { MeterRegistry, MeterView } from '../backend';
+import { MeterRegistry, MeterUsage, MeterView } from '../backend';
 import { LinkMessage, MqttLink } from '../broker/link';
 import { EventBus } from '../bus';
 import { Logger, Service } from '../service';
@@ -19,6 +19,8 @@ export interface MeterRegistryDeps {
   now?: () => number;
   staleAfterMs?: number;
   latestVersion?: (deviceId: string) => string | null;
+  /** Usage figures for the view (usage/usage-service.ts), bound late by main.ts. */
+  usage?: (deviceId: string) => MeterUsage;
   /** Results of paired modules must be signed (issue 11 attack 2: a forged cmd/result made the panel say "key
    *  sent"): given the device id, topic and payload of a cmd/result, the body to use, the payload unchanged for a
    *  module not paired, or null to drop it. */
@@ -57,13 +59,13 @@ export class MeterRegistryService implements Service, MeterRegistry {
   list(): MeterView[] {
     const now = this.now();
     return Object.values(this.registry.devices)
-      .map((d) => meterView(d, { now, staleAfterMs: this.deps.staleAfterMs, latestVersion: this.deps.latestVersion }))
+      .map((d) => meterView(d, { now, staleAfterMs: this.deps.staleAfterMs, latestVersion: this.deps.latestVersion, usage: this.deps.usage }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.deviceId.localeCompare(b.deviceId));
   }
 
   get(deviceId: string): MeterView | null {
     const d = Object.prototype.hasOwnProperty.call(this.registry.devices, deviceId) ? this.registry.devices[deviceId] : undefined;
-    return d ? meterView(d, { now: this.now(), staleAfterMs: this.deps.staleAfterMs, latestVersion: this.deps.latestVersion }) : null;
+    return d ? meterView(d, { now: this.now(), staleAfterMs: this.deps.staleAfterMs, latestVersion: this.deps.latestVersion, usage: this.deps.usage }) : null;
   }
 
   /** Ignored messages by reason (panel diagnostics, tests). */

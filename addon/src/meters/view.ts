@@ -1,6 +1,7 @@
 // DeviceRecord -> MeterView (backend.ts): the JSON the panel shows. Pure; carries no secret (devices never publish
 // one, contract.ts).
-import { MeterView } from '../backend';
+import { MeterUsage, MeterView } from '../backend';
+import { usageView } from '../usage/meter-usage';
 import { meterProblems } from './problems';
 import { DeviceRecord } from './registry-state';
 
@@ -9,6 +10,8 @@ export interface ViewContext {
   staleAfterMs?: number;
   /** Latest firmware the add-on offers (the catalog), null if none. */
   latestVersion?: (deviceId: string) => string | null;
+  /** The add-on's usage figures of a meter (usage/usage-service.ts); absent = all unknown. */
+  usage?: (deviceId: string) => MeterUsage;
 }
 
 export function meterView(d: DeviceRecord, ctx: ViewContext): MeterView {
@@ -28,5 +31,6 @@ export function meterView(d: DeviceRecord, ctx: ViewContext): MeterView {
     update: d.update,
     latestVersion: ctx.latestVersion ? ctx.latestVersion(d.deviceId) : null,
     problems: meterProblems(d, ctx.now, ctx.staleAfterMs),
+    usage: ctx.usage ? ctx.usage(d.deviceId) : usageView(null, ctx.now, 'UTC'),
   };
 }
