@@ -39,6 +39,8 @@ export interface Runtime {
   supervisor?: { token?: string; url?: string };
   /** Home Assistant Core for home-assistant-js-websocket; null = not inside Home Assistant. */
   homeAssistant: HaTarget | null;
+  /** Where the panel's Pair reaches modules instead of their own address and port 80 (`npm start`'s simulated one). */
+  modules?: { address: string; port: number };
   /** Log sink (default stdout). */
   log?: LogSink;
 }
@@ -162,6 +164,8 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     registry,
     otaHost: async () => (await chooseDownloadHost(options.ota.host, () => coreInternalHost(ha))).host,
     log: logger('pairing'),
+    moduleAddress: runtime.modules?.address,
+    modulePort: runtime.modules?.port,
     commander,
     embeddedBroker: () => broker.embeddedPort !== null,
   });

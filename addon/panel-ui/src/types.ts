@@ -1,5 +1,5 @@
 // The API's response shapes: the same types the server sends (addon/src/panel, addon/src/backend.ts).
-export type { PanelHealth, PanelMeter, PanelProblem, PanelSettings } from '../../src/panel/meter-view';
+export type { PanelHealth, PanelMeter, PanelPairing, PanelProblem, PanelSettings } from '../../src/panel/meter-view';
 export type { CatalogEntry, HaStatus, RolloutView, RolloutDeviceStatus } from '../../src/backend';
 export type { PowerPoint } from '../../src/panel/power-points';
 

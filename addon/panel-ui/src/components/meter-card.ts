@@ -7,6 +7,7 @@ import { ago, fixed, watts } from '../format';
 import type { PanelMeter, PanelProblem, PowerPoint, StatusResponse } from '../types';
 import './key-form';
 import type { MepKeyForm } from './key-form';
+import './pairing-form';
 import './phase-bars';
 import './power-chart';
 import type { ChartMode } from './power-chart';
@@ -104,6 +105,8 @@ export class MepMeterCard extends LitElement {
     switch (p.code) {
       case 'wrong-key':
         return html`<mep-key-form .meterId=${this.meter.deviceId}></mep-key-form>`;
+      case 'not-paired':
+        return html`<mep-pairing .meterId=${this.meter.deviceId} .pairing=${this.meter.pairing ?? { paired: false }}></mep-pairing>`;
       case 'update-failed':
         return html`<div class="row" style="margin-top:8px"><button class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('open-updates', { bubbles: true, composed: true }))}>Open updates</button></div>`;
       case 'meter-error':
@@ -118,7 +121,7 @@ export class MepMeterCard extends LitElement {
   private problems(): TemplateResult | string {
     const list = this.meter.problems;
     if (!list.length) return '';
-    const level = (p: PanelProblem): string => (['meter-error', 'device-error', 'update-failed'].includes(p.code) ? 'warning' : '');
+    const level = (p: PanelProblem): string => (['meter-error', 'device-error', 'update-failed', 'not-paired'].includes(p.code) ? 'warning' : '');
     return html`<ul class="problems" aria-label="Problems">${list.map((p) => html`<li class="problem ${level(p)}" data-code=${p.code}>
       <div class="hint">${p.hint}</div><div class="muted">${p.message}</div>${this.fix(p)}</li>`)}</ul>`;
   }
@@ -187,6 +190,7 @@ export class MepMeterCard extends LitElement {
         <mep-settings-form .meterId=${m.deviceId} .name=${m.name} .settings=${m.settings}></mep-settings-form>
         <h3>MBK key</h3>
         <mep-key-form .meterId=${m.deviceId}></mep-key-form>
+        ${m.pairing?.paired ? html`<h3>Pairing</h3><mep-pairing .meterId=${m.deviceId} .pairing=${m.pairing}></mep-pairing>` : ''}
       </section>
     </div>`;
   }

@@ -48,7 +48,6 @@ export class MepUpdates extends LitElement {
     css`
       .sections { display: grid; gap: 16px; }
       .meter-row td:first-child { font-weight: 500; }
-      .confirm { background: var(--secondary-background-color); border-left: 4px solid var(--warning-color); border-radius: 8px; padding: 12px; margin-top: 8px; }
       .rollout { margin-top: 12px; }
       .rollout-head { display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
       .reason { display: block; font-size: 13px; }
