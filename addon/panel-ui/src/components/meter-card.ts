@@ -1,6 +1,7 @@
 // <mep-meter-card>: one meter. Problems first, each with its fix right there (the key field where the problem says
 // "enter the key"); then power now, the last hour's chart (import/export or per phase), the phases as bars, the
-// energy registers; actions; and the settings with their current values.
+// energy registers; energy today / this month with the hour's average and the month's peak hours; actions; and the
+// settings with their current values.
 import { css, html, LitElement, TemplateResult } from 'lit';
 import { apiPost, meterPath } from '../api';
 import { ago, fixed, watts } from '../format';
@@ -13,6 +14,7 @@ import './power-chart';
 import type { ChartMode } from './power-chart';
 import './settings-form';
 import { shared } from './styles';
+import './usage-view';
 
 const NOTICE_MS = 8000;
 
@@ -180,6 +182,10 @@ export class MepMeterCard extends LitElement {
       </section>
       ${this.chartCard()}
       ${this.nowCard()}
+      <section class="card" aria-labelledby="usage-title">
+        <h2 id="usage-title">Energy today and this month</h2>
+        <mep-usage .usage=${m.usage}></mep-usage>
+      </section>
       <section class="card" aria-labelledby="actions-title">
         <h2 id="actions-title">Actions</h2>
         <div class="row"><button class="secondary" @click=${() => this.act('restart')}>Restart</button>${this.energyButton()}</div>
