@@ -13,10 +13,9 @@ import './phase-bars';
 import './power-chart';
 import type { ChartMode } from './power-chart';
 import './settings-form';
+import { Notice } from './notice';
 import { shared } from './styles';
 import './usage-view';
-
-const NOTICE_MS = 8000;
 
 export class MepMeterCard extends LitElement {
   static override properties = {
@@ -25,7 +24,6 @@ export class MepMeterCard extends LitElement {
     points: { attribute: false },
     pointsRev: { attribute: false },
     now: { attribute: false },
-    notice: { state: true },
     chartMode: { state: true },
   };
   static override styles = [
@@ -54,9 +52,8 @@ export class MepMeterCard extends LitElement {
   declare points: PowerPoint[];
   declare pointsRev: number;
   declare now: number;
-  declare notice: string;
   declare chartMode: ChartMode;
-  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly notice = new Notice(this);
   private lastProblems = '';
 
   constructor() {
@@ -65,20 +62,7 @@ export class MepMeterCard extends LitElement {
     this.points = [];
     this.pointsRev = 0;
     this.now = Date.now();
-    this.notice = '';
     this.chartMode = 'total';
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-  }
-
-  /** A notice that clears itself after a few seconds. */
-  private flash(text: string, keep = false): void {
-    this.notice = text;
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = keep ? null : setTimeout(() => (this.notice = ''), NOTICE_MS);
   }
 
   override updated(): void {
@@ -92,10 +76,10 @@ export class MepMeterCard extends LitElement {
   }
 
   private async act(action: string, body?: unknown): Promise<void> {
-    this.flash('…', true);
+    this.notice.show('…', true);
     const res = await apiPost<{ message: string; result?: { ok: boolean; error?: string } }>(meterPath(this.meter.deviceId, action), body);
-    if (!res.ok) this.flash(res.error);
-    else this.flash(res.data.result && !res.data.result.ok ? `${res.data.message}: ${res.data.result.error ?? ''}` : res.data.message);
+    if (!res.ok) this.notice.show(res.error);
+    else this.notice.show(res.data.result && !res.data.result.ok ? `${res.data.message}: ${res.data.result.error ?? ''}` : res.data.message);
   }
 
   private badge(): TemplateResult {
@@ -189,7 +173,7 @@ export class MepMeterCard extends LitElement {
       <section class="card" aria-labelledby="actions-title">
         <h2 id="actions-title">Actions</h2>
         <div class="row"><button class="secondary" @click=${() => this.act('restart')}>Restart</button>${this.energyButton()}</div>
-        <div class="notice" role="status">${this.notice}</div>
+        <div class="notice" role="status">${this.notice.text}</div>
       </section>
       <section class="card" aria-labelledby="settings-title">
         <h2 id="settings-title">Settings</h2>

@@ -5,6 +5,7 @@ import { html, LitElement, TemplateResult } from 'lit';
 import { normalizePairCode } from '../../../../discovery/pairing';
 import { apiPost, meterPath } from '../api';
 import type { PanelPairing } from '../types';
+import { Notice } from './notice';
 import { shared } from './styles';
 
 let nextId = 0;
@@ -16,7 +17,6 @@ export class MepPairing extends LitElement {
     open: { state: true },
     confirming: { state: true },
     fieldError: { state: true },
-    notice: { state: true },
     busy: { state: true },
   };
   static override styles = [shared];
@@ -27,10 +27,9 @@ export class MepPairing extends LitElement {
   /** Unpair waits for its confirmation. */
   declare confirming: boolean;
   declare fieldError: string;
-  declare notice: string;
   declare busy: boolean;
   private readonly uid = `pair-${++nextId}`;
-  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly notice = new Notice(this);
 
   constructor() {
     super();
@@ -38,20 +37,7 @@ export class MepPairing extends LitElement {
     this.open = false;
     this.confirming = false;
     this.fieldError = '';
-    this.notice = '';
     this.busy = false;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-  }
-
-  /** The notice clears itself after a few seconds. */
-  private flash(text: string): void {
-    this.notice = text;
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => (this.notice = ''), 8000);
   }
 
   private start(): void {
@@ -65,7 +51,7 @@ export class MepPairing extends LitElement {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const input = form.elements.namedItem('code') as HTMLInputElement;
-    this.notice = '';
+    this.notice.clear();
     if (!normalizePairCode(input.value)) {
       this.fieldError = 'enter the code the module\'s setup page shows: 8 letters and digits, like 7KQ2-M9XD';
       input.focus();
@@ -83,7 +69,7 @@ export class MepPairing extends LitElement {
     }
     form.reset();
     this.open = false;
-    this.flash('Paired: this module now takes only commands signed by this add-on.');
+    this.notice.show('Paired: this module now takes only commands signed by this add-on.');
   }
 
   private async unpair(): Promise<void> {
@@ -91,7 +77,7 @@ export class MepPairing extends LitElement {
     this.busy = true;
     const res = await apiPost<{ message: string }>(meterPath(this.meterId, 'unpair'));
     this.busy = false;
-    this.flash(res.ok ? res.data.message : res.error);
+    this.notice.show(res.ok ? res.data.message : res.error);
   }
 
   private status(): TemplateResult {
@@ -136,7 +122,7 @@ export class MepPairing extends LitElement {
         ${paired ? html`<button class="secondary" ?disabled=${this.busy} @click=${() => ((this.confirming = true), (this.open = false))}>Unpair</button>` : ''}
       </div>`}
       ${this.confirming ? this.confirmBox() : ''}
-      <div class="ok notice" role="status">${this.notice}</div>`;
+      <div class="ok notice" role="status">${this.notice.text}</div>`;
   }
 }
 customElements.define('mep-pairing', MepPairing);
