@@ -15,6 +15,7 @@ import { MeterRegistryService } from './meters/registry-service';
 import { describeOptions } from './options';
 import { resultChecker } from './pairing/command-payload';
 import { PairingService } from './pairing/pairing-service';
+import { PressRelay } from './pairing/press-relay';
 import { SecretStore } from './pairing/secret-store';
 import { Options } from './options/types';
 import { advertisedPortFrom } from './ota/advertised-port';
@@ -128,6 +129,8 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   });
   await life.essential(registry);
   const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands'), secrets });
+  // Home Assistant's Restart/Poll buttons publish unsigned presses: relayed signed to paired modules (rate-limited).
+  await life.optional(new PressRelay({ link: broker.link, registry, secrets, commander, log: logger('buttons') }));
 
   const ha = new HaConnection({ bus, log: logger('home-assistant'), target: runtime.homeAssistant });
   await life.optional(ha);
