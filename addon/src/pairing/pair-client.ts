@@ -50,6 +50,7 @@ export async function pairModule(req: PairRequest, deps: PairDeps): Promise<Pair
       redirect: 'error',
     });
     if (response.status === 403 || response.status === 409) return { ok: false, error: 'the module is not waiting to be paired: the code has expired or was used up (or Pair was not pressed there). Press "Pair with Home Assistant" on the module\'s setup page for a new code' };
+    if (response.status === 404) return { ok: false, error: 'the module cannot pair: its firmware is older than pairing (install the newest firmware from Updates first)' };
     if (!response.ok) return { ok: false, error: `the module answered HTTP ${response.status}` };
     const text = await response.text();
     if (text.length > MAX_ANSWER_BYTES) return { ok: false, error: 'the module\'s answer is too long' };
