@@ -15,6 +15,7 @@ import { MeterRegistryService } from './meters/registry-service';
 import { describeOptions } from './options';
 import { resultChecker } from './pairing/command-payload';
 import { PairingService } from './pairing/pairing-service';
+import { PressRelay } from './pairing/press-relay';
 import { SecretStore } from './pairing/secret-store';
 import { Options } from './options/types';
 import { advertisedPortFrom } from './ota/advertised-port';
@@ -41,6 +42,8 @@ export interface Runtime {
   supervisor?: { token?: string; url?: string };
   /** Home Assistant Core for home-assistant-js-websocket; null = not inside Home Assistant. */
   homeAssistant: HaTarget | null;
+  /** Where the panel's Pair reaches modules instead of their own address and port 80 (`npm start`'s simulated one). */
+  modules?: { address: string; port: number };
   /** Log sink (default stdout). */
   log?: LogSink;
   /** Clock of the usage figures (epoch ms; default Date.now): tests script a day with it. */
@@ -132,6 +135,8 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   });
   await life.essential(registry);
   const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands'), secrets });
+  // Home Assistant's Restart/Poll buttons publish unsigned presses: relayed signed to paired modules (rate-limited).
+  await life.optional(new PressRelay({ link: broker.link, registry, secrets, commander, log: logger('buttons') }));
 
   const ha = new HaConnection({ bus, log: logger('home-assistant'), target: runtime.homeAssistant });
   await life.optional(ha);
@@ -171,6 +176,8 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     registry,
     otaHost: async () => (await chooseDownloadHost(options.ota.host, () => coreInternalHost(ha))).host,
     log: logger('pairing'),
+    moduleAddress: runtime.modules?.address,
+    modulePort: runtime.modules?.port,
     commander,
     embeddedBroker: () => broker.embeddedPort !== null,
   });

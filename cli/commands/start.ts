@@ -183,6 +183,8 @@ export async function startCommand(argv: string[]): Promise<void> {
     panel: { host: '127.0.0.1', port: panelPort },
     // Outside Home Assistant the HA features are off, unless MEP_HA_URL + MEP_HA_TOKEN point at a real Core.
     homeAssistant: resolveHaTarget(process.env),
+    // The panel's Pair reaches the simulated module on this machine.
+    ...(bundlePath ? { modules: { address: '127.0.0.1', port: deviceHttpPort } } : {}),
   });
 
   let sim: MeterSimulator | null = null;

@@ -13,6 +13,7 @@ import { join } from 'path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildPanelUi } from '../../addon/src/panel/build-ui';
 import { packBin, packWwws } from '../../ota/pack';
+import { MeterView } from '../../addon/src/backend';
 import { meterView } from '../addon/panel/fixtures';
 import { startTestPanel, TestPanel } from '../addon/panel/harness';
 import { flow, launchChromium, seriousViolations } from '../helpers/browser';
@@ -305,7 +306,47 @@ test('Add to Energy dashboard works with Home Assistant and says why not without
   await card().getByText('Not running inside Home Assistant').first().waitFor();
 }), 60000);
 
-test('accessibility: axe-core finds no serious or critical violation, light and dark, meter and updates', () => flow(page, SUITE, '9-axe', async () => {
+test('energy today and this month, the hour\'s average and the month\'s peak hours; "—" when unknown or not sent', () => flow(page, SUITE, '9-usage', async () => {
+  await tab('Garage').click();
+  const usage = card().locator('mep-usage');
+  const cell = (key: string): ReturnType<Page['locator']> => usage.locator(`[data-usage="${key}"]`);
+  // An add-on without the usage field (older): every figure says "—".
+  await cell('today-import').waitFor();
+  for (const key of ['today-import', 'today-export', 'month-import', 'month-export', 'hour', 'quarter-hour']) expect(await cell(key).textContent()).toBe('—');
+  expect(await usage.getByTestId('peaks').textContent()).toBe('—');
+
+  // The registry's view with usage (MeterView.usage, addon/src/usage); some members still unknown.
+  const usageView = {
+    today: { importKwh: 3.456, exportKwh: null }, month: { importKwh: 120.5, exportKwh: 4.25 }, quarterHourW: 820, hourW: 640.4,
+    monthPeaks: [
+      { hour: '2026-12-02T18:00:00+01:00', w: 3520 },
+      { hour: '2026-12-01T07:00:00+01:00', w: 2980.6, estimated: true },
+      { hour: '2026-12-03T23:00:00+01:00', w: 2400 },
+    ],
+  };
+  t.registry.patch('mep_b2', { usage: usageView } as Partial<MeterView>);
+  await cell('today-import').getByText('3.46 kWh').waitFor();
+  expect(await cell('today-export').textContent()).toBe('—');
+  expect(await cell('month-import').textContent()).toBe('120.50 kWh');
+  expect(await cell('month-export').textContent()).toBe('4.25 kWh');
+  expect(await cell('hour').textContent()).toBe('640 W');
+  expect(await cell('quarter-hour').textContent()).toBe('820 W');
+  const peak = (n: number): ReturnType<Page['locator']> => usage.locator(`li[data-peak="${n}"]`);
+  expect(await peak(1).textContent()).toMatch(/2 Dec, 18:00–19:00\s*3520 W/);
+  expect(await peak(2).textContent()).toMatch(/1 Dec, 07:00–08:00 \(estimated\)\s*2981 W/);
+  expect(await peak(3).textContent()).toMatch(/3 Dec, 23:00–00:00\s*2400 W/);
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+
+  // Null when the add-on knows nothing yet (a new meter, or after a restart before the first reading).
+  t.registry.patch('mep_b2', { usage: null } as unknown as Partial<MeterView>);
+  await cell('today-import').getByText('—').waitFor();
+  expect(await usage.getByTestId('peaks').textContent()).toBe('—');
+  t.registry.patch('mep_b2', { usage: { ...usageView, monthPeaks: [] } } as Partial<MeterView>);
+  await usage.getByText('No complete hour this month yet.').waitFor();
+  await tab('House meter').click();
+}), 60000);
+
+test('accessibility: axe-core finds no serious or critical violation, light and dark, meter and updates', () => flow(page, SUITE, '10-axe', async () => {
   const found: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
@@ -323,7 +364,7 @@ test('dark mode on a desktop: dark cards and dark dropdowns, meter beside chart'
   const desktop = await context.newPage();
   await desktop.setViewportSize({ width: 1280, height: 900 });
   await desktop.emulateMedia({ colorScheme: 'dark' });
-  await flow(desktop, SUITE, '10-dark-desktop', async () => {
+  await flow(desktop, SUITE, '11-dark-desktop', async () => {
     await desktop.goto(url + '#updates');
     const select = desktop.locator('mep-updates tr.meter-row select').first();
     await select.waitFor();

@@ -49,17 +49,18 @@ export async function pairModule(req: PairRequest, deps: PairDeps): Promise<Pair
       signal: AbortSignal.timeout(deps.timeoutMs ?? 10000),
       redirect: 'error',
     });
-    if (response.status === 403 || response.status === 409) return { ok: false, error: 'the module is not waiting to be paired: press "Pair with Home Assistant" on its page first' };
+    if (response.status === 403 || response.status === 409) return { ok: false, error: 'the module is not waiting to be paired: the code has expired or was used up (or Pair was not pressed there). Press "Pair with Home Assistant" on the module\'s setup page for a new code' };
+    if (response.status === 404) return { ok: false, error: 'the module cannot pair: its firmware is older than pairing (install the newest firmware from Updates first)' };
     if (!response.ok) return { ok: false, error: `the module answered HTTP ${response.status}` };
     const text = await response.text();
     if (text.length > MAX_ANSWER_BYTES) return { ok: false, error: 'the module\'s answer is too long' };
     reply = JSON.parse(text) as PairReply;
   } catch (err) {
     const e = err as Error;
-    return { ok: false, error: e.name === 'TimeoutError' ? 'the module did not answer' : e instanceof SyntaxError ? 'the module\'s answer is not JSON' : 'the module cannot be reached' };
+    return { ok: false, error: e.name === 'TimeoutError' ? 'the module did not answer' : e instanceof SyntaxError ? 'the module\'s answer is not JSON' : 'the module cannot be reached: is it switched on and connected to your network?' };
   }
   const secret = openPairReply(nodeSha256, code, nonce, req.otaHost, req.deviceId, reply);
-  if (!secret) return { ok: false, error: 'the answer does not match the code: check the code on the module\'s page (or another device answered)' };
+  if (!secret) return { ok: false, error: 'wrong code: the module\'s answer does not match the code. Type the code its setup page shows (or another device answered in its place)' };
   deps.secrets.pair(req.deviceId, secret, req.otaHost);
   return { ok: true };
 }

@@ -29,8 +29,10 @@ export interface PairingServiceDeps {
   otaHost: () => Promise<string>;
   log: Logger;
   fetch?: typeof fetch;
-  /** The modules' HTTP port (80; tests use another). */
+  /** The modules' HTTP port (80; tests and `npm start` use another). */
   modulePort?: number;
+  /** Where modules are reached instead of their reported ip_address: `npm start`'s simulated module, on this machine. */
+  moduleAddress?: string;
   /** With the embedded broker, a freshly paired module is sent its own broker password (encrypted, signed). */
   commander?: DeviceCommander;
   embeddedBroker?: () => boolean;
@@ -50,7 +52,7 @@ export class PairingService implements Pairing {
     const view = this.deps.registry.get(deviceId);
     if (!view) return { ok: false, error: 'no such meter' };
     if (this.busy.has(deviceId)) return { ok: false, error: 'pairing with this meter is already under way' };
-    const address = view.diagnostics?.ip_address;
+    const address = this.deps.moduleAddress ?? view.diagnostics?.ip_address;
     if (!address) return { ok: false, error: 'the module has not reported its network address yet' };
     this.busy.add(deviceId);
     try {

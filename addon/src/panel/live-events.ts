@@ -25,7 +25,7 @@ export interface LiveEvents {
 }
 
 export function createLiveEvents(
-  deps: Pick<PanelDeps, 'registry' | 'catalog' | 'rollouts' | 'ha' | 'log'>,
+  deps: Pick<PanelDeps, 'registry' | 'catalog' | 'rollouts' | 'ha' | 'log' | 'pairing'>,
   bus: EventBus,
   known: (deviceId: string) => KnownSettings | undefined = () => undefined,
 ): LiveEvents {
@@ -39,7 +39,7 @@ export function createLiveEvents(
 
   bus.on(BUS_OWNER, 'meterChanged', ({ deviceId }) => {
     const view = deps.registry.get(deviceId);
-    if (view) send('meter', panelMeter(view, known(deviceId)));
+    if (view) send('meter', panelMeter(view, known(deviceId), deps.pairing?.status(deviceId) ?? null));
   });
   bus.on(BUS_OWNER, 'meterRemoved', ({ deviceId }) => send('meterRemoved', { deviceId }));
   bus.on(BUS_OWNER, 'rolloutChanged', ({ rolloutId }) => {

@@ -3,9 +3,21 @@
 import { LINK_STATE_NAMES, LINK_STATES } from '../../../discovery/entities';
 import { MeterProblem, MeterView } from '../backend';
 
-export interface PanelProblem extends MeterProblem {
+/** Problems the panel adds to the registry's: 'not-paired' (DOCS.md "Security: pairing and commands"). */
+export type PanelProblemCode = MeterProblem['code'] | 'not-paired';
+
+export interface PanelProblem {
+  code: PanelProblemCode;
+  message: string;
   /** What to check or do, one sentence. */
   hint: string;
+}
+
+/** Whether the add-on holds this module's pairing secret (pairing-service.ts); null when pairing is off. */
+export interface PanelPairing {
+  paired: boolean;
+  /** ISO time of pairing. */
+  pairedAt?: string;
 }
 
 /** What the badge says: ok (green) only when the meter is being read; error (red) when it cannot be read at all
@@ -31,6 +43,8 @@ export interface PanelMeter extends Omit<MeterView, 'problems'> {
   linkStateName: string | null;
   health: PanelHealth;
   settings: PanelSettings;
+  /** Absent or null: the add-on does not pair (tests, an older add-on). */
+  pairing?: PanelPairing | null;
 }
 
 /** Settings the panel sent and the device accepted (memory only, per device). */
@@ -39,7 +53,7 @@ export interface KnownSettings {
   compatibility?: boolean;
 }
 
-const HINTS: { [code in MeterProblem['code']]: string } = {
+const HINTS: { [code in PanelProblemCode]: string } = {
   offline: 'The bridge is not connected: check its power and WiFi.',
   'no-reply': 'The meter does not answer: is the MEP port enabled by your utility, and is the bridge wired to it?',
   'wrong-key': 'Wrong MBK key: enter the key exactly as your utility sent it (20 characters).',
@@ -47,9 +61,16 @@ const HINTS: { [code in MeterProblem['code']]: string } = {
   'update-failed': 'The last firmware update failed; the bridge kept its previous firmware. Try the update again.',
   stale: 'No new readings for a while: the bridge is connected but the meter stopped answering.',
   'device-error': 'The bridge reported an error: see its last error below, restart it if it stays.',
+  'not-paired': 'Not paired: commands are unsigned. Press Pair and type the code the module\'s setup page shows.',
 };
 
-export function problemHint(code: MeterProblem['code']): string {
+const NOT_PAIRED: PanelProblem = {
+  code: 'not-paired',
+  message: 'any MQTT client of the broker could command this module; once paired, it takes only commands signed by this add-on',
+  hint: HINTS['not-paired'],
+};
+
+export function problemHint(code: PanelProblemCode): string {
   return HINTS[code] ?? 'Unknown problem.';
 }
 
@@ -88,12 +109,20 @@ export function meterSettings(view: MeterView, known: KnownSettings = {}): Panel
   };
 }
 
-export function panelMeter(view: MeterView, known?: KnownSettings): PanelMeter {
+export function panelMeter(view: MeterView, known?: KnownSettings, pairing: PanelPairing | null = null): PanelMeter {
+  const problems: PanelProblem[] = view.problems.map((p) => ({ code: p.code, message: p.message, hint: problemHint(p.code) }));
+  let health = meterHealth(view);
+  if (pairing && !pairing.paired) {
+    problems.push(NOT_PAIRED);
+    // Readings come, but anyone on the broker could command the module: amber.
+    if (health.level === 'ok') health = { level: 'warning', label: 'Not paired' };
+  }
   return {
     ...view,
-    problems: view.problems.map((p) => ({ code: p.code, message: p.message, hint: problemHint(p.code) })),
+    problems,
     linkStateName: linkStateName(view.diagnostics?.link_state),
-    health: meterHealth(view),
+    health,
     settings: meterSettings(view, known),
+    pairing,
   };
 }

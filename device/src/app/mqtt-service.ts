@@ -195,7 +195,9 @@ export class MqttService {
     this.last = opened.last;
     this.ctr = opened.counter;
     if (opened.refused) {
-      this.refused++;
+      // Home Assistant's own buttons publish a plain PRESS, which the add-on relays signed (DOCS.md threat model):
+      // refused like any unsigned command, but not counted as an attack in the diagnostics.
+      if (asciiFromBytes(payload) !== PAYLOAD_PRESS) this.refused++;
       this.log.warn(`${command} command refused: ${opened.refused.error}`);
       this.result(opened.refused);
       return;

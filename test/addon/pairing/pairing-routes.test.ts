@@ -83,6 +83,21 @@ test('a wrong code is refused; the right one pairs; the status says so; unpair f
   expect(secrets.isPaired(A)).toBe(false);
 });
 
+test('the meter view carries its pairing; an unpaired meter has the problem "not paired: commands are unsigned"', async () => {
+  const meter = async () => JSON.parse(await (await fetch(`${base}/api/meters/${A}`)).text());
+  const before = await meter();
+  expect(before.pairing).toEqual({ paired: false });
+  expect(before.problems).toEqual([expect.objectContaining({ code: 'not-paired', hint: expect.stringMatching(/^Not paired: commands are unsigned/) })]);
+  expect(before.health.level).toBe('warning');
+  secrets.pair(A, SECRET);
+  const after = await meter();
+  expect(after.pairing).toEqual({ paired: true, pairedAt: expect.any(String) });
+  expect(after.problems).toEqual([]);
+  const list = JSON.parse(await (await fetch(`${base}/api/meters`)).text()).meters;
+  expect(list.find((m: { deviceId: string }) => m.deviceId === A).pairing.paired).toBe(true);
+  secrets.unpair(A);
+});
+
 test('no code, a meter without an address, an unknown meter: clear refusals', async () => {
   expect((await post(`/api/meters/${A}/pair`, {})).status).toBe(400);
   const noAddress = await post('/api/meters/mep_240ac4abcdef/pair', { code: CODE });

@@ -82,6 +82,14 @@ test('unsigned results of a module not paired are taken as before', async () => 
   expect(await pending).toEqual({ id: 'c1', command: 'poll', ok: true });
 });
 
+test('a module the add-on unpaired still signs its results: the add-on reads their body, so the panel can say "unsigned"', async () => {
+  const pending = commander.restart(B);
+  // B holds a secret the add-on does not (Unpair in the panel forgot it): its refusal is signed with it.
+  const other = commandKeys(nodeSha256, Buffer.alloc(32, 5));
+  env.deliver(`mep/${B}/cmd/result`, signedResult(`mep/${B}/cmd/result`, { id: 'c1', command: 'restart', ok: false, error: 'unsigned' }, other));
+  expect(await pending).toEqual({ id: 'c1', command: 'restart', ok: false, error: 'unsigned' });
+});
+
 test('stale-counter with the module\'s floor: the command is signed again above it and sent once more', async () => {
   const pending = commander.restart(A);
   const first = verifyCommand(nodeSha256, keys.mac, `mep/${A}/cmd/restart`, env.sent[0]!.payload, 0);

@@ -4,6 +4,7 @@
 import { html, LitElement, TemplateResult } from 'lit';
 import { parseMbk } from '../../../../discovery/mbk-key';
 import { apiPost, meterPath } from '../api';
+import { Notice } from './notice';
 import { shared } from './styles';
 
 interface KeyResponse {
@@ -15,20 +16,17 @@ interface KeyResponse {
 let nextId = 0;
 
 export class MepKeyForm extends LitElement {
-  static override properties = { meterId: { attribute: false }, fieldError: { state: true }, notice: { state: true }, busy: { state: true } };
+  static override properties = { meterId: { attribute: false }, fieldError: { state: true }, busy: { state: true } };
   static override styles = [shared];
   declare meterId: string;
   declare fieldError: string;
-  declare notice: string;
   declare busy: boolean;
   private readonly uid = `key-${++nextId}`;
-
-  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly notice = new Notice(this);
 
   constructor() {
     super();
     this.fieldError = '';
-    this.notice = '';
     this.busy = false;
   }
 
@@ -37,24 +35,12 @@ export class MepKeyForm extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('input')?.focus());
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-  }
-
-  /** The notice clears itself after a few seconds. */
-  private flash(text: string): void {
-    this.notice = text;
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => (this.notice = ''), 8000);
-  }
-
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const input = form.elements.namedItem('key') as HTMLInputElement;
     const key = input.value;
-    this.notice = '';
+    this.notice.clear();
     const local = parseMbk(key);
     if (!local.ok) {
       this.fieldError = local.message;
@@ -73,7 +59,7 @@ export class MepKeyForm extends LitElement {
     // Sent: the key leaves the page now.
     form.reset();
     const device = res.data.result.ok ? '' : ` (the bridge said: ${res.data.result.error ?? 'refused'})`;
-    this.flash(`${res.data.message}${device}${res.data.warnings.length ? '. ' + res.data.warnings.join('; ') : ''}`);
+    this.notice.show(`${res.data.message}${device}${res.data.warnings.length ? '. ' + res.data.warnings.join('; ') : ''}`);
   }
 
   override render(): TemplateResult {
@@ -87,7 +73,7 @@ export class MepKeyForm extends LitElement {
       </div>
       <div id="${id}-help" class="help">Sent once to this bridge and stored only there; the add-on never keeps it.</div>
       <div id="${id}-error" class="error field-error" role="alert">${this.fieldError}</div>
-      <div class="ok notice" role="status">${this.notice}</div>
+      <div class="ok notice" role="status">${this.notice.text}</div>
     </form>`;
   }
 }

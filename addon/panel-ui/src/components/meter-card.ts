@@ -1,19 +1,21 @@
 // <mep-meter-card>: one meter. Problems first, each with its fix right there (the key field where the problem says
 // "enter the key"); then power now, the last hour's chart (import/export or per phase), the phases as bars, the
-// energy registers; actions; and the settings with their current values.
+// energy registers; energy today / this month with the hour's average and the month's peak hours; actions; and the
+// settings with their current values.
 import { css, html, LitElement, TemplateResult } from 'lit';
 import { apiPost, meterPath } from '../api';
 import { ago, fixed, watts } from '../format';
 import type { PanelMeter, PanelProblem, PowerPoint, StatusResponse } from '../types';
 import './key-form';
 import type { MepKeyForm } from './key-form';
+import './pairing-form';
 import './phase-bars';
 import './power-chart';
 import type { ChartMode } from './power-chart';
 import './settings-form';
+import { Notice } from './notice';
 import { shared } from './styles';
-
-const NOTICE_MS = 8000;
+import './usage-view';
 
 export class MepMeterCard extends LitElement {
   static override properties = {
@@ -22,7 +24,6 @@ export class MepMeterCard extends LitElement {
     points: { attribute: false },
     pointsRev: { attribute: false },
     now: { attribute: false },
-    notice: { state: true },
     chartMode: { state: true },
   };
   static override styles = [
@@ -51,9 +52,8 @@ export class MepMeterCard extends LitElement {
   declare points: PowerPoint[];
   declare pointsRev: number;
   declare now: number;
-  declare notice: string;
   declare chartMode: ChartMode;
-  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly notice = new Notice(this);
   private lastProblems = '';
 
   constructor() {
@@ -62,20 +62,7 @@ export class MepMeterCard extends LitElement {
     this.points = [];
     this.pointsRev = 0;
     this.now = Date.now();
-    this.notice = '';
     this.chartMode = 'total';
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-  }
-
-  /** A notice that clears itself after a few seconds. */
-  private flash(text: string, keep = false): void {
-    this.notice = text;
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = keep ? null : setTimeout(() => (this.notice = ''), NOTICE_MS);
   }
 
   override updated(): void {
@@ -89,10 +76,10 @@ export class MepMeterCard extends LitElement {
   }
 
   private async act(action: string, body?: unknown): Promise<void> {
-    this.flash('…', true);
+    this.notice.show('…', true);
     const res = await apiPost<{ message: string; result?: { ok: boolean; error?: string } }>(meterPath(this.meter.deviceId, action), body);
-    if (!res.ok) this.flash(res.error);
-    else this.flash(res.data.result && !res.data.result.ok ? `${res.data.message}: ${res.data.result.error ?? ''}` : res.data.message);
+    if (!res.ok) this.notice.show(res.error);
+    else this.notice.show(res.data.result && !res.data.result.ok ? `${res.data.message}: ${res.data.result.error ?? ''}` : res.data.message);
   }
 
   private badge(): TemplateResult {
@@ -104,6 +91,8 @@ export class MepMeterCard extends LitElement {
     switch (p.code) {
       case 'wrong-key':
         return html`<mep-key-form .meterId=${this.meter.deviceId}></mep-key-form>`;
+      case 'not-paired':
+        return html`<mep-pairing .meterId=${this.meter.deviceId} .pairing=${this.meter.pairing ?? { paired: false }}></mep-pairing>`;
       case 'update-failed':
         return html`<div class="row" style="margin-top:8px"><button class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('open-updates', { bubbles: true, composed: true }))}>Open updates</button></div>`;
       case 'meter-error':
@@ -118,7 +107,7 @@ export class MepMeterCard extends LitElement {
   private problems(): TemplateResult | string {
     const list = this.meter.problems;
     if (!list.length) return '';
-    const level = (p: PanelProblem): string => (['meter-error', 'device-error', 'update-failed'].includes(p.code) ? 'warning' : '');
+    const level = (p: PanelProblem): string => (['meter-error', 'device-error', 'update-failed', 'not-paired'].includes(p.code) ? 'warning' : '');
     return html`<ul class="problems" aria-label="Problems">${list.map((p) => html`<li class="problem ${level(p)}" data-code=${p.code}>
       <div class="hint">${p.hint}</div><div class="muted">${p.message}</div>${this.fix(p)}</li>`)}</ul>`;
   }
@@ -177,16 +166,21 @@ export class MepMeterCard extends LitElement {
       </section>
       ${this.chartCard()}
       ${this.nowCard()}
+      <section class="card" aria-labelledby="usage-title">
+        <h2 id="usage-title">Energy today and this month</h2>
+        <mep-usage .usage=${m.usage}></mep-usage>
+      </section>
       <section class="card" aria-labelledby="actions-title">
         <h2 id="actions-title">Actions</h2>
         <div class="row"><button class="secondary" @click=${() => this.act('restart')}>Restart</button>${this.energyButton()}</div>
-        <div class="notice" role="status">${this.notice}</div>
+        <div class="notice" role="status">${this.notice.text}</div>
       </section>
       <section class="card" aria-labelledby="settings-title">
         <h2 id="settings-title">Settings</h2>
         <mep-settings-form .meterId=${m.deviceId} .name=${m.name} .settings=${m.settings}></mep-settings-form>
         <h3>MBK key</h3>
         <mep-key-form .meterId=${m.deviceId}></mep-key-form>
+        ${m.pairing?.paired ? html`<h3>Pairing</h3><mep-pairing .meterId=${m.deviceId} .pairing=${m.pairing}></mep-pairing>` : ''}
       </section>
     </div>`;
   }

@@ -4,6 +4,7 @@
 import { html, LitElement, TemplateResult } from 'lit';
 import { apiPost, FieldError, meterPath } from '../api';
 import type { PanelSettings } from '../types';
+import { Notice } from './notice';
 import { shared } from './styles';
 
 const NAME_MAX = 32;
@@ -11,38 +12,23 @@ const NAME_MAX = 32;
 export class MepSettingsForm extends LitElement {
   static override properties = {
     meterId: { attribute: false }, name: { attribute: false }, settings: { attribute: false },
-    errors: { state: true }, notice: { state: true },
+    errors: { state: true },
   };
   static override styles = [shared];
   declare meterId: string;
   declare name: string;
   declare settings: PanelSettings;
   declare errors: FieldError[];
-  declare notice: string;
-
-  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly notice = new Notice(this);
 
   constructor() {
     super();
     this.errors = [];
-    this.notice = '';
     this.settings = { pollIntervalS: null, pollIntervalFrom: null, compatibility: null };
   }
 
   private fieldError(field: string): string {
     return this.errors.filter((e) => e.field === field).map((e) => e.message).join('; ');
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-  }
-
-  /** The notice clears itself after a few seconds. */
-  private flash(text: string): void {
-    this.notice = text;
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => (this.notice = ''), 8000);
   }
 
   private async submit(e: SubmitEvent): Promise<void> {
@@ -59,14 +45,14 @@ export class MepSettingsForm extends LitElement {
     else if (poll !== '' && Number(poll) !== this.settings.pollIntervalS) body.poll_interval_s = Number(poll);
     const compat = data.get('compat') === 'on';
     if (this.settings.compatibility === null ? compat : compat !== this.settings.compatibility) body.compatibility = compat;
-    this.notice = '';
+    this.notice.clear();
     if (errors.length) {
       this.errors = errors;
       return;
     }
     if (Object.keys(body).length === 0) {
       this.errors = [];
-      this.flash('nothing changed');
+      this.notice.show('nothing changed');
       return;
     }
     const res = await apiPost<{ message: string; result: { ok: boolean; error?: string } }>(meterPath(this.meterId, 'settings'), body);
@@ -75,7 +61,7 @@ export class MepSettingsForm extends LitElement {
       return;
     }
     this.errors = [];
-    this.flash(res.data.result.ok ? res.data.message : `${res.data.message}: ${res.data.result.error ?? ''}`);
+    this.notice.show(res.data.result.ok ? res.data.message : `${res.data.message}: ${res.data.result.error ?? ''}`);
   }
 
   private described(field: string, id: string): string {
@@ -103,7 +89,7 @@ export class MepSettingsForm extends LitElement {
       <label class="row" style="font-weight:500"><input type="checkbox" name="compat" .checked=${s.compatibility === true} aria-describedby="compat-help"> Compatibility topics</label>
       <div id="compat-help" class="help">${compatHelp}</div>
       <div class="error" role="alert">${this.fieldError('compatibility')}${this.fieldError('')}</div>
-      <div class="row" style="margin-top:12px"><button type="submit">Save settings</button><span class="ok notice" role="status">${this.notice}</span></div>
+      <div class="row" style="margin-top:12px"><button type="submit">Save settings</button><span class="ok notice" role="status">${this.notice.text}</span></div>
     </form>`;
   }
 }

@@ -45,5 +45,6 @@ export const shared = css`
   th { font-weight: 500; color: var(--secondary-text-color); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
   th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--divider-color); vertical-align: middle; }
   progress { width: 120px; accent-color: var(--primary-color); }
+  .confirm { background: var(--secondary-background-color); border-left: 4px solid var(--warning-color); border-radius: 8px; padding: 12px; margin-top: 8px; }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -6,9 +6,9 @@ import { compareVersions } from '../../../src/ota/version-order';
 import { apiPost, apiUpload } from '../api';
 import { bytes } from '../format';
 import type { CatalogEntry, PanelMeter, RolloutView } from '../types';
+import { Notice } from './notice';
 import { shared } from './styles';
 
-const NOTICE_MS = 8000;
 type Device = RolloutView['devices'][number];
 
 /** What a device's part of an update says, in words. */
@@ -39,7 +39,6 @@ export class MepUpdates extends LitElement {
     entries: { attribute: false },
     rollouts: { attribute: false },
     uploadError: { state: true },
-    notice: { state: true },
     confirming: { state: true },
     choice: { state: true },
   };
@@ -48,7 +47,6 @@ export class MepUpdates extends LitElement {
     css`
       .sections { display: grid; gap: 16px; }
       .meter-row td:first-child { font-weight: 500; }
-      .confirm { background: var(--secondary-background-color); border-left: 4px solid var(--warning-color); border-radius: 8px; padding: 12px; margin-top: 8px; }
       .rollout { margin-top: 12px; }
       .rollout-head { display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
       .reason { display: block; font-size: 13px; }
@@ -65,12 +63,11 @@ export class MepUpdates extends LitElement {
   declare entries: CatalogEntry[];
   declare rollouts: RolloutView[];
   declare uploadError: string;
-  declare notice: string;
   /** Meter id (or '*' for all) whose downgrade waits for its confirmation, with the package. */
   declare confirming: { target: string; entryId: string } | null;
   /** Package chosen per meter id ('*': all). */
   declare choice: Record<string, string>;
-  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly notice = new Notice(this);
 
   constructor() {
     super();
@@ -78,20 +75,8 @@ export class MepUpdates extends LitElement {
     this.entries = [];
     this.rollouts = [];
     this.uploadError = '';
-    this.notice = '';
     this.confirming = null;
     this.choice = {};
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-  }
-
-  private flash(text: string): void {
-    this.notice = text;
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => (this.notice = ''), NOTICE_MS);
   }
 
   private name(deviceId: string): string {
@@ -152,7 +137,7 @@ export class MepUpdates extends LitElement {
     }
     this.confirming = null;
     const res = await apiPost<RolloutView>('api/rollouts', { entryId, deviceIds: target === '*' ? [] : [target] });
-    this.flash(res.ok ? `Update to ${kindName(entry).toLowerCase()} ${entry.version} started for ${target === '*' ? `${res.data.devices.length} meter(s)` : this.name(target)}` : res.error);
+    this.notice.show(res.ok ? `Update to ${kindName(entry).toLowerCase()} ${entry.version} started for ${target === '*' ? `${res.data.devices.length} meter(s)` : this.name(target)}` : res.error);
   }
 
   private confirmBox(target: string): TemplateResult | string {
@@ -202,7 +187,7 @@ export class MepUpdates extends LitElement {
           </tr>`;
         })}</tbody></table>`}
       ${this.meters.length > 1 && this.sorted().length ? html`<h3>All meters</h3>${this.picker('*', null, 'Package for all meters')}${this.confirmBox('*')}` : ''}
-      <div class="ok notice" role="status">${this.notice}</div>
+      <div class="ok notice" role="status">${this.notice.text}</div>
     </section>`;
   }
 
@@ -237,13 +222,13 @@ export class MepUpdates extends LitElement {
       return;
     }
     form.reset();
-    this.flash(`${res.data.fileName} added (${kindName(res.data).toLowerCase()} ${res.data.version})`);
+    this.notice.show(`${res.data.fileName} added (${kindName(res.data).toLowerCase()} ${res.data.version})`);
     this.dispatchEvent(new CustomEvent('catalog-added', { detail: res.data, bubbles: true, composed: true }));
   }
 
   private async removeEntry(entry: CatalogEntry): Promise<void> {
     const res = await apiPost<{ message: string }>(`api/firmware/${encodeURIComponent(entry.id)}/remove`);
-    this.flash(res.ok ? `${entry.fileName} removed` : res.error);
+    this.notice.show(res.ok ? `${entry.fileName} removed` : res.error);
   }
 
   private catalogCard(): TemplateResult {

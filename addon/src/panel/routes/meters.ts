@@ -19,12 +19,13 @@ export function meterRoutes(app: FastifyInstance, deps: PanelDeps, sent: Map<str
     if (!deps.registry.get(id)) throw new ApiError(404, 'no such meter');
   };
 
-  app.get('/api/meters', async () => ({ meters: deps.registry.list().map((v) => panelMeter(v, sent.get(v.deviceId))) }));
+  const pairing = (id: string) => deps.pairing?.status(id) ?? null;
+  app.get('/api/meters', async () => ({ meters: deps.registry.list().map((v) => panelMeter(v, sent.get(v.deviceId), pairing(v.deviceId))) }));
 
   app.get<{ Params: { id: string } }>('/api/meters/:id', async (req) => {
     const view = deps.registry.get(req.params.id);
     if (!view) throw new ApiError(404, 'no such meter');
-    return panelMeter(view, sent.get(view.deviceId));
+    return panelMeter(view, sent.get(view.deviceId), pairing(view.deviceId));
   });
 
   app.post<{ Params: { id: string } }>('/api/meters/:id/key', async (req) => {
