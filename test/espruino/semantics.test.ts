@@ -51,6 +51,15 @@ try { u.subarray(-5); print('no error'); } catch (e) { print('threw'); }`,
     device: 'ok 3 2 0 0\npast the end\nthrew',
   },
   {
+    // Found 2026-12-03: the device took its own cmd/result for a config command ('|restart|poll|config|update|'
+    // .indexOf('|result|') is 27) and answered it in a loop. The realm reproduces it since (strip.ts), so host tests
+    // meet it too; the firmware's rule: membership by === or with a separator that ends the text (commandOf).
+    name: 'String indexOf/includes report a needle whose start matches the end of the string; a start given as text is ignored',
+    code: `print('abc'.indexOf('cd'), 'abcd'.indexOf('cdxy'), '|restart|poll|config|update|'.indexOf('|result|'), 'abc'.includes('cd'), 'abc'.indexOf('bc'), 'abc'.indexOf('x'));
+print(''.indexOf(''), 'abc'.indexOf('', 3), 'abc'.indexOf('', 2), 'abc'.indexOf('c', 5), 'aXbX'.indexOf('X', 2), 'abc'.indexOf('abcd'), 'abcab'.indexOf('abx', 1), 'ab'.indexOf('b', -3), 'abab'.indexOf('b', '2'), 'abab'.indexOf('b', 1.7), 'ab'.includes(''));`,
+    device: '2 2 27 true 1 -1\n-1 -1 2 -1 3 -1 3 1 1 1 true',
+  },
+  {
     name: 'toFixed truncates all digits but the last, rounds the last without carry, toFixed(0) truncates',
     code: `print([[0.96,1],[1.99,1],[2.5,0],[2.9,0],[0.9996,3],[1234.5678,3],[232.113,1],[-1.25,1],[49.999,2],[7,2],[-7.5,0],[0.15,1],[1e10+0.5,1],[-0.04,1]]
   .map(function (p) { return p[0].toFixed(p[1]); }).join(' '));`,
@@ -242,15 +251,6 @@ try { print('<a><b>'.match(/<.*?>/)[0]); } catch (e) { print('no match'); }`,
 
 /** Differences neither the realm nor the check can catch. Each names the rule the firmware follows instead. */
 const KNOWN: { name: string; code: string; device: string; node: string; rule: string }[] = [
-  {
-    // Found 2026-12-03: the device took its own cmd/result for a config command ('|restart|poll|config|update|'
-    // .indexOf('|result|') is 27) and answered it in a loop. Not yet reproduced by the realm nor flagged by the check.
-    name: 'String indexOf/includes can report a needle whose start matches the end of the string',
-    code: `print('abc'.indexOf('cd'), 'abcd'.indexOf('cdxy'), '|restart|poll|config|update|'.indexOf('|result|'), 'abc'.includes('cd'), 'abc'.indexOf('bc'), 'abc'.indexOf('x'));`,
-    device: '2 2 27 true 1 -1',
-    node: '-1 -1 -1 false 1 -1',
-    rule: 'membership is tested with === comparisons or with a separator that ends the text (mqtt-service.ts commandOf); an indexOf of a multi-character needle is only trusted where the text cannot end with a prefix of it',
-  },
   {
     name: 'number to text keeps about 11 significant decimals and writes 1e21 as 10e+20',
     code: `print(String(0.1 + 0.2), String(1 / 3), '' + 0.123456789012, String(1e21), JSON.stringify({x: 1 / 3}));`,

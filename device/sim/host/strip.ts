@@ -109,6 +109,28 @@ const ESPRUINO_SEMANTICS_SCRIPT = `(function (TypedArray) {
     if (end > n) throw new Error('subarray(' + begin + ', ' + end + ') of ' + n + ' elements: Espruino does not clamp the end (reads past the data)');
     return subarray.call(this, begin, end);
   });
+  // String indexOf/includes match a needle whose start runs off the end of the string ('abc'.indexOf('cd') is 2):
+  // jswrap_string_indexOf compares with equalAtEndOfString (src/jswrap_string.c). The device once took its own
+  // cmd/result for a config command this way (semantics.test.ts). Native search first (full matches come earlier
+  // than any such tail), then the tails; an empty string or a start at its end finds nothing, not even ''.
+  var nativeIndexOf = String.prototype.indexOf;
+  define(String.prototype, 'indexOf', function indexOf(needle, fromIndex) {
+    var s = String(this), sub = String(needle), i = 0;
+    if (sub.length > s.length) return -1;
+    if (typeof fromIndex === 'number') { // a start given as text is ignored (jsvIsNumeric)
+      i = (fromIndex < 0 ? Math.ceil(fromIndex) : Math.floor(fromIndex)) || 0;
+      if (i < 0) i = 0;
+      if (i > s.length - sub.length + 1) i = s.length - sub.length + 1;
+    }
+    if (i >= s.length) return -1;
+    var r = nativeIndexOf.call(s, sub, i);
+    if (r >= 0) return r;
+    for (var t = Math.max(i, s.length - sub.length + 1); t < s.length; t++) {
+      if (s.substring(t) === sub.substring(0, s.length - t)) return t;
+    }
+    return -1;
+  });
+  define(String.prototype, 'includes', function includes(needle, fromIndex) { return this.indexOf(needle, fromIndex) >= 0; });
   // Strings are 8-bit: String.fromCharCode keeps the low byte.
   define(String, 'fromCharCode', function () {
     var codes = [];
