@@ -87,8 +87,10 @@ export class SessionHarness {
   auto = true;
   private pendingReset = false;
 
+  /** The scripted meter answers at once, in the same instant: the session's 100-ms request gap (guide p. 21) is off
+   *  unless a test sets requestGapMs (the gap itself is tested against the simulator in test/e2e). */
   constructor(options: Partial<SessionOptions> = {}) {
-    this.session = new MeterSession({ digestKey: KEY, decoders: TABLE_DECODERS, ...options });
+    this.session = new MeterSession({ digestKey: KEY, decoders: TABLE_DECODERS, requestGapMs: 0, ...options });
   }
 
   start(): this {

@@ -15,7 +15,7 @@ import { BT23 } from '../../src/meter/table-ids';
 import { IDENTITY_CIPHER } from './cipher-types';
 import { DEFAULT_COMMAND_OPTIONS, executeApdu, type CommandContext } from './commands';
 import { FaultEngine, type FaultOptions, type OneShotFault } from './faults';
-import type { AlertPosition, MeterSimulatorOptions, RequestOutcome, RequestRecord } from './options';
+import type { AlertPosition, MeterSimulatorOptions, RequestOutcome, RequestRecord, RequestSpacing } from './options';
 import { LoadModel, MeterPhysics } from './physics';
 import { Rng } from './prng';
 import { ProcedureEngine } from './procedures';
@@ -50,12 +50,18 @@ export class MeterSimulator extends EventEmitter {
   private readonly ctx: CommandContext;
   private readonly turnaroundMs: number;
   private readonly interByteMs: number;
+  private readonly spacing: RequestSpacing;
+  private readonly minGapMs: number;
+  /** Requests that came closer than minRequestGapMs after the previous reply (guide p. 21). */
+  tooSoon = 0;
   private enabledLine: boolean;
   private portDisabled: boolean;
   private idleTimer: unknown = null;
   private alertTimer: unknown = null;
   private pendingReply = 0;
   private armed = { before: 0, after: 0 };
+  /** 'throttle': the reply to a request that came too soon leaves ≥ minRequestGapMs after the previous one. */
+  private throttled = false;
   private closed = false;
 
   constructor(options: MeterSimulatorOptions) {
@@ -91,12 +97,15 @@ export class MeterSimulator extends EventEmitter {
     this.timers = options.timers ?? REAL_TIMERS;
     const pacing = options.pacing ?? 'instant';
     this.turnaroundMs = options.turnaroundMs ?? (pacing === 'realtime' ? 20 : 0);
-    this.interByteMs = options.interByteTimeoutMs ?? 200;
+    this.interByteMs = options.interByteTimeoutMs ?? 50;
+    this.spacing = options.requestSpacing ?? (pacing === 'realtime' ? 'throttle' : 'off');
+    this.minGapMs = options.minRequestGapMs ?? 100;
     this.transmitter = new Transmitter({
       pacing,
       baudRate: options.baudRate ?? 9600,
       bitsPerByte: 10,
       uartChunkMs: options.uartChunkMs ?? 10,
+      segmentPauseMs: options.segmentPauseMs ?? 25,
       timers: this.timers,
       emit: (bytes) => this.emitBytes(bytes),
     });
@@ -260,6 +269,14 @@ export class MeterSimulator extends EventEmitter {
       this.emit('request', rec);
     };
     if (this.portDisabled || this.faults.options.silence) return done('ignored');
+    this.throttled = false;
+    const wait = this.spacingWait();
+    if (wait > 0) {
+      this.tooSoon++;
+      this.emit('fault', 'tooSoon');
+      if (this.spacing === 'ignore') return done('too-soon');
+      this.throttled = true;
+    }
     if (this.faults.requestLost()) {
       this.emit('fault', 'drop');
       return done('lost');
@@ -291,6 +308,14 @@ export class MeterSimulator extends EventEmitter {
     done('executed', statusPayload(result.status, result.status === 0 ? result.data : undefined));
   }
 
+  /** How much earlier than allowed this request came (guide p. 21: at most one request per 100 ms; measured from the
+   *  end of the previous reply, or a whole gap while a reply is still on the wire); 0 when in time or 'off'. */
+  private spacingWait(): number {
+    if (this.spacing === 'off') return 0;
+    if (!this.transmitter.idle()) return this.minGapMs;
+    return Math.max(0, this.transmitter.lastEndAt + this.minGapMs - this.timers.now());
+  }
+
   private codePayload(code: number): Uint8Array {
     return code === RESPONSE_INVALID_SEQUENCE ? invalidSequencePayload(this.window.last) : statusPayload(code);
   }
@@ -308,7 +333,10 @@ export class MeterSimulator extends EventEmitter {
     this.armed = { before: 0, after: 0 };
     const out = new Uint8Array((before + after) * 2 + bytes.length);
     out.set(bytes, before * 2); // alerts are zero bytes already
+    const gapMs = this.throttled ? this.minGapMs : 0;
+    this.throttled = false;
     this.pendingReply = this.transmitter.enqueue(out, {
+      gapMs,
       delayMs: this.turnaroundMs + delay.ms,
       chunks: this.faults.chunkSizes(out.length),
     });

@@ -16,7 +16,7 @@ import { SessionTables } from './session-tables';
 import { BT28, ET11, ET13, tableName } from './table-ids';
 
 type Phase = 'stopped' | 'link-reset' | 'ready' | 'awaiting' | 'waiting';
-type WaitReason = 'backoff' | 'retry' | 'auth';
+type WaitReason = 'backoff' | 'retry' | 'auth' | 'gap';
 
 /** Sequence numbers are persisted in blocks so flash is not written for every request (espruino.md §2.2). */
 const SEQUENCE_RESERVE = 256;
@@ -75,6 +75,8 @@ export class MeterSession {
   private linkFailures = 0;
   private authFailures = 0;
   private bytesSinceReply = 0;
+  /** No request before this: the meter serves at most one request per 100 ms (guide p. 21). */
+  private quietUntil = 0;
   private nextPollAt = 0;
   private nextClockAt = 0;
   private state: LinkState = 'starting';
@@ -88,7 +90,8 @@ export class MeterSession {
       identityTables: options.identityTables || REFERENCE_IDENTITY_TABLES,
       initialSeq: (options.initialSeq || 0) >>> 0,
       pollIntervalMs: options.pollIntervalMs || 5000,
-      replyTimeoutMs: options.replyTimeoutMs || 1000,
+      replyTimeoutMs: options.replyTimeoutMs || 500,
+      requestGapMs: options.requestGapMs === undefined ? 100 : options.requestGapMs,
       retransmissions: options.retransmissions === undefined ? 3 : options.retransmissions,
       maxSequenceResyncs: options.maxSequenceResyncs || 3,
       authFailureLimit: options.authFailureLimit || 3,
@@ -202,6 +205,7 @@ export class MeterSession {
   }
 
   frame(bytes: Uint8Array, now: number): SessionCommand[] {
+    this.quietUntil = now + this.o.requestGapMs;
     const job = this.current;
     if (this.phase !== 'awaiting' || !job) {
       this.stats.unexpectedFrames++;
@@ -415,7 +419,19 @@ export class MeterSession {
       }
     }
     const job = this.queue.shift();
-    if (job) this.send(job, now);
+    if (job) this.transmit(job, now);
+  }
+
+  /** Sends now, or once the quiet time after the last reply has passed (guide p. 21: 100 ms between requests). */
+  private transmit(job: Job, now: number): void {
+    if (now < this.quietUntil) {
+      this.current = job;
+      this.phase = 'waiting';
+      this.waitReason = 'gap';
+      this.deadline = this.quietUntil;
+      return;
+    }
+    this.send(job, now);
   }
 
   private send(job: Job, now: number): void {
@@ -459,7 +475,7 @@ export class MeterSession {
     job.frame = null;
     job.sends = 0;
     this.current = null;
-    this.send(job, now);
+    this.transmit(job, now);
   }
 
   /** No reply in time, or one that fails its digest: the identical packet again (same SEQ and digest: guide p. 21),
@@ -467,7 +483,7 @@ export class MeterSession {
   private lineError(now: number): void {
     const job = this.current as Job;
     if (job.sends <= this.o.retransmissions) {
-      this.send(job, now);
+      this.transmit(job, now);
       return;
     }
     this.linkFailures++;
@@ -508,6 +524,10 @@ export class MeterSession {
   }
 
   private endWait(now: number): void {
+    if (this.waitReason === 'gap') {
+      this.send(this.current as Job, now);
+      return;
+    }
     if (this.waitReason === 'backoff') {
       this.resetLink();
       return;
