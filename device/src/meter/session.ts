@@ -10,6 +10,7 @@ import { mepEncryptKey, mepRc4, rc4Crypt } from './rc4';
 import { replyDigest } from './reply-digest';
 import { partialRead } from './requests';
 import { isTransientCode, responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE, RESPONSE_OK } from './result-codes';
+import { PollSchedule, POLL_ENERGY } from './poll-schedule';
 import { clockJob, configJobs, job as newJob, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES } from './session-jobs';
 import { LinkState, LinkStatus, SessionCommand, SessionOptions, SessionStats } from './session-types';
 import { SessionTables } from './session-tables';
@@ -77,7 +78,10 @@ export class MeterSession {
   private bytesSinceReply = 0;
   /** No request before this: the meter serves at most one request per 100 ms (guide p. 21). */
   private quietUntil = 0;
-  private nextPollAt = 0;
+  /** When polls fall due and the one-read-per-second budget (poll-schedule.ts). */
+  private readonly schedule: PollSchedule;
+  /** A routine read is queued but the budget or the quiet time holds it until then. */
+  private holdUntil = 0;
   private nextClockAt = 0;
   private state: LinkState = 'starting';
   private stateSince = 0;
@@ -89,7 +93,7 @@ export class MeterSession {
       digestKey: options.digestKey,
       identityTables: options.identityTables || REFERENCE_IDENTITY_TABLES,
       initialSeq: (options.initialSeq || 0) >>> 0,
-      pollIntervalMs: options.pollIntervalMs || 5000,
+      pollIntervalMs: options.pollIntervalMs || 2000,
       replyTimeoutMs: options.replyTimeoutMs || 500,
       requestGapMs: options.requestGapMs === undefined ? 100 : options.requestGapMs,
       retransmissions: options.retransmissions === undefined ? 3 : options.retransmissions,
@@ -108,6 +112,7 @@ export class MeterSession {
     this.cycle = options.cycleTimes || null;
     this.verify = this.o.replyDigest !== 'off';
     this.tables = new SessionTables(options.decoders);
+    this.schedule = new PollSchedule(this.o.pollIntervalMs);
     this.seq = this.o.initialSeq;
     this.reservedUpTo = this.seq;
     this.stats = {
@@ -165,7 +170,7 @@ export class MeterSession {
   /** Poll at once instead of at the next poll time (a user's "poll now"); false while the meter is not identified. */
   pollNow(now: number): SessionCommand[] {
     if (this.configured) {
-      this.nextPollAt = now;
+      this.schedule.pollNow(now);
       if (this.phase === 'ready') this.pump(now);
     }
     return this.flush();
@@ -185,9 +190,9 @@ export class MeterSession {
   /** When the driver should call tick() next (clock ms), or -1 when only an input can move the session on. */
   nextDeadline(): number {
     if (this.phase === 'awaiting' || this.phase === 'waiting') return this.deadline;
-    if (this.phase === 'ready' && this.configured && this.queue.length === 0) {
-      return Math.min(this.nextPollAt, this.nextClockAt);
-    }
+    if (this.phase !== 'ready') return -1;
+    if (this.queue.length) return this.holdUntil;
+    if (this.configured) return Math.min(this.schedule.due(), this.nextClockAt);
     return -1;
   }
 
@@ -386,9 +391,9 @@ export class MeterSession {
   private jobDone(job: Job, now: number): void {
     if ((job.purpose === 'config' || job.purpose === 'probe') && !this.configured && !this.hasQueued('config')) {
       this.configured = true;
-      this.nextPollAt = now;
+      this.schedule.start(now);
       this.nextClockAt = now + this.o.clockIntervalMs;
-      this.log('info', 'meter identified; polling every ' + this.o.pollIntervalMs + ' ms');
+      this.log('info', 'meter identified; present values every ' + this.schedule.periodMs + ' ms, energy every 30 s');
     }
     this.pump(now);
   }
@@ -410,16 +415,26 @@ export class MeterSession {
         this.queue.push(clockJob(this.maxReplyLength));
         this.nextClockAt = now + this.o.clockIntervalMs;
       }
-      if (now >= this.nextPollAt) {
-        const jobs = pollJobs(this.tables.demandResetByte(), this.maxReplyLength);
+      const due = this.schedule.take(now);
+      if (due) {
+        const jobs = pollJobs(this.tables.demandResetByte(), this.maxReplyLength, (due & POLL_ENERGY) !== 0);
         for (let i = 0; i < jobs.length; i++) this.queue.push(jobs[i] as Job);
         if (this.cycle) this.cycle.begin();
-        this.nextPollAt += this.o.pollIntervalMs;
-        if (this.nextPollAt <= now) this.nextPollAt = now + this.o.pollIntervalMs;
       }
     }
-    const job = this.queue.shift();
-    if (job) this.transmit(job, now);
+    const job = this.queue[0];
+    if (!job) return;
+    // Routine reads (polls, the clock) keep to one read per second on average (guide pp. 51, 260). Start-up and alert
+    // reads are not held, nor are the copies and fresh frames of recovery (timeouts, bad digests, 0x0B, 0x0C).
+    const routine = job.purpose === 'poll' || job.purpose === 'clock';
+    const at = routine ? this.schedule.readyAt(now) : now;
+    if (now < at) {
+      this.holdUntil = at;
+      return;
+    }
+    if (routine) this.schedule.spend(now);
+    this.queue.shift();
+    this.transmit(job, now);
   }
 
   /** Sends now, or once the quiet time after the last reply has passed (guide p. 21: 100 ms between requests). */
