@@ -23,6 +23,9 @@ import { profileByName, type MeterProfile } from './profiles';
 import { buildReply, invalidSequencePayload, statusPayload, type ReplyDigestMode } from './reply';
 import { SequenceWindow } from './sequence';
 import { TableStore } from './table-store';
+import { HealthMonitor } from './health';
+import { et14Image, traitsOf } from './guide-tables';
+import { ET14 } from '../../src/meter/table-ids';
 import { REAL_TIMERS, Transmitter, type SimTimers } from './transmitter';
 
 const ALERT = new Uint8Array([0, 0]);
@@ -54,6 +57,8 @@ export class MeterSimulator extends EventEmitter {
   private readonly minGapMs: number;
   /** Requests that came closer than minRequestGapMs after the previous reply (guide p. 21). */
   tooSoon = 0;
+  /** ET51 "Monitor MEP Health" (profile 'watchdog'): null when off. Runs on simulated time. */
+  readonly health: HealthMonitor | null;
   private enabledLine: boolean;
   private portDisabled: boolean;
   private idleTimer: unknown = null;
@@ -86,6 +91,13 @@ export class MeterSimulator extends EventEmitter {
       this.simTime(),
     );
     this.procedures = new ProcedureEngine(this.tables, options.procedures);
+    const traits = traitsOf(this.profile);
+    this.health = traits.healthTimeoutS === null ? null : new HealthMonitor(traits.healthTimeoutS, this.simTime());
+    const entries = traits.port === 2 ? 6 : 5;
+    this.tables.beforeRead = (table) => {
+      const h = this.health;
+      if (table === ET14 && h) this.tables.set(ET14, et14Image(traits.port, entries, h.status(this.simTime()), h.alarmWord(this.simTime())));
+    };
     this.ctx = {
       store: this.tables,
       procedures: this.procedures,
@@ -113,6 +125,11 @@ export class MeterSimulator extends EventEmitter {
     this.portDisabled = options.mepPortDisabled ?? false;
     if (options.onSend) this.on('data', options.onSend);
     if (options.alertIntervalMs) this.startAlertTimer(options.alertIntervalMs);
+  }
+
+  /** The health watchdog has fired (its alarm is latched; guide pp. 20, 85); false without a watchdog. */
+  healthAlarm(): boolean {
+    return !!this.health && this.health.alarmWord(this.simTime()) !== 0;
   }
 
   /** Simulated time, ms since the epoch (accelerated by timeScale). */
@@ -283,6 +300,7 @@ export class MeterSimulator extends EventEmitter {
     }
     // Digest over APDU || SEQ with first16(MBK) (spec §4.4); a mismatch leaves `expected` unchanged (spec §5).
     if (!bytesEqual(omaDigest(this.key, request.signed), request.digest)) return done('auth-failure', statusPayload(RESPONSE_AUTH_FAILURE));
+    if (this.health) this.health.ok(this.simTime()); // authenticated: a successful request for the watchdog (p. 20)
     const bump = this.faults.seqBump();
     if (bump) {
       this.window.bump(bump);

@@ -11,7 +11,7 @@ import { replyDigest } from './reply-digest';
 import { partialRead } from './requests';
 import { isTransientCode, responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE, RESPONSE_OK } from './result-codes';
 import { PollSchedule, POLL_ENERGY } from './poll-schedule';
-import { clockJob, configJobs, job as newJob, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES } from './session-jobs';
+import { clockJob, configJobs, job as newJob, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES, startupReads } from './session-jobs';
 import { LinkState, LinkStatus, SessionCommand, SessionOptions, SessionStats } from './session-types';
 import { SessionTables } from './session-tables';
 import { BT28, ET11, ET13, tableName } from './table-ids';
@@ -51,7 +51,8 @@ export class MeterSession {
   readonly encKey: Uint8Array | null;
   /** Every reply's digest is checked (guide p. 250) unless the documented switch turns it off. */
   private readonly verify: boolean;
-  private readonly tables: SessionTables;
+  /** Decoding context, and what the start-up reads learned: the MEP port (1/2) and the energy unit. */
+  readonly tables: SessionTables;
   private readonly cycle: CycleTimes | null;
   /** Alert handling: 0 none running, else the entry size E read from ET11 (-1 until then). */
   private alertEntry = 0;
@@ -303,10 +304,15 @@ export class MeterSession {
       const first = data && data.length ? (data[0] as number) : 0;
       if (job.request.table === ET11 && first) {
         this.alertEntry = first;
-        this.queue.unshift(newJob('alert', partialRead(ET13, 4 * first + 8, 1)));
+        // The MEP entry: 4 for MEP1, 5 for MEP2 (guide p. 80).
+        this.queue.unshift(newJob('alert', partialRead(ET13, (this.tables.port === 2 ? 5 : 4) * first + 8, 1)));
       } else {
         this.endAlert(job.request.table === ET13, `meter alert flags 0x${first.toString(16)} (logged; not serviced: not registered)`);
       }
+    } else if (job.purpose === 'config' && job.request.kind === 'partial-read') {
+      // ET70.142, BT20.7, ET55's energy unit (startupReads): one byte each; BT20 tells where ET55's byte is.
+      const next = this.tables.meterByte(job.request.table, data && data.length ? (data[0] as number) : 0);
+      if (next) this.queue.unshift(newJob('config', next));
     } else if (data) {
       const emitted = this.tables.accept(job.request, data, now);
       if (c) c.add(T_DECODE, t0);
@@ -381,7 +387,8 @@ export class MeterSession {
 
   private failJob(job: Job, message: string, now: number): void {
     this.stats.errorReplies++;
-    this.log('warn', message);
+    // A start-up byte an older meter does not have (ET70 before firmware 4.0, ET55's unit before 3.70) is no problem.
+    this.log(job.purpose === 'config' && job.request.kind === 'partial-read' ? 'debug' : 'warn', message);
     this.current = null;
     this.phase = 'ready';
     if (job.purpose === 'alert') this.endAlert(false, message);
@@ -566,7 +573,7 @@ export class MeterSession {
     const kept: Job[] = [];
     for (let i = 0; i < this.queue.length; i++) if ((this.queue[i] as Job).purpose === 'alert') kept.push(this.queue[i] as Job);
     kept.push(probeJob(this.maxReplyLength));
-    this.queue = kept.concat(configJobs(this.maxReplyLength, this.o.identityTables));
+    this.queue = kept.concat(configJobs(this.maxReplyLength, this.o.identityTables), startupReads());
   }
 
   private abortAll(reason: string): void {

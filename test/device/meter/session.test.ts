@@ -1,4 +1,4 @@
-import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50 } from '../../../device/src/meter/table-ids';
+import { BT01, BT20, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET55, ET70 } from '../../../device/src/meter/table-ids';
 import { Bt23, Bt28 } from '../../../device/src/meter/tables/index';
 import { bytesEqual } from '../../../device/src/meter/bytes';
 import { Answer, SentRequest, SessionHarness, tableAnswer, TABLE_IMAGES, readPayload, replyFrame } from '../../helpers/session-harness';
@@ -30,10 +30,17 @@ describe('[MEP §14] start-up and polling', () => {
     expect(h.sent[1]!.table).toBe(BT52);
     expect(h.sent[1]!.seq).toBe(0x1234);
     expect(h.sent.slice(1, 8).map((r) => r.table)).toEqual(CONFIG_ORDER);
+    // one byte each: ET70.142 (MEP port), BT20.7 (tiers), ET55 A+39 (energy unit; A = 147 + 4·3 on Gen 4)
+    expect(h.sent.slice(8, 11)).toMatchObject([
+      { table: ET70, cmd: 0x3f, offset: 142, count: 1 },
+      { table: BT20, cmd: 0x3f, offset: 7, count: 1 },
+      { table: ET55, cmd: 0x3f, offset: 198, count: 1 },
+    ]);
+    h.sent.splice(8, 3);
     // periodic: BT23 partial offset 0 count A+16 (A = 0 for these meters), BT28 full
     expect(h.sent[8]).toMatchObject({ table: BT23, cmd: 0x3f, offset: 0, count: 16 });
     expect(h.sent[9]).toMatchObject({ table: BT28, cmd: 0x30 });
-    for (let i = 2; i < h.sent.length; i++) expect(h.sent[i]!.seq).toBe(h.sent[i - 1]!.seq + 1);
+    for (let i = 2; i < h.sent.length; i++) expect(h.sent[i]!.seq).toBe(h.sent[i - 1]!.seq + (i === 8 ? 4 : 1));
     expect(h.statuses()).toEqual(['starting', 'online']);
     const bt23 = h.tables(BT23)[0]!;
     expect(bt23.partial).toBe(true);
