@@ -23,7 +23,8 @@ export const POLL_ENERGY = 2;
 export class PollSchedule {
   /** Period of the present-values read, ms (the poll interval clamped to 1–30 s). */
   readonly periodMs: number;
-  private nextAt = 0;
+  /** When the next poll falls due. */
+  nextAt = 0;
   /** The energy read is due by then. */
   private energyAt = 0;
   /** Read credit in ms (READ_COST_MS per read) as of `creditAt`. */
@@ -35,21 +36,10 @@ export class PollSchedule {
     this.periodMs = p < POLL_MIN_MS ? POLL_MIN_MS : p > POLL_MAX_MS ? POLL_MAX_MS : p;
   }
 
-  /** The meter was identified: the first poll (with energy) is due now. */
+  /** The meter was identified, or a user's "poll now": a poll with energy is due now. */
   start(now: number): void {
     this.nextAt = now;
     this.energyAt = now;
-    this.creditAt = now;
-  }
-
-  /** A user's "poll now": present values and energy at once. */
-  pollNow(now: number): void {
-    this.start(now);
-  }
-
-  /** When the next poll falls due. */
-  due(): number {
-    return this.nextAt;
   }
 
   /** The poll due at `now` (POLL_PRESENT, with POLL_ENERGY when the next poll would come after the energy is due),
@@ -64,23 +54,18 @@ export class PollSchedule {
     return POLL_PRESENT | POLL_ENERGY;
   }
 
-  /** A routine read goes out at `now`: it costs one read of credit. */
-  spend(now: number): void {
-    this.refill(now);
-    this.credit -= READ_COST_MS;
-  }
-
-  /** The earliest time the budget allows the next routine read. */
+  /** The earliest time the budget allows the next routine read (the credit is brought up to `now`). */
   readyAt(now: number): number {
-    this.refill(now);
-    return this.credit >= READ_COST_MS ? now : now + READ_COST_MS - this.credit;
-  }
-
-  private refill(now: number): void {
     if (now > this.creditAt) {
       this.credit += now - this.creditAt;
       if (this.credit > BURST_READS * READ_COST_MS) this.credit = BURST_READS * READ_COST_MS;
+      this.creditAt = now;
     }
-    this.creditAt = now;
+    return this.credit >= READ_COST_MS ? now : now + READ_COST_MS - this.credit;
+  }
+
+  /** A routine read goes out: one read of credit (call right after readyAt said now). */
+  spend(): void {
+    this.credit -= READ_COST_MS;
   }
 }

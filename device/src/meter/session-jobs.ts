@@ -1,7 +1,7 @@
 // What the session asks the meter, and in which order (spec §14 recommended sequence). Reads only: the session never
 // writes (a pure reader: guide p. 22).
 import { fullRead, MepRequest, partialRead } from './requests';
-import { BT01, BT20, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET70 } from './table-ids';
+import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50 } from './table-ids';
 
 export type JobPurpose = 'probe' | 'config' | 'poll' | 'clock' | 'alert';
 
@@ -39,13 +39,6 @@ export function configJobs(maxReplyLength: number | null, tables: number[]): Job
   const jobs: Job[] = [];
   for (let i = 0; i < tables.length; i++) jobs.push(job('config', fullRead(tables[i] as number, maxReplyLength)));
   return jobs;
-}
-
-/** One byte each, after the identity tables: ET70 offset 142, the MEP port we are on (1 or 2; firmware 4.0+, an
- *  older meter refuses the read: MEP1) and BT20 byte 7, the tier dimension that places ET55's "Energy Register Unit"
- *  (read next, session-tables.ts) (guide pp. 21–24, 155, 158, 173). */
-export function startupReads(): Job[] {
-  return [job('config', partialRead(ET70, 142, 1)), job('config', partialRead(BT20, 7, 1))];
 }
 
 /** A poll (poll-schedule.ts): with `energy`, first a BT23 partial read of A + 16 bytes: import/export active and

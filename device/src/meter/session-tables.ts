@@ -40,7 +40,7 @@ export class SessionTables {
     return !!bt21 && bt21.demandResetCounter;
   }
 
-  /** A start-up byte (session-jobs.ts startupReads): ET70.142, BT20.7 or ET55's energy unit. After BT20 it returns
+  /** A start-up byte (session.ts queueStartup): ET70.142, BT20.7 or ET55's energy unit. After BT20 it returns
    *  the ET55 read, at A + 39 with A = 146 + 4·(BT20.7 − 1), 147 + … on Gen 4 (guide pp. 155, 158). */
   meterByte(table: number, value: number): MepRequest | null {
     if (table === ET70) {

@@ -11,10 +11,10 @@ import { replyDigest } from './reply-digest';
 import { partialRead } from './requests';
 import { isTransientCode, responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE, RESPONSE_OK } from './result-codes';
 import { PollSchedule, POLL_ENERGY } from './poll-schedule';
-import { clockJob, configJobs, job as newJob, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES, startupReads } from './session-jobs';
+import { clockJob, configJobs, job as newJob, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES } from './session-jobs';
 import { LinkState, LinkStatus, SessionCommand, SessionOptions, SessionStats } from './session-types';
 import { SessionTables } from './session-tables';
-import { BT28, ET11, ET13, tableName } from './table-ids';
+import { BT20, BT28, ET11, ET13, ET70, tableName } from './table-ids';
 
 type Phase = 'stopped' | 'link-reset' | 'ready' | 'awaiting' | 'waiting';
 type WaitReason = 'backoff' | 'retry' | 'auth' | 'gap';
@@ -171,7 +171,7 @@ export class MeterSession {
   /** Poll at once instead of at the next poll time (a user's "poll now"); false while the meter is not identified. */
   pollNow(now: number): SessionCommand[] {
     if (this.configured) {
-      this.schedule.pollNow(now);
+      this.schedule.start(now);
       if (this.phase === 'ready') this.pump(now);
     }
     return this.flush();
@@ -193,7 +193,7 @@ export class MeterSession {
     if (this.phase === 'awaiting' || this.phase === 'waiting') return this.deadline;
     if (this.phase !== 'ready') return -1;
     if (this.queue.length) return this.holdUntil;
-    if (this.configured) return Math.min(this.schedule.due(), this.nextClockAt);
+    if (this.configured) return Math.min(this.schedule.nextAt, this.nextClockAt);
     return -1;
   }
 
@@ -310,7 +310,7 @@ export class MeterSession {
         this.endAlert(job.request.table === ET13, `meter alert flags 0x${first.toString(16)} (logged; not serviced: not registered)`);
       }
     } else if (job.purpose === 'config' && job.request.kind === 'partial-read') {
-      // ET70.142, BT20.7, ET55's energy unit (startupReads): one byte each; BT20 tells where ET55's byte is.
+      // ET70.142, BT20.7, ET55's energy unit (queueStartup): one byte each; BT20 tells where ET55's byte is.
       const next = this.tables.meterByte(job.request.table, data && data.length ? (data[0] as number) : 0);
       if (next) this.queue.unshift(newJob('config', next));
     } else if (data) {
@@ -439,7 +439,7 @@ export class MeterSession {
       this.holdUntil = at;
       return;
     }
-    if (routine) this.schedule.spend(now);
+    if (routine) this.schedule.spend();
     this.queue.shift();
     this.transmit(job, now);
   }
@@ -573,7 +573,12 @@ export class MeterSession {
     const kept: Job[] = [];
     for (let i = 0; i < this.queue.length; i++) if ((this.queue[i] as Job).purpose === 'alert') kept.push(this.queue[i] as Job);
     kept.push(probeJob(this.maxReplyLength));
-    this.queue = kept.concat(configJobs(this.maxReplyLength, this.o.identityTables), startupReads());
+    // One byte each (guide pp. 21–24, 155, 158, 173): ET70 offset 142, the MEP port (firmware 4.0+; an older meter
+    // refuses it: MEP1), and BT20 byte 7, the tiers that place ET55's "Energy Register Unit" (session-tables.ts).
+    this.queue = kept.concat(configJobs(this.maxReplyLength, this.o.identityTables), [
+      newJob('config', partialRead(ET70, 142, 1)),
+      newJob('config', partialRead(BT20, 7, 1)),
+    ]);
   }
 
   private abortAll(reason: string): void {

@@ -31,7 +31,7 @@ function run(pollMs: number, latency: (i: number) => number, ms = 3600000, clock
       if (due & POLL_PRESENT) queue.push('present');
     }
     if (!queue.length) {
-      t = Math.min(s.due(), nextClock);
+      t = Math.min(s.nextAt, nextClock);
       continue;
     }
     const at = s.readyAt(t);
@@ -39,7 +39,7 @@ function run(pollMs: number, latency: (i: number) => number, ms = 3600000, clock
       t = at;
       continue;
     }
-    s.spend(t);
+    s.spend();
     reads.push({ at: t, what: queue.shift()! });
     t += latency(reads.length) + 100;
   }
