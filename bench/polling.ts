@@ -1,7 +1,7 @@
-// Continuous polling at real 9600-baud pacing: the device session (back-to-back BT23 + BT28 polls) against the
-// simulator, both directions paced at the line rate, in real time. Compares readings per second with the line's
-// limit: (bytes on the wire × 10 bits) / 9600 per poll cycle. The simulated meter answers with no turnaround delay
-// (the real one is UNKNOWN), so the gap to the limit is our own overhead: timers, decoding, digests.
+// The fastest polling setting (1 s) at real 9600-baud pacing: the device session against the simulator, both
+// directions paced at the line rate, in real time, on real timers. Since issue 10 the guide's budget (one read per
+// second on average, poll-schedule.ts), not the line, sets the rate: the line limit, (bytes on the wire × 10 bits) /
+// 9600 per poll cycle, is printed for comparison only. schedule.ts gives the cadence of every setting.
 import { TABLE_DECODERS } from '../device/src/meter/tables/index';
 import { performance } from 'perf_hooks';
 import { MeterSimulator } from '../device/sim/meter-sim/meter';
@@ -36,7 +36,7 @@ export async function pollingBenchmark(seconds: number): Promise<Figure[]> {
     reset: (done) => setTimeout(done, 0),
     onData: (l) => listeners.push(l),
   };
-  const session = new MeterSession({ digestKey: (parseMbk(KEY) as { digestKey: Uint8Array }).digestKey, decoders: TABLE_DECODERS, pollIntervalMs: 1, clockIntervalMs: 3600000 });
+  const session = new MeterSession({ digestKey: (parseMbk(KEY) as { digestKey: Uint8Array }).digestKey, decoders: TABLE_DECODERS, pollIntervalMs: 1000, clockIntervalMs: 3600000 });
   let cycles = 0;
   let measuring = false;
   let startBytes = 0;
@@ -70,9 +70,8 @@ export async function pollingBenchmark(seconds: number): Promise<Figure[]> {
   const lineLimit = BAUD / (bytesPerCycle * 10);
   const achieved = cycles / elapsedS;
   return [
-    { name: 'bytes on the wire per poll cycle (BT23 partial + BT28, both directions)', value: bytesPerCycle, unit: 'B' },
-    { name: 'line limit at 9600 baud', value: lineLimit, unit: 'readings/s' },
-    { name: `achieved over ${elapsedS.toFixed(1)} s (${cycles} poll cycles)`, value: achieved, unit: 'readings/s' },
-    { name: 'achieved / line limit (target ≥ 90%)', value: (100 * achieved) / lineLimit, unit: '%' },
+    { name: 'bytes on the wire per poll cycle (BT28, BT23 every 30 s, both directions)', value: bytesPerCycle, unit: 'B' },
+    { name: 'line limit at 9600 baud (if the guide allowed it)', value: lineLimit, unit: 'readings/s' },
+    { name: `achieved over ${elapsedS.toFixed(1)} s (${cycles} poll cycles; budget: ≤ 1 read/s)`, value: achieved, unit: 'readings/s' },
   ];
 }

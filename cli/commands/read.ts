@@ -3,7 +3,7 @@
 import { MAX_TABLE_DATA } from '../../device/src/meter/frame';
 import { fullRead, partialRead } from '../../device/src/meter/requests';
 import { bt23Length } from '../../device/src/meter/tables/bt23-current-register-data';
-import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, tableName } from '../../device/src/meter/table-ids';
+import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET70, tableName } from '../../device/src/meter/table-ids';
 import { decodeTable, TableContext, TABLE_DECODERS } from '../../device/src/meter/tables/index';
 import { MeterPoller } from '../../device/src/meter/poller';
 import { MeterSession } from '../../device/src/meter/session';
@@ -17,9 +17,20 @@ const HELP = `mep read --port <serial path | tcp://host:port> (--key-file <file>
           [--interval <ms>] [--seq <n>] [--reply-digest enforce|off] [--rc4]
 
 Reads tables once and prints them as JSON (default: BT28), or with --watch polls like the device does
-(BT23 + BT28 every --interval ms, default 5000) and prints one JSON line per table. Every reply's digest is checked
-(guide p. 250): the verdict is on stderr; --reply-digest off only for a meter that signs otherwise.
---rc4: MEP RC4 encryption (guide pp. 256–257), for a meter whose port requires it.`;
+(BT28 every --interval ms, 1000–30000, default 2000; BT23 every 30 s; at most one read per second on average) and
+prints one JSON line per table. Every reply's digest is checked (guide p. 250); on stderr: the verdict, and the MEP
+port we are on, MEP1 or MEP2 (ET70 offset 142; a meter before firmware 4.0 has one port: MEP1). --reply-digest off
+only for a meter that signs otherwise. --rc4: MEP RC4 encryption (guide pp. 256–257), for a meter whose port
+requires it. Requests are 100 ms apart at least (guide p. 21).`;
+
+/** The meter serves at most one request per 100 ms (guide p. 21). */
+const REQUEST_GAP_MS = 100;
+const gap = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, REQUEST_GAP_MS));
+
+/** "MEP1" or "MEP2": ET70 offset 142 (guide p. 173); a meter that has no such byte (firmware before 4.0) is MEP1. */
+export function portName(et70Byte: number | null): string {
+  return et70Byte === 2 ? 'MEP2' : 'MEP1';
+}
 
 const ALL_TABLES = [BT52, BT01, BT21, ET03, ET11, ET13, ET50, BT23, BT28];
 
@@ -38,6 +49,7 @@ async function readBt23(client: MepClient, ctx: TableContext): Promise<Uint8Arra
   const total = bt23Length(bt21);
   const data = new Uint8Array(total);
   for (let at = 0; at < total; at += MAX_TABLE_DATA) {
+    if (at) await gap();
     data.set(await client.read(partialRead(BT23, at, Math.min(MAX_TABLE_DATA, total - at))), at);
   }
   return data;
@@ -60,7 +72,14 @@ async function readOnce(port: MeterPort, key: Uint8Array, tables: number[], seq:
   for (const t of tables) for (const p of [...prerequisites(t), t]) if (!wanted.includes(p)) wanted.push(p);
   const result: Record<string, unknown> = {};
   let failures = 0;
+  let et70: number | null = null;
+  try {
+    et70 = (await client.read(partialRead(ET70, 142, 1)))[0] ?? null;
+  } catch (err) {
+    if (/wrong MBK|no reply from the meter/.test((err as Error).message)) throw err;
+  }
   for (const table of wanted) {
+    await gap();
     try {
       const value = await readOne(client, table, ctx);
       if (tables.includes(table)) result[tableName(table)] = value;
@@ -72,7 +91,7 @@ async function readOnce(port: MeterPort, key: Uint8Array, tables: number[], seq:
     }
   }
   process.stdout.write(toJson(result) + '\n');
-  process.stderr.write(`mep: reply digest: ${replyVerdict(mode, client.verified, client.badDigests)}\n`);
+  process.stderr.write(`mep: port ${portName(et70)} (ET70 offset 142: ${et70 === null ? 'not on this meter' : et70}); reply digest: ${replyVerdict(mode, client.verified, client.badDigests)}\n`);
   if (failures === wanted.length) throw new Error('no table could be read');
 }
 
@@ -90,7 +109,10 @@ function watch(port: MeterPort, key: Uint8Array, options: { interval: number; se
     timers: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
     onEvent: (c) => {
       if (c.type === 'table') process.stdout.write(JSON.stringify({ table: tableName(c.table), at: new Date(c.at).toISOString(), partial: c.partial, value: c.value }) + '\n');
-      else if (c.type === 'status') process.stderr.write(`mep: link ${c.status.state}: ${c.status.message}\n`);
+      else if (c.type === 'status') {
+        const port = c.status.state === 'online' ? ` (port ${portName(session.tables.port)})` : '';
+        process.stderr.write(`mep: link ${c.status.state}: ${c.status.message}${port}\n`);
+      }
       else if (c.type === 'log' && c.level !== 'debug') process.stderr.write(`mep: ${c.level}: ${c.message}\n`);
       else if (c.type === 'alert-handled') process.stderr.write(`mep: alert ${c.ok ? 'handled' : 'failed'}: ${c.detail}\n`);
     },
@@ -101,7 +123,7 @@ function watch(port: MeterPort, key: Uint8Array, options: { interval: number; se
       const st = session.stats;
       process.stderr.write(
         `mep: ${st.pollCycles} poll cycles, ${st.requests} requests, ${st.timeouts} timeouts, ${st.sequenceResyncs} sequence resyncs, ` +
-          `${st.errorReplies} error replies; reply digest: ${replyVerdict(options.replyDigest, st.replies, st.badDigests)}\n`,
+          `${st.errorReplies} error replies; port ${portName(session.tables.port)}; reply digest: ${replyVerdict(options.replyDigest, st.replies, st.badDigests)}\n`,
       );
       resolve();
     };
@@ -134,8 +156,8 @@ export async function readCommand(argv: string[]): Promise<void> {
   if (!['off', 'enforce'].includes(mode)) throw new UsageError('--reply-digest must be enforce or off');
   if (values.watch && (values.table || values.all)) throw new UsageError('--watch reads BT23 and BT28 continuously; leave out --table/--all');
   const tables = values.all ? ALL_TABLES : (values.table ?? ['BT28']).map(tableArg);
-  const interval = values.interval === undefined ? 5000 : integerArg(values.interval, '--interval', 3600000);
-  if (values.watch && interval < 500) throw new UsageError('--interval must be at least 500 ms');
+  const interval = values.interval === undefined ? 2000 : integerArg(values.interval, '--interval', 30000);
+  if (values.watch && interval < 1000) throw new UsageError('--interval must be 1000 to 30000 ms (guide: at most one read per second on average)');
   const port = await openMeterPort(portSpec);
   try {
     if (values.watch) await watch(port, key, { interval, seq, replyDigest: mode, rc4: !!values.rc4 });

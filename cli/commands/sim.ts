@@ -5,6 +5,9 @@ import { serveTcp } from '../../device/sim/meter-sim/transport-tcp';
 import { attachStdio } from '../../device/sim/meter-sim/transport-stdio';
 import { attachSerial } from '../../device/sim/meter-sim/transport-serial';
 import type { ProfileName } from '../../device/sim/meter-sim/profiles';
+import { GUIDE_PROFILE_NAMES } from '../../device/sim/meter-sim/profiles-guide';
+
+const PROFILE_NAMES: ProfileName[] = ['three-phase', 'one-phase', ...GUIDE_PROFILE_NAMES];
 import { parseMbk } from '../../device/src/meter/key';
 import { FAULT_NAMES, parseFaultSpec } from '../../device/sim/meter-sim/fault-spec';
 import type { FaultOptions } from '../../device/sim/meter-sim/faults';
@@ -14,12 +17,16 @@ import { integerArg, parseCommandLine, UsageError } from '../usage';
 /** The key of the synthetic vectors in ../shared/vectors: fine for a simulator, never a real meter's key. */
 export const DEMO_KEY = 'ABCDEFGHIJKLMNOPQRST';
 
-const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key-file <file> | --key <MBK>] [--profile three-phase|one-phase]
+const HELP = `mep sim [--tcp <port> | --stdio | --serial <path>] [--host <addr>] [--key-file <file> | --key <MBK>] [--profile <profile>]
         [--faults <list>] [--pacing realtime|instant] [--speed <factor>] [--alert-every <ms>] [--seq <n>] [--seed <n>]
         [--seq-mode window|at-least|strict] [--reply-digest guide|zeros|random] [--solar <peak W>] [--bt21 A|B]
         [--verbose]
 
-A simulated meter (default: tcp port 7000 on 127.0.0.1, key ${DEMO_KEY}, real 9600-baud pacing).
+A simulated meter (default: tcp port 7000 on 127.0.0.1, key ${DEMO_KEY}, real 9600-baud pacing: 117-byte reply
+segments with 25-ms pauses, a request closer than 100 ms after the previous reply answered late, guide p. 21).
+--profile: ${PROFILE_NAMES.join(', ')}: ct-10wh is a CT meter counting energy in 10 Wh (ET55), gen4-mep2 a Gen 4
+  meter with the client on its second MEP port (ET70 offset 142 = 2), watchdog a meter whose health monitor marks the
+  client down and latches an alarm after 60 s without a request (ET51, ET14).
 --speed: simulated seconds per real second for the load model (energy registers grow faster).
 --faults: name=value items separated by commas, e.g. garbageProbability=0.1,chunking=1-8,replyCodes=6/11,silence
   names: ${FAULT_NAMES.join(', ')}
@@ -104,7 +111,7 @@ export async function simCommand(argv: string[]): Promise<void> {
   const parsed = parseMbk(key);
   if (!parsed.ok) throw new UsageError(parsed.message);
   const profile = (values.profile ?? 'three-phase') as ProfileName;
-  if (profile !== 'three-phase' && profile !== 'one-phase') throw new UsageError('--profile must be three-phase or one-phase');
+  if (!PROFILE_NAMES.includes(profile)) throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
   const pacing = (values.pacing ?? 'realtime') as 'realtime' | 'instant';
   if (pacing !== 'realtime' && pacing !== 'instant') throw new UsageError('--pacing must be realtime or instant');
   const speed = values.speed === undefined ? 1 : Number(values.speed);

@@ -59,6 +59,22 @@ describe('mep decode', () => {
     expect(out).toMatchObject({ table: 'BT28', status: 0, statusName: 'ok', count: 220 });
     expect(out.decoded.fwdActiveW).toBe(484);
     expect(out.decoded.frequencyMilliHz).toBe(50000);
+    // every value under the guide's name (pp. 215–220)
+    expect(out.decoded.named['0 forward active power (W)']).toBe(484);
+    expect(out.decoded.named['11 frequency (mHz)']).toBe(50000);
+    expect(Object.keys(out.decoded.named)).toHaveLength(55);
+  });
+
+  test("--energy-unit 10: a CT meter's BT23 counts in 10 Wh (ET55, guide p. 158); energy is shown in Wh, counts as they are", async () => {
+    const f039 = frames.synthetic_frames.find((f: any) => f.id === 'F039');
+    const r = await mep(['decode', '--table', 'BT23', '--bt21', frames.synthetic_tables.BT21_B, '--energy-unit', '10', f039.hex]);
+    const d = JSON.parse(r.stdout).decoded;
+    expect(d.total.summations[0]).toBe(658453420);
+    expect(d.energyUnitWh).toBe(10);
+    expect(d.named['0 forward active energy (Wh)']).toBe(658453420);
+    expect(d.named['4 power outage duration (s)']).toBe(d.total.summations[4]);
+    const bad = await mep(['decode', '--table', 'BT23', '--energy-unit', '5', f039.hex]);
+    expect(bad.stderr).toMatch(/--energy-unit must be 1, 10 or 100/);
   });
 
   test('takes the BT21 context for other layouts (variant B) and reports 0x0C replies', async () => {
@@ -152,7 +168,7 @@ describe('mep sim + mep read', () => {
 
   test('read --all prints every table as JSON, with the energy and power of the simulated meter', async () => {
     const r = await mep(['read', '--port', `tcp://127.0.0.1:${port}`, '--key', MBK, '--all']);
-    expect(r.stderr).toMatch(/^mep: reply digest: \d+ replies verified, 0 failed \(dropped and asked again\)\n$/);
+    expect(r.stderr).toMatch(/^mep: port MEP1 \(ET70 offset 142: 1\); reply digest: \d+ replies verified, 0 failed \(dropped and asked again\)\n$/);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(['BT01', 'BT21', 'BT23', 'BT28', 'BT52', 'ET03', 'ET11', 'ET13', 'ET50'].sort());
@@ -178,14 +194,25 @@ describe('mep sim + mep read', () => {
   });
 
   test('--watch prints one JSON line per table until interrupted', async () => {
-    const child = spawn(process.execPath, [require.resolve('../../bin/mep.js'), 'read', '--port', `tcp://127.0.0.1:${port}`, '--key', MBK, '--watch', '--interval', '500']);
+    const child = spawn(process.execPath, [require.resolve('../../bin/mep.js'), 'read', '--port', `tcp://127.0.0.1:${port}`, '--key', MBK, '--watch', '--interval', '1000']);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 4000));
     await stop(child);
     const lines = out.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.table === 'BT28').length).toBeGreaterThanOrEqual(2);
     expect(lines.some((l) => l.table === 'BT23' && l.partial === true)).toBe(true);
+  });
+
+  test('read names the MEP port: a Gen 4 meter with the client on MEP2 (mep sim --profile gen4-mep2)', async () => {
+    const started = await mepBackground(['sim', '--tcp', '0', '--pacing', 'instant', '--profile', 'gen4-mep2'], /tcp:\/\/127\.0\.0\.1:(\d+)/);
+    try {
+      const r = await mep(['read', '--port', `tcp://127.0.0.1:${started.match[1]}`, '--key', MBK, '--table', 'BT01']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^mep: port MEP2 \(ET70 offset 142: 2\); reply digest: \d+ replies verified, 0 failed/);
+    } finally {
+      await stop(started.child);
+    }
   });
 
   test('no meter on the port: one clear line', async () => {

@@ -6,7 +6,7 @@ import { ByteReader, ByteWriter } from '../../device/src/meter/bytes';
 import { replyDigest } from '../../device/src/meter/reply-digest';
 import { MeterSession } from '../../device/src/meter/session';
 import { SessionCommand, SessionOptions } from '../../device/src/meter/session-types';
-import { BT01, BT08, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET58 } from '../../device/src/meter/table-ids';
+import { BT01, BT08, BT20, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET55, ET58, ET59, ET70 } from '../../device/src/meter/table-ids';
 import { parseMbk } from '../../device/src/meter/key';
 import { hex, loadVectors } from './vectors';
 
@@ -16,8 +16,19 @@ export const KEY = (parseMbk(KEY_TEXT) as { digestKey: Uint8Array }).digestKey;
 const T = loadVectors('frames.json').synthetic_tables;
 export const TABLE_IMAGES: Record<number, Uint8Array> = {
   [BT01]: hex(T.BT01), [BT21]: hex(T.BT21_A), [BT23]: hex(T.BT23_A), [BT28]: hex(T.BT28_A), [BT52]: hex(T.BT52),
-  [ET03]: hex(T.ET03), [ET11]: hex(T.ET11), [ET13]: hex(T.ET13), [ET50]: hex(T.ET50), [BT08]: hex(T.BT08), [ET58]: hex(T.BT08),
+  [ET03]: hex(T.ET03), [ET11]: hex(T.ET11), [ET13]: hex(T.ET13), [ET50]: hex(T.ET50), [BT08]: hex(T.BT08), [ET59]: hex(T.BT08),
+  [ET58]: new Uint8Array(100),
+  // A Gen 4 meter on MEP1 with 1-Wh energy registers: ET70 offset 142 = 1; BT20 = BT21 (4 tiers); ET55's unit at
+  // 147 + 4·3 + 39 = 198 (guide pp. 155, 158, 173).
+  [ET70]: byteAt(150, 142, 1), [BT20]: hex(T.BT21_A), [ET55]: byteAt(220, 198, 1),
 };
+
+/** `length` zero bytes with `value` at `at`. */
+export function byteAt(length: number, at: number, value: number): Uint8Array {
+  const b = new Uint8Array(length);
+  b[at] = value;
+  return b;
+}
 
 export interface SentRequest {
   bytes: Uint8Array;
@@ -87,8 +98,10 @@ export class SessionHarness {
   auto = true;
   private pendingReset = false;
 
+  /** The scripted meter answers at once, in the same instant: the session's 100-ms request gap (guide p. 21) is off
+   *  unless a test sets requestGapMs (the gap itself is tested against the simulator in test/e2e). */
   constructor(options: Partial<SessionOptions> = {}) {
-    this.session = new MeterSession({ digestKey: KEY, decoders: TABLE_DECODERS, ...options });
+    this.session = new MeterSession({ digestKey: KEY, decoders: TABLE_DECODERS, requestGapMs: 0, ...options });
   }
 
   start(): this {

@@ -27,10 +27,10 @@ describe('[MEP §2] realtime pacing', () => {
     expect(events.map((e) => e.type)).toEqual(['frame']);
   });
 
-  test('a 233-byte BT28 reply takes ≈ 243 ms, without drift; turnaround delays the first byte', async () => {
+  test('a 233-byte BT28 reply takes ≈ 288 ms with its segment pause, without drift; turnaround delays the first byte', async () => {
     const h = new Harness({ pacing: 'realtime', turnaroundMs: 20 });
     const { ms, stamps } = await timedReply(h, fullRead(BT28));
-    const expected = 20 + 233 * BYTE_MS; // 262.7 ms
+    const expected = 20 + 233 * BYTE_MS + 25; // 287.7 ms: two 117-byte segments, one 25-ms pause (guide p. 21)
     expect(ms).toBeGreaterThanOrEqual(expected - 1);
     expect(ms).toBeLessThan(expected + 40);
     expect(stamps[0]!).toBeGreaterThanOrEqual(20 + 10 * BYTE_MS - 1);

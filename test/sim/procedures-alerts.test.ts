@@ -1,6 +1,6 @@
-// Spec §3.4, §12, §13, §15.1, §15.7: procedures (BT07 → BT08/ET58), alerts and the ENABLE line.
+// Spec §3.4, §12, §13, §15.1, §15.7: procedures (BT07 → BT08/ET59/ET85, guide p. 125), alerts and the ENABLE line.
 import { fullRead, partialRead, procedureCall, fullWrite, EP39_POST_MEP_DATA } from '../../device/src/meter/requests';
-import { BT07, BT08, BT52, ET11, ET13, ET50, ET58 } from '../../device/src/meter/table-ids';
+import { BT07, BT08, BT52, ET11, ET13, ET50, ET59 } from '../../device/src/meter/table-ids';
 import type { ProcedureRecord } from '../../device/sim/meter-sim';
 import { Harness, hexOf } from './harness';
 
@@ -18,7 +18,7 @@ describe('[MEP §12/§13] procedures', () => {
     expect(flags & 0x02).toBe(0); // → BT08
     expect(h.reply(procedureCall(EP39_POST_MEP_DATA, 7, EP39_PARAMS)).status).toBe(0);
     expect(hexOf(h.reply(fullRead(BT08)).data!)).toBe('27080700');
-    expect(hexOf(h.reply(fullRead(ET58)).data!)).toBe('27080700');
+    expect(hexOf(h.reply(fullRead(ET59)).data!)).toBe('00000000'); // ET50 flag bit 1 clear: BT08, not ET59
     expect(posted).toHaveLength(1);
     expect(posted[0]!.ep39).toEqual({ dataType: 4, status: 1, data: new Uint8Array([1, 2, 3, 4, 5, 6]) });
     expect(h.sim.procedures.log).toHaveLength(1);

@@ -15,7 +15,7 @@ import { BT23 } from '../../src/meter/table-ids';
 import { IDENTITY_CIPHER } from './cipher-types';
 import { DEFAULT_COMMAND_OPTIONS, executeApdu, type CommandContext } from './commands';
 import { FaultEngine, type FaultOptions, type OneShotFault } from './faults';
-import type { AlertPosition, MeterSimulatorOptions, RequestOutcome, RequestRecord } from './options';
+import type { AlertPosition, MeterSimulatorOptions, RequestOutcome, RequestRecord, RequestSpacing } from './options';
 import { LoadModel, MeterPhysics } from './physics';
 import { Rng } from './prng';
 import { ProcedureEngine } from './procedures';
@@ -23,6 +23,9 @@ import { profileByName, type MeterProfile } from './profiles';
 import { buildReply, invalidSequencePayload, statusPayload, type ReplyDigestMode } from './reply';
 import { SequenceWindow } from './sequence';
 import { TableStore } from './table-store';
+import { HealthMonitor } from './health';
+import { et14Image, traitsOf } from './guide-tables';
+import { ET14 } from '../../src/meter/table-ids';
 import { REAL_TIMERS, Transmitter, type SimTimers } from './transmitter';
 
 const ALERT = new Uint8Array([0, 0]);
@@ -50,12 +53,20 @@ export class MeterSimulator extends EventEmitter {
   private readonly ctx: CommandContext;
   private readonly turnaroundMs: number;
   private readonly interByteMs: number;
+  private readonly spacing: RequestSpacing;
+  private readonly minGapMs: number;
+  /** Requests that came closer than minRequestGapMs after the previous reply (guide p. 21). */
+  tooSoon = 0;
+  /** ET51 "Monitor MEP Health" (profile 'watchdog'): null when off. Runs on simulated time. */
+  readonly health: HealthMonitor | null;
   private enabledLine: boolean;
   private portDisabled: boolean;
   private idleTimer: unknown = null;
   private alertTimer: unknown = null;
   private pendingReply = 0;
   private armed = { before: 0, after: 0 };
+  /** 'throttle': the reply to a request that came too soon leaves ≥ minRequestGapMs after the previous one. */
+  private throttled = false;
   private closed = false;
 
   constructor(options: MeterSimulatorOptions) {
@@ -80,6 +91,13 @@ export class MeterSimulator extends EventEmitter {
       this.simTime(),
     );
     this.procedures = new ProcedureEngine(this.tables, options.procedures);
+    const traits = traitsOf(this.profile);
+    this.health = traits.healthTimeoutS === null ? null : new HealthMonitor(traits.healthTimeoutS, this.simTime());
+    const entries = traits.port === 2 ? 6 : 5;
+    this.tables.beforeRead = (table) => {
+      const h = this.health;
+      if (table === ET14 && h) this.tables.set(ET14, et14Image(traits.port, entries, h.status(this.simTime()), h.alarmWord(this.simTime())));
+    };
     this.ctx = {
       store: this.tables,
       procedures: this.procedures,
@@ -91,12 +109,15 @@ export class MeterSimulator extends EventEmitter {
     this.timers = options.timers ?? REAL_TIMERS;
     const pacing = options.pacing ?? 'instant';
     this.turnaroundMs = options.turnaroundMs ?? (pacing === 'realtime' ? 20 : 0);
-    this.interByteMs = options.interByteTimeoutMs ?? 200;
+    this.interByteMs = options.interByteTimeoutMs ?? 50;
+    this.spacing = options.requestSpacing ?? (pacing === 'realtime' ? 'throttle' : 'off');
+    this.minGapMs = options.minRequestGapMs ?? 100;
     this.transmitter = new Transmitter({
       pacing,
       baudRate: options.baudRate ?? 9600,
       bitsPerByte: 10,
       uartChunkMs: options.uartChunkMs ?? 10,
+      segmentPauseMs: options.segmentPauseMs ?? 25,
       timers: this.timers,
       emit: (bytes) => this.emitBytes(bytes),
     });
@@ -104,6 +125,11 @@ export class MeterSimulator extends EventEmitter {
     this.portDisabled = options.mepPortDisabled ?? false;
     if (options.onSend) this.on('data', options.onSend);
     if (options.alertIntervalMs) this.startAlertTimer(options.alertIntervalMs);
+  }
+
+  /** The health watchdog has fired (its alarm is latched; guide pp. 20, 85); false without a watchdog. */
+  healthAlarm(): boolean {
+    return !!this.health && this.health.alarmWord(this.simTime()) !== 0;
   }
 
   /** Simulated time, ms since the epoch (accelerated by timeScale). */
@@ -260,12 +286,21 @@ export class MeterSimulator extends EventEmitter {
       this.emit('request', rec);
     };
     if (this.portDisabled || this.faults.options.silence) return done('ignored');
+    this.throttled = false;
+    const wait = this.spacingWait();
+    if (wait > 0) {
+      this.tooSoon++;
+      this.emit('fault', 'tooSoon');
+      if (this.spacing === 'ignore') return done('too-soon');
+      this.throttled = true;
+    }
     if (this.faults.requestLost()) {
       this.emit('fault', 'drop');
       return done('lost');
     }
     // Digest over APDU || SEQ with first16(MBK) (spec §4.4); a mismatch leaves `expected` unchanged (spec §5).
     if (!bytesEqual(omaDigest(this.key, request.signed), request.digest)) return done('auth-failure', statusPayload(RESPONSE_AUTH_FAILURE));
+    if (this.health) this.health.ok(this.simTime()); // authenticated: a successful request for the watchdog (p. 20)
     const bump = this.faults.seqBump();
     if (bump) {
       this.window.bump(bump);
@@ -291,6 +326,14 @@ export class MeterSimulator extends EventEmitter {
     done('executed', statusPayload(result.status, result.status === 0 ? result.data : undefined));
   }
 
+  /** How much earlier than allowed this request came (guide p. 21: at most one request per 100 ms; measured from the
+   *  end of the previous reply, or a whole gap while a reply is still on the wire); 0 when in time or 'off'. */
+  private spacingWait(): number {
+    if (this.spacing === 'off') return 0;
+    if (!this.transmitter.idle()) return this.minGapMs;
+    return Math.max(0, this.transmitter.lastEndAt + this.minGapMs - this.timers.now());
+  }
+
   private codePayload(code: number): Uint8Array {
     return code === RESPONSE_INVALID_SEQUENCE ? invalidSequencePayload(this.window.last) : statusPayload(code);
   }
@@ -308,7 +351,10 @@ export class MeterSimulator extends EventEmitter {
     this.armed = { before: 0, after: 0 };
     const out = new Uint8Array((before + after) * 2 + bytes.length);
     out.set(bytes, before * 2); // alerts are zero bytes already
+    const gapMs = this.throttled ? this.minGapMs : 0;
+    this.throttled = false;
     this.pendingReply = this.transmitter.enqueue(out, {
+      gapMs,
       delayMs: this.turnaroundMs + delay.ms,
       chunks: this.faults.chunkSizes(out.length),
     });

@@ -47,8 +47,17 @@ export interface MeterSimulatorOptions {
   turnaroundMs?: number;
   /** Realtime pacing: chunk size in ms of line time (default 10). */
   uartChunkMs?: number;
-  /** An incomplete request older than this is dropped as noise (default 200 ms). */
+  /** An incomplete request whose bytes pause longer than this is dropped as noise (default 50 ms: the client must
+   *  send at least one byte every 50 ms, guide p. 21). */
   interByteTimeoutMs?: number;
+  /** Requests closer than minRequestGapMs after the end of the previous reply (guide p. 21: the meter serves at most
+   *  one request per 100 ms): 'throttle' answers late (what the guide describes; default with realtime pacing),
+   *  'ignore' drops them unanswered (a strict meter for timing tests), 'off' (default with instant pacing). Counted
+   *  in `tooSoon` either way. */
+  requestSpacing?: RequestSpacing;
+  minRequestGapMs?: number;
+  /** Realtime pacing: the 25 ms pause after every 117-byte reply segment (guide p. 21); 0 turns it off. */
+  segmentPauseMs?: number;
   /** Raise an alert (00 00) every this many ms (default off). */
   alertIntervalMs?: number;
   /** State of the ENABLE line (spec §2, §15.1); default true. */
@@ -60,8 +69,11 @@ export interface MeterSimulatorOptions {
   onSend?: (bytes: Uint8Array) => void;
 }
 
+export type RequestSpacing = 'throttle' | 'ignore' | 'off';
+
 export type RequestOutcome =
   | 'executed'
+  | 'too-soon'
   | 'auth-failure'
   | 'bad-sequence'
   | 'reply-code-override'

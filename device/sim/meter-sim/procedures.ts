@@ -1,7 +1,9 @@
 // Procedures (spec §10.6, §12, §13): a 0x40 full write of BT07 = PROC (LE16) | SEQ_NBR | PARM_DATA starts one.
 // The procedure sequence number must be 5..9 and differ from the last accepted one, else 0x04 [INFERRED, configurable].
-// EP39 "Post MEP Data" records what the client posted; the result PROC|SEQ|RESULT goes to BT08 and ET58.
-import { BT07, BT08, ET58 } from '../../src/meter/table-ids';
+// EP39 "Post MEP Data" records what the client posted; the result PROC|SEQ|RESULT goes to ET59 when ET50's flag bit 1
+// ("ET59 Response") is set, else BT08, and always to ET85 for a client on MEP2 (guide pp. 22–24, 125, 165, 186).
+import { BT07, ET50 } from '../../src/meter/table-ids';
+import { procedureResultTableFor } from '../../src/meter/tables/et50-mep-inbound';
 import { EP39_POST_MEP_DATA, PROC_SEQ_FIRST, PROC_SEQ_LAST } from '../../src/meter/requests';
 import { RESPONSE_OK, RESPONSE_OPERATION_NOT_POSSIBLE } from '../../src/meter/result-codes';
 import { procedureResponse } from './table-images';
@@ -25,7 +27,7 @@ export interface ProcedureRecord {
   procedure: number;
   procSeq: number;
   params: Uint8Array;
-  /** C12.19 result code written to BT08/ET58: 0 completed, 2 invalid parameter, 6 unrecognized procedure. */
+  /** C12.19 result code written to BT08/ET59/ET85: 0 completed, 2 invalid parameter, 6 unrecognized procedure. */
   result: number;
   ep39?: { dataType: number; status: number; data: Uint8Array };
 }
@@ -73,8 +75,8 @@ export class ProcedureEngine {
     }
     const response = procedureResponse(proc, procSeq, record.result);
     this.store.set(BT07, data.slice());
-    this.store.set(BT08, response);
-    this.store.set(ET58, response.slice()); // spec §10.11: answer ET58 like BT08
+    const et50 = this.store.read(ET50);
+    this.store.set(procedureResultTableFor(et50 && et50.length > 30 ? (et50[30] as number) : 0, this.store.port), response);
     this.log.push(record);
     return { status: RESPONSE_OK, record };
   }

@@ -1,8 +1,9 @@
 // Meter profiles: the static identity of a 3-phase and a 1-phase meter and the starting point of its registers.
 // The 3-phase defaults reproduce the synthetic tables of shared/vectors/frames.json (spec §15.6).
 import type { EnergyRegisters, PhysicsParams } from './physics';
+import { GUIDE_PROFILE_NAMES, guideProfile, type GuideProfileName, type GuideTraits } from './profiles-guide';
 
-export type ProfileName = 'three-phase' | 'one-phase';
+export type ProfileName = 'three-phase' | 'one-phase' | GuideProfileName;
 /** BT21 variant A: flags 0, 11 summations, 4 tiers, 55 present values. Variant B adds the demand-reset counter
  *  (BT23) and one present demand with time remaining (BT28) (spec §10.2, frames F036–F043). */
 export type Bt21Variant = 'A' | 'B';
@@ -24,9 +25,11 @@ export interface MeterProfile {
   bt23: { word4: number; word5: number; word6Offset: number; word7Offset: number };
   /** NBR_DEMAND_RESETS shown when BT21 variant B is used. */
   demandResets: number;
+  /** Energy unit, MEP port, health watchdog (profiles-guide.ts); absent: 1 Wh, MEP1, no watchdog. */
+  guide?: GuideTraits;
 }
 
-export const PROFILES: { [name in ProfileName]: MeterProfile } = {
+export const PROFILES: { [name in 'three-phase' | 'one-phase']: MeterProfile } = {
   'three-phase': {
     name: 'three-phase',
     phases: 3,
@@ -56,18 +59,19 @@ export const PROFILES: { [name in ProfileName]: MeterProfile } = {
 };
 
 export function profileByName(name: string): MeterProfile {
-  const p = (PROFILES as { [k: string]: MeterProfile | undefined })[name];
-  if (!p) throw new Error(`unknown meter profile '${name}' (use ${Object.keys(PROFILES).join(' or ')})`);
+  const p = (PROFILES as { [k: string]: MeterProfile | undefined })[name] ?? guideProfile(name, PROFILES['three-phase']);
+  if (!p) throw new Error(`unknown meter profile '${name}' (use ${[...Object.keys(PROFILES), ...GUIDE_PROFILE_NAMES].join(', ')})`);
   return p;
 }
 
 /** BT23 data blocks from the registers: total block, tier 1 repeating the energy words (as in capture C02),
  *  tiers 2–4 zero. Whole units only; the registers carry the fractions. */
 export function bt23Blocks(profile: MeterProfile, e: EnergyRegisters): number[][] {
-  const imp = Math.floor(e.importWh);
-  const exp = Math.floor(e.exportWh);
-  const qi = Math.floor(e.importVarh);
-  const qe = Math.floor(e.exportVarh);
+  const u = profile.guide ? profile.guide.energyUnitWh : 1; // ET55 "Energy Register Unit" (profiles-guide.ts)
+  const imp = Math.floor(e.importWh / u);
+  const exp = Math.floor(e.exportWh / u);
+  const qi = Math.floor(e.importVarh / u);
+  const qe = Math.floor(e.exportVarh / u);
   const w6 = imp + exp + profile.bt23.word6Offset;
   const w7 = imp + profile.bt23.word7Offset;
   return [

@@ -6,6 +6,7 @@ import { encodeBt23, encodeBt28, encodeBt52, parseBt21, type Bt21Layout } from '
 import { presentValues } from './bt28-values';
 import { bt23Blocks, type Bt21Variant, type MeterProfile } from './profiles';
 import { bt00, bt01, et03, procedureResponse, syntheticImage } from './table-images';
+import { guideTables, traitsOf } from './guide-tables';
 import type { MeterPhysics } from './physics';
 
 export type ValuesMode = 'live' | 'frozen';
@@ -22,6 +23,8 @@ export class TableStore {
   private readonly mode: ValuesMode;
   /** Tables a 0x40 write may target (spec §15.4: only BT07). */
   readonly writable: number[] = [BT07];
+  /** Called before a table is read, to bring a dynamic one up to date (the health monitor's ET14). */
+  beforeRead: ((table: number) => void) | null = null;
 
   constructor(profile: MeterProfile, variant: Bt21Variant, mode: ValuesMode, physics: MeterPhysics, simNow: () => number) {
     this.profile = profile;
@@ -47,12 +50,18 @@ export class TableStore {
     } else {
       this.refreshLive();
     }
+    for (const [id, image] of guideTables(profile, bt21)) this.images.set(id, image);
     const ids = [...this.images.keys(), BT00].sort((a, b) => a - b);
     this.images.set(BT00, bt00(ids, this.writable, [EP39_POST_MEP_DATA]));
   }
 
   get bt21(): Bt21Layout {
     return this.layout;
+  }
+
+  /** The MEP port of the simulated client (1 or 2, profiles-guide.ts). */
+  get port(): number {
+    return traitsOf(this.profile).port;
   }
 
   has(table: number): boolean {
@@ -65,6 +74,7 @@ export class TableStore {
 
   /** Current image of a table (live tables are brought up to the simulated time first), or null. */
   read(table: number): Uint8Array | null {
+    if (this.beforeRead) this.beforeRead(table);
     if (this.mode === 'live' && (table === BT23 || table === BT28 || table === BT52)) this.refreshLive();
     return this.images.get(table) ?? null;
   }

@@ -1,7 +1,8 @@
 // The meter's UART transmitter (spec §2: 9600 baud 8N1, no flow control). Frames leave one after another in FIFO
 // order. 'realtime' pacing emits bytes at the line rate, 10 bits per byte (start + 8 data + stop) ≈ 1.0417 ms per
-// byte at 9600 baud, in small chunks as a UART driver delivers them; 'instant' emits at once (synchronously when
-// there is no delay). Timers are injectable so tests can use fake time.
+// byte at 9600 baud, in small chunks as a UART driver delivers them, and like the meter it pauses 25 ms after every
+// 117-byte segment of a longer frame (guide p. 21); 'instant' emits at once (synchronously when there is no delay).
+// Timers are injectable so tests can use fake time.
 
 export interface SimTimers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -26,6 +27,9 @@ export interface TransmitterOptions {
   bitsPerByte: number;
   /** Realtime: bytes are handed out in chunks of about this many ms of line time. */
   uartChunkMs: number;
+  /** Realtime: a pause of segmentPauseMs after every segmentBytes bytes of a frame (guide p. 21: 117 and 25 ms). */
+  segmentBytes?: number;
+  segmentPauseMs?: number;
   timers: SimTimers;
   emit: (bytes: Uint8Array) => void;
 }
@@ -37,6 +41,8 @@ export interface EnqueueOptions {
   chunks?: number[] | null;
   /** Go ahead of every item that has not started yet (an alert raised now). */
   urgent?: boolean;
+  /** Start no earlier than this long after the previous frame's last byte (a throttled reply, guide p. 21). */
+  gapMs?: number;
 }
 
 interface Item {
@@ -44,6 +50,7 @@ interface Item {
   bytes: Uint8Array;
   readyAt: number;
   chunks: number[] | null;
+  gapMs?: number;
 }
 
 export class Transmitter {
@@ -54,6 +61,8 @@ export class Transmitter {
   private nextId = 1;
   private pumping = false;
   private drainWaiters: (() => void)[] = [];
+  /** When the last frame's last byte left (timers.now()), -Infinity before the first. */
+  lastEndAt = -Infinity;
 
   constructor(options: TransmitterOptions) {
     this.o = options;
@@ -65,7 +74,7 @@ export class Transmitter {
   }
 
   enqueue(bytes: Uint8Array, opts: EnqueueOptions = {}): number {
-    const item: Item = { id: this.nextId++, bytes, readyAt: this.o.timers.now() + (opts.delayMs ?? 0), chunks: opts.chunks ?? null };
+    const item: Item = { id: this.nextId++, bytes, readyAt: this.o.timers.now() + (opts.delayMs ?? 0), chunks: opts.chunks ?? null, gapMs: opts.gapMs };
     if (opts.urgent) {
       item.readyAt = this.o.timers.now();
       this.queue.unshift(item);
@@ -147,7 +156,7 @@ export class Transmitter {
     try {
       while (!this.current && this.queue.length > 0) {
         const head = this.queue[0] as Item;
-        const wait = head.readyAt - this.o.timers.now();
+        const wait = Math.max(head.readyAt, head.gapMs ? this.lastEndAt + head.gapMs : 0) - this.o.timers.now();
         if (wait > 0) {
           this.timer = this.o.timers.setTimeout(() => {
             this.timer = null;
@@ -158,9 +167,10 @@ export class Transmitter {
         this.queue.shift();
         if (this.o.pacing === 'instant') {
           for (const part of split(head.bytes, head.chunks)) this.o.emit(part);
+          this.lastEndAt = this.o.timers.now();
         } else {
           this.current = head;
-          this.sendPaced(head, split(head.bytes, head.chunks ?? uartChunks(head.bytes.length, this.o.uartChunkMs, this.byteMs)));
+          this.sendPaced(head, split(head.bytes, head.chunks ?? uartChunks(head.bytes.length, this.o.uartChunkMs, this.byteMs, this.segment())));
         }
       }
     } finally {
@@ -169,16 +179,25 @@ export class Transmitter {
     this.notifyIdle();
   }
 
-  /** Emits each chunk when its last byte has left the wire, timed from the start (no drift). */
+  /** Segment size in bytes (0 = none). */
+  private segment(): number {
+    return this.o.segmentBytes ?? 117;
+  }
+
+  /** Emits each chunk when its last byte has left the wire, timed from the start (no drift), plus the segment pauses
+   *  before it (a chunk starting in segment s follows s pauses). */
   private sendPaced(item: Item, parts: Uint8Array[]): void {
     const start = this.o.timers.now();
+    const seg = this.segment();
+    const pause = this.o.segmentPauseMs ?? 25;
     let sent = 0;
     let k = 0;
     const step = (): void => {
       this.timer = null;
       if (this.current !== item) return; // cleared
       const part = parts[k] as Uint8Array;
-      const due = start + (sent + part.length) * this.byteMs;
+      const pauses = seg > 0 ? Math.floor(sent / seg) * pause : 0;
+      const due = start + (sent + part.length) * this.byteMs + pauses;
       const wait = due - this.o.timers.now();
       if (wait > 0) {
         // Whole milliseconds, rounded up: timers never fire early, so a chunk never leaves before its last byte.
@@ -189,6 +208,7 @@ export class Transmitter {
       k++;
       this.o.emit(part);
       if (k < parts.length) return step();
+      this.lastEndAt = this.o.timers.now();
       this.current = null;
       this.pump();
     };
@@ -196,10 +216,17 @@ export class Transmitter {
   }
 }
 
-function uartChunks(total: number, chunkMs: number, byteMs: number): number[] {
+/** UART-sized chunks that never straddle a segment boundary (so a segment's pause falls between chunks). */
+function uartChunks(total: number, chunkMs: number, byteMs: number, segment: number): number[] {
   const size = Math.max(1, Math.round(chunkMs / byteMs));
   const out: number[] = [];
-  for (let left = total; left > 0; left -= size) out.push(Math.min(size, left));
+  let at = 0;
+  while (at < total) {
+    const segEnd = segment > 0 ? (Math.floor(at / segment) + 1) * segment : total;
+    const n = Math.min(size, total - at, segEnd - at);
+    out.push(n);
+    at += n;
+  }
   return out;
 }
 

@@ -41,10 +41,12 @@ export function configJobs(maxReplyLength: number | null, tables: number[]): Job
   return jobs;
 }
 
-/** BT23 partial read of A + 16 bytes: import/export active and reactive energy (spec §10.3), always a partial read
- *  (a full BT23 can exceed the 465 bytes a reply carries: guide p. 8, addendum §3), then BT28 (≤ 336 bytes). */
-export function pollJobs(demandResetByte: boolean, maxReplyLength: number | null): Job[] {
-  return [job('poll', partialRead(BT23, 0, (demandResetByte ? 1 : 0) + 16)), job('poll', fullRead(BT28, maxReplyLength))];
+/** A poll (poll-schedule.ts): with `energy`, first a BT23 partial read of A + 16 bytes: import/export active and
+ *  reactive energy (spec §10.3), always a partial read (a full BT23 can exceed the 465 bytes a reply carries: guide
+ *  p. 8, addendum §3); then BT28 (≤ 336 bytes), which ends the poll cycle. */
+export function pollJobs(demandResetByte: boolean, maxReplyLength: number | null, energy: boolean): Job[] {
+  const present = job('poll', fullRead(BT28, maxReplyLength));
+  return energy ? [job('poll', partialRead(BT23, 0, (demandResetByte ? 1 : 0) + 16)), present] : [present];
 }
 
 export function clockJob(maxReplyLength: number | null): Job {

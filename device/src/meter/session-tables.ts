@@ -1,10 +1,11 @@
 // Decodes the tables the session reads, keeping the context later tables need (BT21 dimensions for BT23/BT28,
 // ET11 entry size for ET13), so decoders never read global state (architecture C1).
-import { MepRequest } from './requests';
-import { BT21, BT23, BT28, ET11, tableName } from './table-ids';
+import { MepRequest, partialRead } from './requests';
+import { BT20, BT21, BT23, BT28, ET11, ET55, ET70, tableName } from './table-ids';
 import type { TableContext, TableDecoder } from './tables/index';
 import { decodeError } from './tables/decode';
 import { Bt21 } from './tables/bt21-actual-registers';
+import { Bt23, scaleBt23Energy } from './tables/bt23-current-register-data';
 import { KNOWN_METER_BT21 } from './known-layouts';
 import { SessionCommand } from './session-types';
 
@@ -13,6 +14,13 @@ export type TableOutcome = { ok: true; command: SessionCommand } | { ok: false; 
 export class SessionTables {
   private ctx: TableContext = {};
   private readonly decoders: TableDecoder[];
+  /** ET70 offset 142: the MEP port we are on, 1 or 2 (guide p. 173); 1 until read, and on meters before 4.0. */
+  port = 1;
+  /** The ET70 read answered: a Gen 4 meter (firmware 4.0+), whose ET55 fields sit one byte later (guide p. 155). */
+  private gen4 = false;
+  /** ET55 "Energy Register Unit": BT23 energy counts in units of 1, 10 or 100 Wh/varh on CT meters (guide pp. 158,
+   *  208); applied to every BT23 before it is reported. */
+  energyUnit = 1;
 
   constructor(decoders: TableDecoder[]) {
     this.decoders = decoders;
@@ -32,6 +40,20 @@ export class SessionTables {
     return !!bt21 && bt21.demandResetCounter;
   }
 
+  /** A start-up byte (session.ts queueStartup): ET70.142, BT20.7 or ET55's energy unit. After BT20 it returns
+   *  the ET55 read, at A + 39 with A = 146 + 4·(BT20.7 − 1), 147 + … on Gen 4 (guide pp. 155, 158). */
+  meterByte(table: number, value: number): MepRequest | null {
+    if (table === ET70) {
+      this.gen4 = true;
+      this.port = value === 2 ? 2 : 1;
+    } else if (table === BT20 && value > 0) {
+      return partialRead(ET55, (this.gen4 ? 147 : 146) + 4 * (value - 1) + 39, 1);
+    } else if (table === ET55) {
+      this.energyUnit = value === 10 || value === 100 ? value : 1; // other values are not supported (p. 158)
+    }
+    return null;
+  }
+
   accept(request: MepRequest, data: Uint8Array, now: number): TableOutcome {
     const partial = request.kind === 'partial-read';
     if (partial && !(request.table === BT23 && request.offset === 0)) {
@@ -42,6 +64,7 @@ export class SessionTables {
     }
     const decoded = this.decode(request.table, data);
     if (!decoded.ok) return { ok: false, message: decoded.message };
+    if (request.table === BT23) scaleBt23Energy(decoded.value as Bt23, this.energyUnit);
     if (request.table === BT21) this.ctx.bt21 = decoded.value as Bt21;
     if (request.table === ET11) this.ctx.et11 = decoded.value as TableContext['et11'];
     return { ok: true, command: { type: 'table', table: request.table, value: decoded.value, partial, at: now } };

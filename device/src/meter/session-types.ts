@@ -39,8 +39,11 @@ export interface SessionOptions {
   initialSeq?: number;
   /** Period of the BT23 + BT28 poll, ms. Default 5000. */
   pollIntervalMs?: number;
-  /** Reply timeout after the request has left the UART, ms. Default 1000 (spec §14 recommended). */
+  /** Reply timeout from the request's last byte to the reply's first (LEN) bytes, ms. Default 500 (guide p. 21). */
   replyTimeoutMs?: number;
+  /** Quiet time between the end of a reply and our next request, ms. Default 100: the meter serves at most one
+   *  request per 100 ms (guide p. 21). 0 only for tests that script the meter by hand. */
+  requestGapMs?: number;
   /** Identical retransmissions before a link reset. Default 3 (spec §14). */
   retransmissions?: number;
   /** Consecutive 0x0C replies tolerated for one request. Default 3 (spec §5). */

@@ -10,13 +10,14 @@ import { mepEncryptKey, mepRc4, rc4Crypt } from './rc4';
 import { replyDigest } from './reply-digest';
 import { partialRead } from './requests';
 import { isTransientCode, responseCodeInfo, RESPONSE_AUTH_FAILURE, RESPONSE_INVALID_SEQUENCE, RESPONSE_OK } from './result-codes';
+import { PollSchedule, POLL_ENERGY } from './poll-schedule';
 import { clockJob, configJobs, job as newJob, Job, pollJobs, probeJob, REFERENCE_IDENTITY_TABLES } from './session-jobs';
 import { LinkState, LinkStatus, SessionCommand, SessionOptions, SessionStats } from './session-types';
 import { SessionTables } from './session-tables';
-import { BT28, ET11, ET13, tableName } from './table-ids';
+import { BT20, BT28, ET11, ET13, ET70, tableName } from './table-ids';
 
 type Phase = 'stopped' | 'link-reset' | 'ready' | 'awaiting' | 'waiting';
-type WaitReason = 'backoff' | 'retry' | 'auth';
+type WaitReason = 'backoff' | 'retry' | 'auth' | 'gap';
 
 /** Sequence numbers are persisted in blocks so flash is not written for every request (espruino.md §2.2). */
 const SEQUENCE_RESERVE = 256;
@@ -50,7 +51,8 @@ export class MeterSession {
   readonly encKey: Uint8Array | null;
   /** Every reply's digest is checked (guide p. 250) unless the documented switch turns it off. */
   private readonly verify: boolean;
-  private readonly tables: SessionTables;
+  /** Decoding context, and what the start-up reads learned: the MEP port (1/2) and the energy unit. */
+  readonly tables: SessionTables;
   private readonly cycle: CycleTimes | null;
   /** Alert handling: 0 none running, else the entry size E read from ET11 (-1 until then). */
   private alertEntry = 0;
@@ -75,7 +77,12 @@ export class MeterSession {
   private linkFailures = 0;
   private authFailures = 0;
   private bytesSinceReply = 0;
-  private nextPollAt = 0;
+  /** No request before this: the meter serves at most one request per 100 ms (guide p. 21). */
+  private quietUntil = 0;
+  /** When polls fall due and the one-read-per-second budget (poll-schedule.ts). */
+  private readonly schedule: PollSchedule;
+  /** A routine read is queued but the budget or the quiet time holds it until then. */
+  private holdUntil = 0;
   private nextClockAt = 0;
   private state: LinkState = 'starting';
   private stateSince = 0;
@@ -87,8 +94,9 @@ export class MeterSession {
       digestKey: options.digestKey,
       identityTables: options.identityTables || REFERENCE_IDENTITY_TABLES,
       initialSeq: (options.initialSeq || 0) >>> 0,
-      pollIntervalMs: options.pollIntervalMs || 5000,
-      replyTimeoutMs: options.replyTimeoutMs || 1000,
+      pollIntervalMs: options.pollIntervalMs || 2000,
+      replyTimeoutMs: options.replyTimeoutMs || 500,
+      requestGapMs: options.requestGapMs === undefined ? 100 : options.requestGapMs,
       retransmissions: options.retransmissions === undefined ? 3 : options.retransmissions,
       maxSequenceResyncs: options.maxSequenceResyncs || 3,
       authFailureLimit: options.authFailureLimit || 3,
@@ -105,6 +113,7 @@ export class MeterSession {
     this.cycle = options.cycleTimes || null;
     this.verify = this.o.replyDigest !== 'off';
     this.tables = new SessionTables(options.decoders);
+    this.schedule = new PollSchedule(this.o.pollIntervalMs);
     this.seq = this.o.initialSeq;
     this.reservedUpTo = this.seq;
     this.stats = {
@@ -162,7 +171,7 @@ export class MeterSession {
   /** Poll at once instead of at the next poll time (a user's "poll now"); false while the meter is not identified. */
   pollNow(now: number): SessionCommand[] {
     if (this.configured) {
-      this.nextPollAt = now;
+      this.schedule.start(now);
       if (this.phase === 'ready') this.pump(now);
     }
     return this.flush();
@@ -182,9 +191,9 @@ export class MeterSession {
   /** When the driver should call tick() next (clock ms), or -1 when only an input can move the session on. */
   nextDeadline(): number {
     if (this.phase === 'awaiting' || this.phase === 'waiting') return this.deadline;
-    if (this.phase === 'ready' && this.configured && this.queue.length === 0) {
-      return Math.min(this.nextPollAt, this.nextClockAt);
-    }
+    if (this.phase !== 'ready') return -1;
+    if (this.queue.length) return this.holdUntil;
+    if (this.configured) return Math.min(this.schedule.nextAt, this.nextClockAt);
     return -1;
   }
 
@@ -202,6 +211,7 @@ export class MeterSession {
   }
 
   frame(bytes: Uint8Array, now: number): SessionCommand[] {
+    this.quietUntil = now + this.o.requestGapMs;
     const job = this.current;
     if (this.phase !== 'awaiting' || !job) {
       this.stats.unexpectedFrames++;
@@ -294,10 +304,15 @@ export class MeterSession {
       const first = data && data.length ? (data[0] as number) : 0;
       if (job.request.table === ET11 && first) {
         this.alertEntry = first;
-        this.queue.unshift(newJob('alert', partialRead(ET13, 4 * first + 8, 1)));
+        // The MEP entry: 4 for MEP1, 5 for MEP2 (guide p. 80).
+        this.queue.unshift(newJob('alert', partialRead(ET13, (this.tables.port === 2 ? 5 : 4) * first + 8, 1)));
       } else {
         this.endAlert(job.request.table === ET13, `meter alert flags 0x${first.toString(16)} (logged; not serviced: not registered)`);
       }
+    } else if (job.purpose === 'config' && job.request.kind === 'partial-read') {
+      // ET70.142, BT20.7, ET55's energy unit (queueStartup): one byte each; BT20 tells where ET55's byte is.
+      const next = this.tables.meterByte(job.request.table, data && data.length ? (data[0] as number) : 0);
+      if (next) this.queue.unshift(newJob('config', next));
     } else if (data) {
       const emitted = this.tables.accept(job.request, data, now);
       if (c) c.add(T_DECODE, t0);
@@ -372,7 +387,8 @@ export class MeterSession {
 
   private failJob(job: Job, message: string, now: number): void {
     this.stats.errorReplies++;
-    this.log('warn', message);
+    // A start-up byte an older meter does not have (ET70 before firmware 4.0, ET55's unit before 3.70) is no problem.
+    this.log(job.purpose === 'config' && job.request.kind === 'partial-read' ? 'debug' : 'warn', message);
     this.current = null;
     this.phase = 'ready';
     if (job.purpose === 'alert') this.endAlert(false, message);
@@ -382,9 +398,9 @@ export class MeterSession {
   private jobDone(job: Job, now: number): void {
     if ((job.purpose === 'config' || job.purpose === 'probe') && !this.configured && !this.hasQueued('config')) {
       this.configured = true;
-      this.nextPollAt = now;
+      this.schedule.start(now);
       this.nextClockAt = now + this.o.clockIntervalMs;
-      this.log('info', 'meter identified; polling every ' + this.o.pollIntervalMs + ' ms');
+      this.log('info', 'meter identified; present values every ' + this.schedule.periodMs + ' ms, energy every 30 s');
     }
     this.pump(now);
   }
@@ -406,16 +422,38 @@ export class MeterSession {
         this.queue.push(clockJob(this.maxReplyLength));
         this.nextClockAt = now + this.o.clockIntervalMs;
       }
-      if (now >= this.nextPollAt) {
-        const jobs = pollJobs(this.tables.demandResetByte(), this.maxReplyLength);
+      const due = this.schedule.take(now);
+      if (due) {
+        const jobs = pollJobs(this.tables.demandResetByte(), this.maxReplyLength, (due & POLL_ENERGY) !== 0);
         for (let i = 0; i < jobs.length; i++) this.queue.push(jobs[i] as Job);
         if (this.cycle) this.cycle.begin();
-        this.nextPollAt += this.o.pollIntervalMs;
-        if (this.nextPollAt <= now) this.nextPollAt = now + this.o.pollIntervalMs;
       }
     }
-    const job = this.queue.shift();
-    if (job) this.send(job, now);
+    const job = this.queue[0];
+    if (!job) return;
+    // Routine reads (polls, the clock) keep to one read per second on average (guide pp. 51, 260). Start-up and alert
+    // reads are not held, nor are the copies and fresh frames of recovery (timeouts, bad digests, 0x0B, 0x0C).
+    const routine = job.purpose === 'poll' || job.purpose === 'clock';
+    const at = routine ? this.schedule.readyAt(now) : now;
+    if (now < at) {
+      this.holdUntil = at;
+      return;
+    }
+    if (routine) this.schedule.spend();
+    this.queue.shift();
+    this.transmit(job, now);
+  }
+
+  /** Sends now, or once the quiet time after the last reply has passed (guide p. 21: 100 ms between requests). */
+  private transmit(job: Job, now: number): void {
+    if (now < this.quietUntil) {
+      this.current = job;
+      this.phase = 'waiting';
+      this.waitReason = 'gap';
+      this.deadline = this.quietUntil;
+      return;
+    }
+    this.send(job, now);
   }
 
   private send(job: Job, now: number): void {
@@ -459,7 +497,7 @@ export class MeterSession {
     job.frame = null;
     job.sends = 0;
     this.current = null;
-    this.send(job, now);
+    this.transmit(job, now);
   }
 
   /** No reply in time, or one that fails its digest: the identical packet again (same SEQ and digest: guide p. 21),
@@ -467,7 +505,7 @@ export class MeterSession {
   private lineError(now: number): void {
     const job = this.current as Job;
     if (job.sends <= this.o.retransmissions) {
-      this.send(job, now);
+      this.transmit(job, now);
       return;
     }
     this.linkFailures++;
@@ -508,6 +546,10 @@ export class MeterSession {
   }
 
   private endWait(now: number): void {
+    if (this.waitReason === 'gap') {
+      this.send(this.current as Job, now);
+      return;
+    }
     if (this.waitReason === 'backoff') {
       this.resetLink();
       return;
@@ -531,7 +573,12 @@ export class MeterSession {
     const kept: Job[] = [];
     for (let i = 0; i < this.queue.length; i++) if ((this.queue[i] as Job).purpose === 'alert') kept.push(this.queue[i] as Job);
     kept.push(probeJob(this.maxReplyLength));
-    this.queue = kept.concat(configJobs(this.maxReplyLength, this.o.identityTables));
+    // One byte each (guide pp. 21–24, 155, 158, 173): ET70 offset 142, the MEP port (firmware 4.0+; an older meter
+    // refuses it: MEP1), and BT20 byte 7, the tiers that place ET55's "Energy Register Unit" (session-tables.ts).
+    this.queue = kept.concat(configJobs(this.maxReplyLength, this.o.identityTables), [
+      newJob('config', partialRead(ET70, 142, 1)),
+      newJob('config', partialRead(BT20, 7, 1)),
+    ]);
   }
 
   private abortAll(reason: string): void {

@@ -4,6 +4,7 @@ export const BT00 = 0x0000;
 export const BT01 = 0x0001;
 export const BT07 = 0x0007;
 export const BT08 = 0x0008;
+export const BT20 = 0x0014;
 export const BT21 = 0x0015;
 export const BT23 = 0x0017;
 export const BT28 = 0x001c;
@@ -11,9 +12,15 @@ export const BT52 = 0x0034;
 export const ET03 = 0x0803;
 export const ET11 = 0x080b;
 export const ET13 = 0x080d;
+export const ET14 = 0x080e;
 export const ET50 = 0x0832;
+export const ET51 = 0x0833;
+export const ET54 = 0x0836;
+export const ET55 = 0x0837;
 export const ET58 = 0x083a;
 export const ET59 = 0x083b;
+export const ET70 = 0x0846;
+export const ET85 = 0x0855;
 
 const MANUFACTURER_FLAG = 0x0800;
 

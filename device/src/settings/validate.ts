@@ -33,7 +33,7 @@ function fieldRows(): Field[] {
     'mqtt.discoveryPrefix:s:1:64:homeassistant;' +
     'mqtt.compatibility:b:0:0:false;' +
     'meter.key:s:0:40:;' +
-    'meter.pollIntervalS:n:1:3600:10;' +
+    'meter.pollIntervalS:n:1:3600:2;' +
     'meter.replyDigest:s:0:7:enforce;' +
     'meter.rc4:b:0:0:false;' +
     'login.user:s:0:32:;' +

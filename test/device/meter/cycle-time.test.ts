@@ -155,8 +155,9 @@ function rig(publishMs: (cycle: number) => number) {
     },
   }));
   const cycleTimes = new CycleTimes(time);
-  // The meter clock (BT52) is read with a poll once a minute: kept out of these runs so every cycle is alike.
-  const session = new MeterSession({ digestKey: KEY, decoders, pollIntervalMs: 2000, clockIntervalMs: 3600000, cycleTimes });
+  // The meter clock (BT52) is read with a poll once a minute: kept out of these runs so every cycle is alike. A 30-s
+  // poll interval reads the energy (BT23) with every poll (poll-schedule.ts), so each cycle is BT23 + BT28.
+  const session = new MeterSession({ digestKey: KEY, decoders, pollIntervalMs: 30000, clockIntervalMs: 3600000, cycleTimes });
   let published = 0;
   const poller = new MeterPoller({
     link: scriptedLink(),
@@ -169,7 +170,7 @@ function rig(publishMs: (cycle: number) => number) {
   });
   poller.start();
   const runUntil = (cycles: number) => {
-    while (session.stats.pollCycles < cycles) time.advance(100);
+    while (session.stats.pollCycles < cycles) time.advance(1000);
   };
   return { cycleTimes, session, poller, runUntil };
 }
@@ -221,19 +222,20 @@ describe('MeterService: the figures in the diagnostics message', () => {
       log: createLogger(() => undefined, 'meter', 'info'),
       events: { onCycle: () => time.spend(7), onIdentity: () => undefined, onStatus: () => undefined, onProblem: () => undefined },
     });
-    const settings = { meter: { key: KEY_TEXT, pollIntervalS: 2, replyDigest: 'enforce' } } as Settings;
+    // 30 s: every poll reads BT23 and BT28 (poll-schedule.ts), so every cycle is alike
+    const settings = { meter: { key: KEY_TEXT, pollIntervalS: 30, replyDigest: 'enforce' } } as Settings;
     expect(meter.start(settings)).toBe(true);
     const before = { polls: 0 };
     meter.cycleTimes(before);
     expect(buildDiagnosticsPayload(before)).toBe('{"polls":0}');
-    while (meter.stats().polls < 5) time.advance(100);
+    while (meter.stats().polls < 2) time.advance(1000); // before the first clock re-read (60 s)
     const values = { polls: meter.stats().polls };
     meter.stop();
     meter.cycleTimes(values);
     // The firmware's decoders run in no virtual time here; the app's publish (onCycle) takes 7 ms.
     const total = BUILD + VERIFY + 7 + WRITES;
     expect(buildDiagnosticsPayload(values)).toBe(
-      `{"polls":5,"poll_ms":${total.toFixed(1)},"poll_ms_max":${total.toFixed(1)},` +
+      `{"polls":2,"poll_ms":${total.toFixed(1)},"poll_ms_max":${total.toFixed(1)},` +
         `"poll_phases":"build ${BUILD.toFixed(1)} / verify ${VERIFY.toFixed(1)} / decode 0.0 / publish 7.0 ms"}`,
     );
   });

@@ -1,4 +1,4 @@
-import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50 } from '../../../device/src/meter/table-ids';
+import { BT01, BT20, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET55, ET70 } from '../../../device/src/meter/table-ids';
 import { Bt23, Bt28 } from '../../../device/src/meter/tables/index';
 import { bytesEqual } from '../../../device/src/meter/bytes';
 import { Answer, SentRequest, SessionHarness, tableAnswer, TABLE_IMAGES, readPayload, replyFrame } from '../../helpers/session-harness';
@@ -30,19 +30,30 @@ describe('[MEP §14] start-up and polling', () => {
     expect(h.sent[1]!.table).toBe(BT52);
     expect(h.sent[1]!.seq).toBe(0x1234);
     expect(h.sent.slice(1, 8).map((r) => r.table)).toEqual(CONFIG_ORDER);
+    // one byte each: ET70.142 (MEP port), BT20.7 (tiers), ET55 A+39 (energy unit; A = 147 + 4·3 on Gen 4)
+    expect(h.sent.slice(8, 11)).toMatchObject([
+      { table: ET70, cmd: 0x3f, offset: 142, count: 1 },
+      { table: BT20, cmd: 0x3f, offset: 7, count: 1 },
+      { table: ET55, cmd: 0x3f, offset: 198, count: 1 },
+    ]);
+    h.sent.splice(8, 3);
     // periodic: BT23 partial offset 0 count A+16 (A = 0 for these meters), BT28 full
     expect(h.sent[8]).toMatchObject({ table: BT23, cmd: 0x3f, offset: 0, count: 16 });
     expect(h.sent[9]).toMatchObject({ table: BT28, cmd: 0x30 });
-    for (let i = 2; i < h.sent.length; i++) expect(h.sent[i]!.seq).toBe(h.sent[i - 1]!.seq + 1);
+    for (let i = 2; i < h.sent.length; i++) expect(h.sent[i]!.seq).toBe(h.sent[i - 1]!.seq + (i === 8 ? 4 : 1));
     expect(h.statuses()).toEqual(['starting', 'online']);
     const bt23 = h.tables(BT23)[0]!;
     expect(bt23.partial).toBe(true);
     expect((bt23.value as Bt23).total.summations[0]).toBe(65845342);
     expect((h.tables(BT28)[0]!.value as Bt28).fwdActiveW).toBe(484);
+    // then BT28 every 2 s, BT23 with every 15th poll: every 30 s (poll-schedule.ts)
     h.advance(2000);
-    expect(h.sent.slice(10).map((r) => r.table)).toEqual([BT23, BT28]);
-    h.advance(10 * 2000);
-    expect(h.session.stats.pollCycles).toBe(12);
+    expect(h.sent.slice(10).map((r) => r.table)).toEqual([BT28]);
+    h.advance(13 * 2000);
+    expect(h.sent.slice(10).map((r) => r.table)).toEqual(Array(14).fill(BT28));
+    h.advance(2000);
+    expect(h.sent.slice(-2).map((r) => r.table)).toEqual([BT23, BT28]);
+    expect(h.session.stats.pollCycles).toBe(16);
   });
 
   test('the meter clock is re-read periodically and the sequence number is reserved for persistence', () => {
@@ -115,16 +126,16 @@ describe('[MEP §5] sequence numbers', () => {
     h.start();
     let bumped = -1;
     h.respond = (req) => {
-      if (req.table === BT23 && bumped < 0) {
+      if (req.table === BT28 && bumped < 0) {
         bumped = req.seq;
         return { status: 0x0c, payload: seqPayload(req.seq - 1 + 25) };
       }
       return tableAnswer(req);
     };
-    h.advance(1000);
+    h.advance(2000);
     const after = h.sent.slice(h.sent.findIndex((r) => r.seq === bumped) + 1).map((r) => r.table);
     expect(after.indexOf(BT21)).toBeGreaterThanOrEqual(0);
-    expect(after.indexOf(BT21)).toBeLessThan(after.indexOf(BT23));
+    expect(after.indexOf(BT21)).toBeLessThan(after.indexOf(BT23)); // polling starts again, with the energy
     expect(h.of('log').some((l) => /jumped by 25/.test(l.message))).toBe(true);
     expect(h.statuses()[h.statuses().length - 1]).toBe('online');
   });
@@ -234,7 +245,7 @@ describe('[MEP §7] response codes', () => {
     h.advance(5000);
     const bt28 = h.sent.filter((r) => r.table === BT28).length;
     expect(bt28).toBe(6); // once per poll cycle, never retried within one
-    expect(h.tables(BT23).length).toBe(6);
+    expect(h.tables(BT23).length).toBe(1); // energy with the first poll, then every 30 s
     expect(h.session.stats.errorReplies).toBe(6);
     expect(h.of('log').some((l) => l.level === 'warn' && l.message.startsWith('BT28: '))).toBe(true);
     expect(h.statuses()).toEqual(['starting', 'online']);
@@ -376,6 +387,7 @@ describe('reply digests (guide p. 250)', () => {
     const h = new SessionHarness({ pollIntervalMs: 1000 });
     h.start();
     h.auto = false;
+    h.apply(h.session.pollNow(h.now)); // "poll now" reads the energy too, as soon as the read budget allows
     h.advance(1000);
     const bt23 = h.sent[h.sent.length - 1]!;
     expect(bt23.table).toBe(BT23);

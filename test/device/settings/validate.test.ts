@@ -21,7 +21,7 @@ describe('device settings', () => {
     const r = validateSettings(good);
     expect(r.ok && r.value).toEqual(good);
     const d = validateSettings({});
-    expect(d.ok && d.value).toMatchObject({ name: 'MEP meter', mqtt: { port: 1883, discoveryPrefix: 'homeassistant' }, meter: { pollIntervalS: 10, replyDigest: 'enforce', key: '' } });
+    expect(d.ok && d.value).toMatchObject({ name: 'MEP meter', mqtt: { port: 1883, discoveryPrefix: 'homeassistant' }, meter: { pollIntervalS: 2, replyDigest: 'enforce', key: '' } });
   });
 
   test('every bad field is reported with its path, and no message contains a secret', () => {

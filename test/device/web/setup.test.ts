@@ -13,7 +13,7 @@ async function loggedIn() {
 test('the view has plain values and only "set / not set" for secrets', async () => {
   const { b } = await loggedIn();
   const view = (await b.req('GET', '/api/settings')).json;
-  expect(view.values).toMatchObject({ name: 'MEP meter', 'wifi.ssid': 'home', 'mqtt.host': 'broker.lan', 'mqtt.port': 1883, 'meter.poll_interval_s': 10, 'login.user': 'admin' });
+  expect(view.values).toMatchObject({ name: 'MEP meter', 'wifi.ssid': 'home', 'mqtt.host': 'broker.lan', 'mqtt.port': 1883, 'meter.poll_interval_s': 2, 'login.user': 'admin' });
   expect(view.secrets).toEqual({ 'wifi.password': true, 'mqtt.password': true, 'meter.key': true, 'login.password': true, 'ap.password': true });
 });
 

@@ -1,12 +1,12 @@
-// BT08 PROC_RESPONSE_TBL (spec §10.6) and the tables the meter answers the same way: ET58 (where EP39 results go
-// when ET50 flag bit 1 is set, spec §10.10/§13), ET59 and ET85 (spec §10.11).
+// BT08 PROC_RESPONSE_TBL (spec §10.6) and the tables laid out the same way: ET59, where a MEP1 client's procedure
+// results go when ET50 flag bit 1 ("ET59 Response") is set, and ET85, MEP2's (guide pp. 125, 165, 186). Not ET58:
+// that is the M-Bus/MEP status extension (et58-status-extension.ts; the reference's read of it was a bug).
 //   PROC (UINT16 LE: bits 0–10 number, bit 11 manufacturer, bits 12–15 selector) | SEQ_NBR | RESULT_CODE | RESP_DATA
 import { ByteReader } from '../bytes';
-import { BT08, ET58, ET59 } from '../table-ids';
+import { BT08, ET59, ET85 } from '../table-ids';
 import { Decoded, decodeWith } from './decode';
 
-/** ET85 (tid 0x0855), decoded like BT08 by the reference (spec §10.6); not in table-ids.ts. */
-export const ET85 = 0x0855;
+export { ET85 };
 
 export interface ProcedureResponse {
   /** PROC as read (LE16), e.g. 0x0827 for EP39. */
@@ -59,17 +59,13 @@ function readResponse(r: ByteReader): ProcedureResponse {
   };
 }
 
-/** Needs the 4 header bytes. `table` only labels errors (BT08, ET58, ET59 or ET85). */
+/** Needs the 4 header bytes. `table` only labels errors (BT08, ET59 or ET85). */
 export function decodeProcedureResponse(data: Uint8Array, table: number): Decoded<ProcedureResponse> {
   return decodeWith(table, data, readResponse);
 }
 
 export function decodeBt08(data: Uint8Array): Decoded<ProcedureResponse> {
   return decodeProcedureResponse(data, BT08);
-}
-
-export function decodeEt58(data: Uint8Array): Decoded<ProcedureResponse> {
-  return decodeProcedureResponse(data, ET58);
 }
 
 export function decodeEt59(data: Uint8Array): Decoded<ProcedureResponse> {

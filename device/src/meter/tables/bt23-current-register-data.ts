@@ -36,7 +36,10 @@ export interface Bt23Demand {
 }
 
 export interface Bt23DataBlock {
-  /** SUMMATIONS[k], signed INT32. k 0/1 active Wh, k 2/3 reactive varh (INFERRED), k >= 4 UNKNOWN (kept raw). */
+  /** SUMMATIONS[k], signed INT32, as the guide lists them (pp. 207–211; names in bt23-fields.ts): 0 forward active
+   *  Wh, 1 reverse active Wh, 2 import varh, 3 export varh, 4 outage seconds, 5 outage count, 6 forward + reverse Wh,
+   *  7 forward − reverse Wh, 8/9 pulse inputs, 10 error counter, 11–14 varh Q1–Q4, 15–18 VAh Q1–Q4. Energy
+   *  summations (0–3, 6, 7, 11–18) are in Wh/varh/VAh after scaleBt23Energy; the others are counts. */
   summations: number[];
   demands: Bt23Demand[];
   /** COINCIDENTS[NBR_COIN_VALUES], each COINCIDENT_VALUES[NBR_OCCUR] (NI_FMAT2). */
@@ -53,10 +56,12 @@ export interface Bt23 {
   fwdActiveWh: number | null;
   /** k = 1: reverse (export) active energy, Wh. */
   revActiveWh: number | null;
-  /** k = 2: forward reactive energy, varh (meaning INFERRED). Null when not read. */
+  /** k = 2: import reactive energy, varh (guide p. 208). Null when not read. */
   fwdReactiveVarh: number | null;
-  /** k = 3: reverse reactive energy, varh (meaning INFERRED). Null when not read. */
+  /** k = 3: export reactive energy, varh. Null when not read. */
   revReactiveVarh: number | null;
+  /** The ET55 energy unit the energy values were multiplied by (1, 10 or 100; scaleBt23Energy). */
+  energyUnitWh: number;
   total: Bt23DataBlock;
   /** TIER_DATA_BLOCK[NBR_TIERS] (empty for a partial read). */
   tiers: Bt23DataBlock[];
@@ -129,6 +134,7 @@ function record(resets: number | null, total: Bt23DataBlock, tiers: Bt23DataBloc
     revActiveWh: valueAt(s, 1),
     fwdReactiveVarh: valueAt(s, 2),
     revReactiveVarh: valueAt(s, 3),
+    energyUnitWh: 1,
     total,
     tiers: tiers === null ? [] : tiers,
   };
@@ -149,6 +155,23 @@ function readPartial(r: ByteReader, d: Bt21Dimensions): Bt23 {
   const count = Math.min(d.nbrSummations, Math.max(whole, 2));
   const total: Bt23DataBlock = { summations: readI32List(r, count), demands: [], coincidents: [] };
   return record(resets, total, null);
+}
+
+/** Multiplies the energy summations (k 0–3, 6, 7, 11–18) of every block by the ET55 "Energy Register Unit" (1, 10
+ *  or 100 Wh/varh on CT meters, guide pp. 158, 208), in place; counts (outages, pulses, errors) stay as they are. */
+export function scaleBt23Energy(v: Bt23, unit: number): void {
+  if (unit === 1 || v.energyUnitWh !== 1) return;
+  const blocks = [v.total].concat(v.tiers);
+  for (let b = 0; b < blocks.length; b++) {
+    const s = (blocks[b] as Bt23DataBlock).summations;
+    for (let k = 0; k < s.length; k++) if (k < 4 || k === 6 || k === 7 || k > 10) s[k] = (s[k] as number) * unit;
+  }
+  const t = v.total.summations;
+  v.fwdActiveWh = valueAt(t, 0);
+  v.revActiveWh = valueAt(t, 1);
+  v.fwdReactiveVarh = valueAt(t, 2);
+  v.revReactiveVarh = valueAt(t, 3);
+  v.energyUnitWh = unit;
 }
 
 function missingBt21(): DecodeError {

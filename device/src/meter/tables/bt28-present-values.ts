@@ -1,7 +1,8 @@
 // BT28 PRESENT_REGISTER_DATA_TBL (spec §10.4): instantaneous power, voltage, current, PF and frequency.
 //   PRESENT_DEMANDS[NBR_PRESENT_DEMANDS]: [TIME_REMAINING TIME(3) if BT21 bit 6] DEMAND_VALUE NI_FMAT2 (INT32 LE)
 //   PRESENT_VALUES[NBR_PRESENT_VALUES]:   NI_FMAT1 (INT32 LE, signed: ref bug #12 printed them unsigned)
-// Value k is at (T + 4) * NBR_PRESENT_DEMANDS + 4k, T = 3 with TIME_REMAINING. The meaning of k is the §10.4 table.
+// Value k is at (T + 4) * NBR_PRESENT_DEMANDS + 4k, T = 3 with TIME_REMAINING. Every k 0–83 is named in the guide
+// (pp. 215–220; guide-fields.ts for the tool); the fields below are the ones the firmware and HA use.
 import { ByteReader } from '../bytes';
 import { BT28 } from '../table-ids';
 import { BT21_TIME_REMAINING, Bt21Dimensions } from './bt21-actual-registers';
@@ -25,7 +26,8 @@ export interface Bt28PresentDemand {
 /** Every named field is null when the meter has fewer present values than its index needs. */
 export interface Bt28 {
   presentDemands: Bt28PresentDemand[];
-  /** All NBR_PRESENT_VALUES values indexed by k, including the UNKNOWN ones (k 15–21, 32–40) kept raw. */
+  /** All NBR_PRESENT_VALUES values indexed by k (55 on firmware 3.70–3.x, 72/75 on 4.0/4.10, 84 on 4.30+), including
+   *  those without a named field below (guide-fields.ts names them all). */
   values: number[];
   /** k 0: active power import, total, W. */
   fwdActiveW: number | null;
@@ -45,7 +47,7 @@ export interface Bt28 {
   frequencyMilliHz: number | null;
   /** k 12: apparent power, total, VA. */
   apparentPowerVa: number | null;
-  /** k 22–25: reactive power per quadrant Q1..Q4, VAr (INFERRED, NES-MEP-Reader only). */
+  /** k 22–25: reactive power per quadrant Q1..Q4, VAr (guide p. 217, firmware 3.10+). */
   reactiveQuadrantVar: [number, number, number, number] | null;
   /** k 26–28: active power import L1–L3, W. */
   fwdActivePhaseW: Phases | null;
@@ -53,7 +55,7 @@ export interface Bt28 {
   revActivePhaseW: Phases | null;
   /** k 41–43: RMS voltage L1–L3 "continuous", mV. */
   voltageContinuousMv: Phases | null;
-  /** k 44–46: RMS voltage L1–L3 "average", mV (averaging period UNKNOWN). */
+  /** k 44–46: RMS voltage L1–L3 "average", mV (the averaging window is set in ET80, guide p. 218). */
   voltageAverageMv: Phases | null;
   /** k 47: average active power import, total, W. */
   fwdAvgActiveW: number | null;

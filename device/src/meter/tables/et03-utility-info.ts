@@ -3,13 +3,13 @@
 // data too and are kept raw (not treated as over-long input).
 import { ByteReader } from '../bytes';
 import { ET03 } from '../table-ids';
-import { copyBytes, trimEnd, u16beAt } from './fields';
+import { copyBytes, trimEnd, u16leAt } from './fields';
 import { Decoded, decodeWith } from './decode';
 
 export interface Et03 {
   /** Bytes 0..29, ASCII, trailing spaces trimmed. */
   utilitySerialNumber: string;
-  /** Bytes 137..138 read BIG-endian as the reference does: UNVERIFIED (BT data is little-endian, spec §8).
+  /** Bytes 137..138, UINT16 LE like every multi-byte table field (guide p. 40; the reference read it big-endian).
    *  Informational only; null when the table is shorter than 139 bytes. */
   imageCrc: number | null;
   /** Bytes 30..136 (meaning UNKNOWN), as many as are present. */
@@ -28,8 +28,7 @@ function readEt03(r: ByteReader): Et03 {
   const utilitySerialNumber = trimEnd(r.ascii(ET03_SERIAL_LENGTH));
   return {
     utilitySerialNumber,
-    // UNVERIFIED byte order: the reference decodes this word big-endian (spec §8, §17 #8).
-    imageCrc: u16beAt(data, CRC_OFFSET),
+    imageCrc: u16leAt(data, CRC_OFFSET),
     unknown: copyBytes(data, ET03_SERIAL_LENGTH, CRC_OFFSET),
     tail: copyBytes(data, ET03_REFERENCE_LENGTH, data.length),
   };

@@ -1,23 +1,25 @@
-// ET11 MFG dimension table (spec §10.8): sizes of the manufacturer tables. Byte 1 is the ET13 entry size E that
-// the alert chain needs (spec §13). The 2-byte fields are read BIG-endian as the reference does: UNVERIFIED
-// (spec §8, §17 #8), so nothing should be driven from them; every field the client uses is a single byte.
+// ET11 MFG dimension table (spec §10.8; guide pp. 77–79): sizes of the manufacturer tables. Byte 0 is the number of
+// ET13/ET14 entries (5, or 6 on Gen 4: 4 M-Bus + 2 MEP), byte 1 the ET13 entry size E that the alert chain needs
+// (spec §13). The 2-byte fields are little-endian like every multi-byte table field (guide p. 40: the reference's
+// big-endian reading was a bug). Byte 34 (firmware 4.0+) is the MEP channel count.
 import { ByteReader, toHex } from '../bytes';
 import { ET11 } from '../table-ids';
 import { Decoded, decodeWith } from './decode';
+import { u8At } from './fields';
 
 export interface Et11 {
-  /** Byte 0: number of (M-Bus) devices. */
+  /** Byte 0: number of ET13/ET14 entries (5; 6 on Gen 4). */
   nbrDevices: number;
   /** Byte 1: ET13 configuration-entry size E, bytes (expected 66). */
   configEntrySize: number;
   statusEntrySize: number;
   onDemandRequestQueueSize: number;
   onDemandRequestEntrySize: number;
-  /** Bytes 5–6, BE (UNVERIFIED). */
+  /** Bytes 5–6, UINT16 LE. */
   dataEntrySize: number;
-  /** Bytes 7–8, BE (UNVERIFIED). */
+  /** Bytes 7–8, UINT16 LE. */
   transactionRequestLength: number;
-  /** Bytes 9–10, BE (UNVERIFIED). */
+  /** Bytes 9–10, UINT16 LE. */
   transactionResponseLength: number;
   onDemandWriteEntrySize: number;
   phaseMeasurementDataSize: number;
@@ -34,10 +36,13 @@ export interface Et11 {
   et57EntryCount: number;
   timeBasedRelaySwitches: number;
   mepDataAlertSources: number;
-  /** Bytes 28–29, BE (UNVERIFIED). */
+  /** Bytes 28–29, UINT16 LE. */
   ramOnlyTransactionRequestLength: number;
-  /** Bytes 30–31, BE (UNVERIFIED). */
+  /** Bytes 30–31, UINT16 LE. */
   ramOnlyTransactionResponseLength: number;
+  /** Byte 34 (firmware 4.0+): MEP channels present and usable (2 on a Gen 4 meter with two MEP ports); null when the
+   *  table is shorter. */
+  mepChannelCount: number | null;
 }
 
 /** Bytes the reference needs (spec §10.8). */
@@ -50,9 +55,9 @@ function readEt11(r: ByteReader): Et11 {
     statusEntrySize: r.u8(),
     onDemandRequestQueueSize: r.u8(),
     onDemandRequestEntrySize: r.u8(),
-    dataEntrySize: r.u16be(),
-    transactionRequestLength: r.u16be(),
-    transactionResponseLength: r.u16be(),
+    dataEntrySize: r.u16le(),
+    transactionRequestLength: r.u16le(),
+    transactionResponseLength: r.u16le(),
     onDemandWriteEntrySize: r.u8(),
     phaseMeasurementDataSize: r.u8(),
     configEntry2Size: r.u8(),
@@ -67,8 +72,9 @@ function readEt11(r: ByteReader): Et11 {
     et57EntryCount: r.u8(),
     timeBasedRelaySwitches: r.u8(),
     mepDataAlertSources: r.u8(),
-    ramOnlyTransactionRequestLength: r.u16be(),
-    ramOnlyTransactionResponseLength: r.u16be(),
+    ramOnlyTransactionRequestLength: r.u16le(),
+    ramOnlyTransactionResponseLength: r.u16le(),
+    mepChannelCount: u8At(r.bytes, 34),
   };
 }
 

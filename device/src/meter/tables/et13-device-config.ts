@@ -1,15 +1,18 @@
-// ET13 MEP/M-Bus device configuration (spec §10.9): five entries of E bytes (E = ET11 byte 1, ctx.entrySize):
-// entries 0–3 are M-Bus devices 1–4, entry 4 (at 4·E) is the MEP device. The reference loops over a fixed layout
+// ET13 MEP/M-Bus device configuration (spec §10.9; guide pp. 80–83): ET11 byte 0 entries of E bytes (E = ET11 byte
+// 1, ctx.entrySize): entries 0–3 are M-Bus devices 1–4, entry 4 (at 4·E) MEP client 1, entry 5 (Gen 4) MEP client 2.
+// Multi-byte fields are little-endian (guide p. 40). The reference loops over a fixed layout
 // and can overflow (spec §17 #6, #9); here any E and any length decode without reading past an entry or the data:
 // a field that does not fit is null. SECURITY: the M-Bus security key (entry bytes 30..61) is never copied into
 // the output; only its declared length and whether one is set are exposed.
 import { ET13 } from '../table-ids';
-import { asciiAt, copyBytes, u16beAt, u8At } from './fields';
+import { asciiAt, copyBytes, u16leAt, u8At } from './fields';
 import { Decoded, decodeError, decodeWith } from './decode';
 
 export interface Et13Context {
   /** E, the entry size from ET11 byte 1 (expected 66). */
   entrySize?: number;
+  /** Entries, ET11 byte 0: 6 on a Gen 4 meter with two MEP ports (then entry 5 is MEP2); default 5. */
+  entries?: number;
 }
 
 export type BillingDayKind = 'dayOfMonth' | 'weekday' | 'disabled' | 'unknown';
@@ -34,7 +37,7 @@ export interface Et13Schedule {
   billingFrequencyCode: number | null;
   /** Codes ≥ 5 are 'unknown' (they indexed past the reference's string array, spec §17 #9). */
   billingFrequency: BillingFrequency | null;
-  /** Bytes 4–5, BE as the reference decodes them (UNVERIFIED, spec §8). */
+  /** Bytes 4–5, UINT16 LE (guide p. 40). */
   statusReadFrequency: number | null;
   baudRateCode: number | null;
   /** bit/s; null for reserved codes (≥ 13). */
@@ -54,16 +57,17 @@ export interface Et13MbusEntry {
   securityKeyLength: number | null;
   /** A key is configured (securityKeyLength > 0). */
   securityKeySet: boolean | null;
-  /** Bytes 62–63, BE (UNVERIFIED). */
+  /** Bytes 62–63, UINT16 LE. */
   ta: number | null;
-  /** Bytes 64–65, BE (UNVERIFIED). */
+  /** Bytes 64–65, UINT16 LE. */
   to: number | null;
 }
 
 export interface Et13MepEntry {
   complete: boolean;
   schedule: Et13Schedule;
-  /** Byte 8: MEP alert flags (read by the alert chain; meaning UNKNOWN). */
+  /** Byte 8: MEP alert flags (guide pp. 82–83): b0 scheduled read request, b1 on-demand request pending in ET15,
+   *  b3 M-Bus change, b4 delta data alert. */
   alertFlags: number | null;
   /** Bytes 9..E−1: "non-urgent downlink data" (57 bytes when E = 66), as many as are present. */
   downlinkData: Uint8Array;
@@ -75,7 +79,10 @@ export interface Et13 {
   complete: boolean;
   /** Always 4 slots (M-Bus devices 1–4); null when the entry starts past the end of the data. */
   mbus: (Et13MbusEntry | null)[];
+  /** MEP client 1 (entry 4). */
   mep: Et13MepEntry | null;
+  /** MEP client 2 (entry 5, Gen 4 meters with two MEP ports); null when the table has no sixth entry. */
+  mep2: Et13MepEntry | null;
 }
 
 const MBUS_ENTRIES = 4;
@@ -85,14 +92,14 @@ const MAX_ENTRY_SIZE = 0xffff;
 const BAUD_RATES = [9600, 300, 600, 1200, 2400, 4800, 9600, 14400, 19200, 28800, 38400, 57600, 115200];
 const FREQUENCIES: BillingFrequency[] = ['hourly', 'daily', 'weekly', 'monthly', 'never'];
 
-/** Table offset of the MEP entry (entry 4). */
-export function et13MepEntryOffset(entrySize: number): number {
-  return 4 * entrySize;
+/** Table offset of the MEP entry: entry 4 for MEP1, entry 5 for MEP2 (guide p. 80). */
+export function et13MepEntryOffset(entrySize: number, port?: number): number {
+  return (port === 2 ? 5 : 4) * entrySize;
 }
 
-/** Table offset of the MEP alert-flags byte the alert chain reads (spec §13 step 2). */
-export function et13AlertFlagsOffset(entrySize: number): number {
-  return 4 * entrySize + 8;
+/** Table offset of the MEP alert-flags byte the alert chain reads (spec §13 step 2; guide p. 83). */
+export function et13AlertFlagsOffset(entrySize: number, port?: number): number {
+  return et13MepEntryOffset(entrySize, port) + 8;
 }
 
 export function billingDay(code: number): BillingDay {
@@ -122,7 +129,7 @@ function readSchedule(e: Uint8Array): Et13Schedule {
     billingMinute: u8At(e, 2),
     billingFrequencyCode: freq,
     billingFrequency: freq === null ? null : billingFrequency(freq),
-    statusReadFrequency: u16beAt(e, 4),
+    statusReadFrequency: u16leAt(e, 4),
     baudRateCode: baud,
     baudRate: baud === null ? null : baudRate(baud),
     alarmMask: u8At(e, 7),
@@ -139,8 +146,8 @@ function readMbus(e: Uint8Array, complete: boolean): Et13MbusEntry {
     applicationResetParameter: u8At(e, 28),
     securityKeyLength: keyLength,
     securityKeySet: keyLength === null ? null : keyLength > 0,
-    ta: u16beAt(e, 62),
-    to: u16beAt(e, 64),
+    ta: u16leAt(e, 62),
+    to: u16leAt(e, 64),
   };
 }
 
@@ -155,7 +162,7 @@ function entryBytes(data: Uint8Array, i: number, size: number): Uint8Array | nul
   return data.subarray(start, Math.min(start + size, data.length));
 }
 
-function readEt13(data: Uint8Array, size: number): Et13 {
+function readEt13(data: Uint8Array, size: number, entries: number): Et13 {
   const mbus: (Et13MbusEntry | null)[] = [];
   for (let i = 0; i < MBUS_ENTRIES; i++) {
     const e = entryBytes(data, i, size);
@@ -163,7 +170,9 @@ function readEt13(data: Uint8Array, size: number): Et13 {
   }
   const m = entryBytes(data, MBUS_ENTRIES, size);
   const mep = m === null ? null : readMep(m, m.length === size);
-  return { entrySize: size, complete: data.length >= 5 * size, mbus, mep };
+  const m2 = entries > MBUS_ENTRIES + 1 ? entryBytes(data, MBUS_ENTRIES + 1, size) : null;
+  const mep2 = m2 === null ? null : readMep(m2, m2.length === size);
+  return { entrySize: size, complete: data.length >= 5 * size, mbus, mep, mep2 };
 }
 
 /** Any integer E 1..65535 and any non-empty length decode (partially: see Et13); E missing/invalid or no data is an error. */
@@ -173,5 +182,6 @@ export function decodeEt13(data: Uint8Array, ctx?: Et13Context): Decoded<Et13> {
     return decodeError(ET13, 0, 'layout needs the entry size from ET11 byte 1 (ctx.entrySize, an integer 1..65535)');
   }
   if (data.length === 0) return decodeError(ET13, 0, 'table is empty');
-  return decodeWith(ET13, data, (r) => readEt13(r.bytes, size));
+  const entries = ctx && ctx.entries ? ctx.entries : MBUS_ENTRIES + 1;
+  return decodeWith(ET13, data, (r) => readEt13(r.bytes, size, entries));
 }

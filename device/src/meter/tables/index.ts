@@ -1,10 +1,11 @@
 // Table decoder registry (spec §10): table id → decoder, with the layout context (BT21 dimensions, ET13 entry
 // size) passed explicitly. Single-byte partial reads used by the alert chain (ET11 byte 1, ET13 alert flags,
 // ET50 flags) are read directly by the session; a BT23 partial read goes through decodeBt23 / decodeBt23Partial.
-import { BT00, BT01, BT08, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET58, ET59, tableName } from '../table-ids';
+import { BT00, BT01, BT08, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50, ET58, ET59, ET85, tableName } from '../table-ids';
 import { decodeBt00 } from './bt00-general-config';
 import { decodeBt01 } from './bt01-manufacturer-id';
-import { decodeBt08, decodeEt58, decodeEt59, decodeEt85, ET85 } from './bt08-procedure-response';
+import { decodeBt08, decodeEt59, decodeEt85 } from './bt08-procedure-response';
+import { decodeEt58 } from './et58-status-extension';
 import { Bt21Dimensions, decodeBt21 } from './bt21-actual-registers';
 import { decodeBt23 } from './bt23-current-register-data';
 import { decodeBt28 } from './bt28-present-values';
@@ -27,14 +28,15 @@ export * from './et03-utility-info';
 export * from './et11-mfg-dimensions';
 export * from './et13-device-config';
 export * from './et50-mep-inbound';
+export * from './et58-status-extension';
 
 /** What layout-dependent tables need, read earlier from the meter (never from global config). */
 export interface TableContext {
   /** BT21 dimensions: needed by BT23 and BT28. A decoded Bt21 fits. */
   bt21?: Bt21Dimensions;
-  /** ET13 entry size E (ET11 byte 1): needed by ET13. A decoded Et11 fits, as does { configEntrySize } built from
-   *  the alert chain's one-byte partial read. */
-  et11?: { configEntrySize: number };
+  /** ET13 entry size E (ET11 byte 1) and entry count (byte 0): needed by ET13. A decoded Et11 fits, as does
+   *  { configEntrySize } built from the alert chain's one-byte partial read. */
+  et11?: { configEntrySize: number; nbrDevices?: number };
 }
 
 export interface TableDecoder {
@@ -56,7 +58,7 @@ export const TABLE_DECODERS: TableDecoder[] = [
   { table: BT52, decode: (d) => decodeBt52(d) },
   { table: ET03, decode: (d) => decodeEt03(d) },
   { table: ET11, decode: (d) => decodeEt11(d) },
-  { table: ET13, decode: (d, ctx) => decodeEt13(d, { entrySize: et13Entry(ctx) }) },
+  { table: ET13, decode: (d, ctx) => decodeEt13(d, { entrySize: et13Entry(ctx), entries: ctx.et11 ? ctx.et11.nbrDevices : undefined }) },
   { table: ET50, decode: (d) => decodeEt50(d) },
   { table: ET58, decode: (d) => decodeEt58(d) },
   { table: ET59, decode: (d) => decodeEt59(d) },

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { BT08, ET58, ET59 } from '../../../../device/src/meter/table-ids';
 import {
   decodeBt08,
-  decodeEt58,
   decodeEt59,
   decodeEt85,
   ET85,
   PROCEDURE_RESULT_TEXTS,
   procedureResultText,
 } from '../../../../device/src/meter/tables/bt08-procedure-response';
+import { decodeEt58 } from '../../../../device/src/meter/tables/et58-status-extension';
 import { eachTruncation, expectError, expectNeverThrows, frame, ok, replyData, syntheticTable } from './table-kit';
 
 describe('[BT08] procedure response (spec §10.6)', () => {
@@ -47,10 +47,14 @@ describe('[BT08] procedure response (spec §10.6)', () => {
     expect(v.respData[0]).toBe(0xaa);
   });
 
-  test('[ET58] [ET59] [ET85] decode like BT08 and report their own table id', () => {
+  test('[ET59] [ET85] decode like BT08 and report their own table id; ET58 is the status extension (guide p. 165)', () => {
     const data = replyData('F031');
-    for (const decode of [decodeEt58, decodeEt59, decodeEt85]) expect(decode(data)).toEqual(decodeBt08(data));
-    expectError(decodeEt58(new Uint8Array(1)), ET58, 0);
+    for (const decode of [decodeEt59, decodeEt85]) expect(decode(data)).toEqual(decodeBt08(data));
+    expect(ok(decodeEt58(new Uint8Array(40).fill(3)))).toEqual([
+      { controlStatus: 3, rest: new Uint8Array(19).fill(3) },
+      { controlStatus: 3, rest: new Uint8Array(19).fill(3) },
+    ]);
+    expectError(decodeEt58(new Uint8Array(0)), ET58, 0);
     expectError(decodeEt59(new Uint8Array(1)), ET59, 0);
     expectError(decodeEt85(new Uint8Array(3)), ET85, 3);
   });

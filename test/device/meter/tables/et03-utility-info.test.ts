@@ -5,11 +5,12 @@ import { decodeEt03, ET03_REFERENCE_LENGTH } from '../../../../device/src/meter/
 import { eachTruncation, expectError, expectNeverThrows, frame, ok, replyData, syntheticTable } from './table-kit';
 
 describe('[ET03] utility information (spec §10.7)', () => {
-  test('[ET03] decodes reply F010 to its "decoded" expectation (CRC big-endian as the reference)', () => {
+  test('[ET03] decodes reply F010 to its "decoded" expectation, the CRC little-endian (guide p. 40; the reference read it big-endian)', () => {
     const want = frame('F010').decoded;
     const v = ok(decodeEt03(replyData('F010')));
     expect(v.utilitySerialNumber).toBe(want.utility_serial_number);
-    expect(v.imageCrc).toBe(want.image_crc_as_decoded_by_reference_big_endian);
+    const be = want.image_crc_as_decoded_by_reference_big_endian as number;
+    expect(v.imageCrc).toBe(((be & 0xff) << 8) | (be >> 8));
     expect(decodeEt03(syntheticTable('ET03'))).toEqual(decodeEt03(replyData('F010')));
   });
 
@@ -27,7 +28,7 @@ describe('[ET03] utility information (spec §10.7)', () => {
       if (len < 30) return expectError(r, ET03, 0);
       const v = ok(r);
       expect(v.utilitySerialNumber).toBe(serial);
-      expect(v.imageCrc).toBe(len >= ET03_REFERENCE_LENGTH ? 0xbeef : null);
+      expect(v.imageCrc).toBe(len >= ET03_REFERENCE_LENGTH ? 0xefbe : null);
       expect(v.unknown).toEqual(data.slice(30, Math.min(len, 137)));
     });
   });

@@ -5,7 +5,6 @@ import {
   eachTruncation,
   expectError,
   expectNeverThrows,
-  expectOverlongIgnored,
   frame,
   ok,
   replyData,
@@ -23,7 +22,7 @@ describe('[ET11] MFG dimension table (spec §10.8)', () => {
     expect(decodeEt11(syntheticTable('ET11'))).toEqual(decodeEt11(replyData('F012')));
   });
 
-  test('[ET11] decodes every field of F012 at its §10.8 offset, words big-endian (UNVERIFIED, as the reference)', () => {
+  test('[ET11] decodes every field of F012 at its §10.8 offset, words little-endian (guide p. 40; the synthetic table was written big-endian)', () => {
     // F012 data: 04 42 14 04 10 | 0040 0080 0100 | 08 30 0a | 00000000 | 08 0f 20 10 06 0a 02 04 02 06 | 0040 0040
     expect(ok(decodeEt11(replyData('F012')))).toEqual({
       nbrDevices: 4,
@@ -31,9 +30,9 @@ describe('[ET11] MFG dimension table (spec §10.8)', () => {
       statusEntrySize: 0x14,
       onDemandRequestQueueSize: 4,
       onDemandRequestEntrySize: 0x10,
-      dataEntrySize: 0x0040,
-      transactionRequestLength: 0x0080,
-      transactionResponseLength: 0x0100,
+      dataEntrySize: 0x4000,
+      transactionRequestLength: 0x8000,
+      transactionResponseLength: 0x0001,
       onDemandWriteEntrySize: 8,
       phaseMeasurementDataSize: 0x30,
       configEntry2Size: 0x0a,
@@ -48,8 +47,9 @@ describe('[ET11] MFG dimension table (spec §10.8)', () => {
       et57EntryCount: 4,
       timeBasedRelaySwitches: 2,
       mepDataAlertSources: 6,
-      ramOnlyTransactionRequestLength: 0x0040,
-      ramOnlyTransactionResponseLength: 0x0040,
+      ramOnlyTransactionRequestLength: 0x4000,
+      ramOnlyTransactionResponseLength: 0x4000,
+      mepChannelCount: null,
     });
   });
 
@@ -67,8 +67,13 @@ describe('[ET11] MFG dimension table (spec §10.8)', () => {
     expect(ET11_LENGTH).toBe(32);
   });
 
-  test('[ET11] over-long input: trailing bytes are ignored', () => {
-    expectOverlongIgnored(decodeEt11, replyData('F012'));
+  test('[ET11] longer tables (firmware 4.0+): byte 34 is the MEP channel count, the rest is ignored', () => {
+    const data = new Uint8Array(40).fill(0xa5);
+    data.set(replyData('F012'));
+    data[34] = 2;
+    const v = ok(decodeEt11(data));
+    expect(v.mepChannelCount).toBe(2);
+    expect({ ...v, mepChannelCount: null }).toEqual(ok(decodeEt11(replyData('F012'))));
   });
 
   test('[ET11] random bytes never throw', () => {

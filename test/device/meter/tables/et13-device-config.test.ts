@@ -88,7 +88,7 @@ describe('[ET13] MEP/M-Bus device configuration (spec §10.9)', () => {
     expect(mep.downlinkData).toHaveLength(57);
   });
 
-  test('[ET13] M-Bus entries: schedule, customer ID, key length, Ta/To (words BE, UNVERIFIED)', () => {
+  test('[ET13] M-Bus entries: schedule, customer ID, key length, Ta/To (words LE, guide p. 40)', () => {
     const v = ok(decodeEt13(DATA, { entrySize: E }));
     expect(v.mbus).toHaveLength(4);
     v.mbus.forEach((m, i) => {
@@ -100,7 +100,7 @@ describe('[ET13] MEP/M-Bus device configuration (spec §10.9)', () => {
           billingMinute: 5 + i,
           billingFrequencyCode: 1,
           billingFrequency: 'daily',
-          statusReadFrequency: 60,
+          statusReadFrequency: 0x3c00, // the synthetic table stores 00 3c (the reference's big-endian 60)
           baudRateCode: 4,
           baudRate: 2400,
           alarmMask: 0,
@@ -109,8 +109,8 @@ describe('[ET13] MEP/M-Bus device configuration (spec §10.9)', () => {
         applicationResetParameter: 0,
         securityKeyLength: 16,
         securityKeySet: true,
-        ta: 10,
-        to: 20,
+        ta: 0x0a00,
+        to: 0x1400,
       });
     });
   });
@@ -192,6 +192,17 @@ describe('[ET13] MEP/M-Bus device configuration (spec §10.9)', () => {
 
   test('[ET13] over-long input: trailing bytes are ignored', () => {
     expectOverlongIgnored((d) => decodeEt13(d, { entrySize: E }), DATA);
+  });
+
+  test('[ET13] Gen 4 (ET11 byte 0 = 6): entry 5 is MEP client 2, its alert flags at 5E + 8 (guide pp. 80–83)', () => {
+    const six = new Uint8Array(6 * E);
+    six.set(DATA.subarray(0, 5 * E));
+    six[5 * E + 8] = 0x10;
+    const v = ok(decodeEt13(six, { entrySize: E, entries: 6 }));
+    expect(v.mep2).toMatchObject({ complete: true, alertFlags: 0x10 });
+    expect(ok(decodeEt13(six, { entrySize: E })).mep2).toBeNull();
+    expect(et13AlertFlagsOffset(E, 2)).toBe(5 * E + 8);
+    expect(et13AlertFlagsOffset(E, 1)).toBe(4 * E + 8);
   });
 
   test('[ET13] random bytes with any entry size never throw', () => {

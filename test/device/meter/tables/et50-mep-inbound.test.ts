@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { asciiOf, ByteWriter, toHex } from '../../../../device/src/meter/bytes';
-import { BT08, ET50, ET58 } from '../../../../device/src/meter/table-ids';
-import { decodeEt50, ET50_FLAGS_OFFSET, ET50_LENGTH } from '../../../../device/src/meter/tables/et50-mep-inbound';
+import { BT08, ET50, ET59, ET85 } from '../../../../device/src/meter/table-ids';
+import { decodeEt50, ET50_FLAGS_OFFSET, ET50_LENGTH, procedureResultTableFor } from '../../../../device/src/meter/tables/et50-mep-inbound';
 import {
   eachTruncation,
   expectError,
@@ -27,7 +27,7 @@ describe('[ET50] MEP inbound data space (spec §10.10)', () => {
     const data = replyData('F016');
     const v = ok(decodeEt50(data));
     expect(v.mepFlags).toBe(want.mep_flags);
-    expect(v).toMatchObject({ complete: true, resultsInEt58: false, procedureResultTable: BT08, mepIconDisplayControl: 0 });
+    expect(v).toMatchObject({ complete: true, resultsInEt59: false, procedureResultTable: BT08, mepIconDisplayControl: 0 });
     expect(v.mepIdHex).toBe(toHex(data.slice(0, 30)));
     expect(asciiOf(data.slice(0, 16))).toBe('SYNTHETIC-MEP-ID');
     expect([v.iconDisplayControls, v.displayData]).toEqual([[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]]);
@@ -39,9 +39,14 @@ describe('[ET50] MEP inbound data space (spec §10.10)', () => {
     expect(replyData('F027')[0]).toBe(ok(decodeEt50(replyData('F016'))).mepFlags);
   });
 
-  test('[ET50] flag bit 1 set: EP39 results are read from ET58', () => {
-    expect(ok(decodeEt50(et50(0x02)))).toMatchObject({ mepFlags: 2, resultsInEt58: true, procedureResultTable: ET58 });
-    expect(ok(decodeEt50(et50(0xfd)))).toMatchObject({ resultsInEt58: false, procedureResultTable: BT08 });
+  test('[ET50] flag bit 1 ("ET59 Response") set: procedure results are read from ET59, not ET58 (guide p. 125)', () => {
+    expect(ok(decodeEt50(et50(0x02)))).toMatchObject({ mepFlags: 2, resultsInEt59: true, procedureResultTable: ET59, registered: false });
+    expect(ok(decodeEt50(et50(0xfd)))).toMatchObject({ resultsInEt59: false, procedureResultTable: BT08, registered: true });
+  });
+
+  test('[ET50] MEP2 (Gen 4) always reads its procedure results from ET85 (guide pp. 22–24, 186)', () => {
+    expect([procedureResultTableFor(0, 2), procedureResultTableFor(2, 2)]).toEqual([ET85, ET85]);
+    expect([procedureResultTableFor(0, 1), procedureResultTableFor(2, 1)]).toEqual([BT08, ET59]);
   });
 
   test('[ET50] words (31..42) and signed longs (43..66) are little-endian; icon control is byte 67', () => {
@@ -57,7 +62,7 @@ describe('[ET50] MEP inbound data space (spec §10.10)', () => {
     eachTruncation(decodeEt50, full, (len, r) => {
       if (len < 31) return expectError(r, ET50, len < 30 ? 0 : 30);
       const v = ok(r);
-      expect(v).toMatchObject({ complete: false, mepFlags: 2, procedureResultTable: ET58, mepIconDisplayControl: null });
+      expect(v).toMatchObject({ complete: false, mepFlags: 2, procedureResultTable: ET59, mepIconDisplayControl: null });
       expect(v.iconDisplayControls).toHaveLength(Math.min(6, Math.floor((len - 31) / 2)));
       expect(v.displayData).toHaveLength(Math.max(0, Math.floor((len - 43) / 4)));
     });

@@ -35,7 +35,7 @@ describe('[tables] decoder registry (spec §10)', () => {
   test('[tables] every synthetic table decodes through the registry', () => {
     const byName: [string, number][] = [
       ['BT01', BT01], ['BT21_A', BT21], ['BT21_B', BT21], ['BT23_A', BT23], ['BT28_A', BT28], ['BT52', BT52],
-      ['ET03', ET03], ['ET11', ET11], ['ET13', ET13], ['ET50', ET50], ['BT08', BT08], ['BT08', ET58], ['BT08', ET59],
+      ['ET03', ET03], ['ET11', ET11], ['ET13', ET13], ['ET50', ET50], ['BT08', BT08], ['BT08', ET58], ['BT08', ET59], ['BT08', ET85],
     ];
     for (const [name, id] of byName) expect([name, decodeTable(id, syntheticTable(name), CTX).ok]).toEqual([name, true]);
     const bt21B = ok(decodeBt21(syntheticTable('BT21_B')));
