@@ -168,6 +168,14 @@ export class MeterSession {
     return this.flush();
   }
 
+  /** A partial read for the add-on (cmd/read, issue 13), queued behind the jobs already waiting so it goes between
+   *  regular polls; answered by a 'raw' command (bytes undecoded) or a 'raw' failure. The caller allows one at a time. */
+  raw(table: number, offset: number, count: number, now: number): SessionCommand[] {
+    this.queue.push(newJob('raw', partialRead(table, offset, count)));
+    if (this.phase === 'ready') this.pump(now);
+    return this.flush();
+  }
+
   /** Time passed; call when nextDeadline() is reached (calling early is harmless). */
   tick(now: number): SessionCommand[] {
     if (this.phase === 'awaiting' && now >= this.deadline) {
@@ -298,6 +306,8 @@ export class MeterSession {
       } else {
         this.endAlert(job.request.table === ET13, `meter alert flags 0x${first.toString(16)} (logged; not serviced: not registered)`);
       }
+    } else if (job.purpose === 'raw') {
+      this.out.push({ type: 'raw', data: data || new Uint8Array(0), message: '' });
     } else if (data) {
       const emitted = this.tables.accept(job.request, data, now);
       if (c) c.add(T_DECODE, t0);
@@ -376,6 +386,7 @@ export class MeterSession {
     this.current = null;
     this.phase = 'ready';
     if (job.purpose === 'alert') this.endAlert(false, message);
+    if (job.purpose === 'raw') this.out.push({ type: 'raw', data: null, message });
     this.jobDone(job, now);
   }
 
@@ -529,12 +540,17 @@ export class MeterSession {
 
   private queueStartup(): void {
     const kept: Job[] = [];
-    for (let i = 0; i < this.queue.length; i++) if ((this.queue[i] as Job).purpose === 'alert') kept.push(this.queue[i] as Job);
+    for (let i = 0; i < this.queue.length; i++) {
+      const p = (this.queue[i] as Job).purpose;
+      if (p === 'alert' || p === 'raw') kept.push(this.queue[i] as Job);
+    }
     kept.push(probeJob(this.maxReplyLength));
     this.queue = kept.concat(configJobs(this.maxReplyLength, this.o.identityTables));
   }
 
   private abortAll(reason: string): void {
+    const all = this.current ? this.queue.concat([this.current]) : this.queue;
+    for (let i = 0; i < all.length; i++) if ((all[i] as Job).purpose === 'raw') this.out.push({ type: 'raw', data: null, message: reason });
     this.queue = [];
     this.current = null;
     this.endAlert(false, reason);
