@@ -6,6 +6,7 @@
 import { ByteReader } from '../bytes';
 import { bit } from './fields';
 import { Decoded, decodeError, decodeWith } from './decode';
+import { daysFromCivil } from './bt52-clock';
 
 export const BT60 = 0x003c;
 export const BT61 = 0x003d;
@@ -154,13 +155,19 @@ export function decodeBt63(data: Uint8Array): Decoded<LpSetStatus[]> {
   });
 }
 
+/** YY MM DD hh mm at `at` as UTC ms (no Date.UTC on Espruino: the same arithmetic as BT52). */
+function utcMs(b: Uint8Array, at: number): number {
+  const days = daysFromCivil(2000 + (b[at] as number), b[at + 1] as number, b[at + 2] as number);
+  return ((days * 24 + (b[at + 3] as number)) * 60 + (b[at + 4] as number)) * 60000;
+}
+
 /** LTIME_DATE (6 × UINT8: YY MM DD hh mm ss, guide p. 41) read as UTC, ms since the epoch; null for all zeros. */
 export function ltimeDateMs(b: Uint8Array, at: number): number | null {
   if (at + 6 > b.length) return null;
   let zero = true;
   for (let i = 0; i < 6; i++) if (b[at + i]) zero = false;
   if (zero) return null;
-  return Date.UTC(2000 + (b[at] as number), (b[at + 1] as number) - 1, b[at + 2] as number, b[at + 3] as number, b[at + 4] as number, b[at + 5] as number);
+  return utcMs(b, at) + (b[at + 5] as number) * 1000;
 }
 
 /** STIME_DATE (5 × UINT8, no seconds). */
@@ -169,8 +176,9 @@ export function stimeDateMs(b: Uint8Array, at: number): number | null {
   let zero = true;
   for (let i = 0; i < 5; i++) if (b[at + i]) zero = false;
   if (zero) return null;
-  return Date.UTC(2000 + (b[at] as number), (b[at + 1] as number) - 1, b[at + 2] as number, b[at + 3] as number, b[at + 4] as number);
+  return utcMs(b, at);
 }
+
 
 /** One data set of ET21 (guide pp. 95–97). */
 export interface Et21Set {
