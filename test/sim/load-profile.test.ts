@@ -11,6 +11,7 @@ import { BT21, BT23 } from '../../device/src/meter/table-ids';
 import { BT61, BT62, BT63, BT64, ET21, ET81, decodeBt61, decodeBt62, decodeBt63, decodeEt21 } from '../../device/src/meter/tables/lp-config';
 import { blockRange, decodeBlock, intervalDeltas, layoutMatches, lpLayout, LP_POWER_FAIL } from '../../device/src/meter/tables/lp-data';
 import { decodeEt81 } from '../../device/src/meter/tables/et81-outage-log';
+import { BT71, BT74, decodeBt71, decodeEventLog, EVENT_POWER_DOWN, EVENT_POWER_UP } from '../../device/src/meter/tables/bt74-event-log';
 
 const KEY = 'ABCDEFGHIJKLMNOPQRST';
 const START = Date.UTC(2026, 11, 3, 0, 10);
@@ -98,6 +99,13 @@ describe('simulated load profile', () => {
     expect(log.validEntries).toBe(1);
     // utcOffsetHours 1 (physics default): local = UTC + 1 h.
     expect(log.entries[0]).toEqual({ seq: 1, startLocalMs: Date.UTC(2026, 11, 3, 3, 30), endLocalMs: Date.UTC(2026, 11, 3, 5, 30) });
+    // The event log: a power down and a power up (C12.19 codes 1, 2), UTC, newest first.
+    const bt71 = ok(decodeBt71(s.tables.read(BT71)!));
+    const events = ok(decodeEventLog(s.tables.read(BT74)!, bt71.argumentSize));
+    expect(events.events.map((e) => [e.event, e.timeMs, e.userId])).toEqual([
+      [EVENT_POWER_UP, Date.UTC(2026, 11, 3, 4, 30), 0xffff],
+      [EVENT_POWER_DOWN, Date.UTC(2026, 11, 3, 2, 30), 0xffff],
+    ]);
   });
 
   test('loadProfile: false leaves the tables out', () => {

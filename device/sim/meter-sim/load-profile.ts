@@ -1,4 +1,4 @@
-// The simulated meter's load profile (guide pp. 29–31, 95–97, 231–240) and power outage log (ET81, pp. 184–185),
+// The simulated meter's load profile (guide pp. 29–31, 95–97, 231–240) and its outage logs (ET81, BT74: logs.ts),
 // recorded from the physics model: at every interval end the energy registers are snapshotted (the same whole units
 // BT23 shows), so the profile and BT23 agree. One data set (BT64), 1–16 channels of the standard sources (p. 203),
 // a circular buffer of blocks (a day by default). Recording is lazy: every table read first records the intervals
@@ -10,6 +10,11 @@
 import { ByteWriter } from '../../src/meter/bytes';
 import { BT60, BT61, BT62, BT63, BT64, ET21, ET81 } from '../../src/meter/tables/lp-config';
 import type { EnergyRegisters, MeterPhysics } from './physics';
+import { BT71, BT74 } from '../../src/meter/tables/bt74-event-log';
+import { bt71Image, bt74Image, et81Image, ltime } from './load-profile-logs';
+
+/** Argument bytes of a simulated event log record (BT71.3; real meters: UNKNOWN). */
+const EVENT_ARGUMENT_SIZE = 4;
 
 export interface LoadProfileOptions {
   /** Interval length, minutes (1..60 dividing an hour, or 1440). Default 60. */
@@ -37,9 +42,6 @@ function stime(w: ByteWriter, ms: number): ByteWriter {
   return w.u8(d.getUTCFullYear() - 2000).u8(d.getUTCMonth() + 1).u8(d.getUTCDate()).u8(d.getUTCHours()).u8(d.getUTCMinutes());
 }
 
-function ltime(w: ByteWriter, ms: number): ByteWriter {
-  return stime(w, ms).u8(new Date(ms).getUTCSeconds());
-}
 
 function u32le(w: ByteWriter, v: number): ByteWriter {
   return w.u16le(v & 0xffff).u16le((v >>> 16) & 0xffff);
@@ -77,7 +79,6 @@ export class SimLoadProfile {
   private readonly outages: SimOutage[] = [];
   private readonly logged: SimOutage[] = [];
   private readonly logCapacity: number;
-  private logSeq = 0;
   /** End of the next interval to record, ms. */
   private nextEnd: number;
   /** Absolute block number (interval start / block span) of the block being filled; -1 before the first. */
@@ -116,7 +117,7 @@ export class SimLoadProfile {
 
   /** Tables this module serves. */
   tables(): number[] {
-    return [BT60, BT61, BT62, BT63, BT64, ET21, ET81];
+    return [BT60, BT61, BT62, BT63, BT64, ET21, ET81, BT71, BT74];
   }
 
   /** A power outage from startMs for durationMs (simulated time). Energy stops; the meter records it. */
@@ -139,12 +140,8 @@ export class SimLoadProfile {
       this.record(this.nextEnd, this.physics.registers());
       this.nextEnd += this.intervalMs;
     }
-    for (const o of this.outages) {
-      if (o.endMs <= now && !this.logged.includes(o)) {
-        this.logged.push(o);
-        this.logSeq = (this.logSeq + 1) & 0xffff;
-      }
-    }
+    for (const o of this.outages) if (o.endMs <= now && !this.logged.includes(o)) this.logged.push(o);
+    this.logged.sort((a, b) => a.startMs - b.startMs);
   }
 
   /** A table's current image, or null when it is not one of ours. */
@@ -156,7 +153,9 @@ export class SimLoadProfile {
       case BT63: return this.bt63();
       case BT64: return this.data;
       case ET21: return this.et21();
-      case ET81: return this.et81();
+      case ET81:
+      case BT71:
+      case BT74: return this.logs(table);
       default: return null;
     }
   }
@@ -245,23 +244,12 @@ export class SimLoadProfile {
     return out;
   }
 
-  /** ET81 Power Outage Log: local start/end times of the outages that are over, newest at lastEntry. */
-  private et81(): Uint8Array {
+  /** ET81, and the event log BT74 with BT71 (load-profile-logs.ts). */
+  private logs(table: number): Uint8Array {
     this.sync();
-    const n = this.logged.length;
-    const valid = Math.min(n, this.logCapacity);
-    const out = new Uint8Array(6 + 12 * this.logCapacity);
-    out[0] = 0x04 | (n > this.logCapacity ? 0x02 : 0);
-    out[1] = valid;
-    out[2] = n ? (n - 1) % this.logCapacity : 0;
-    out[3] = this.logSeq & 0xff;
-    out[4] = this.logSeq >> 8;
-    out[5] = valid;
-    for (let k = 0; k < n; k++) {
-      const o = this.logged[k] as SimOutage;
-      const w = ltime(new ByteWriter(12), o.startMs + this.localOffsetMs);
-      out.set(ltime(w, o.endMs + this.localOffsetMs).toBytes(), 6 + 12 * (k % this.logCapacity));
-    }
-    return out;
+    if (table === ET81) return et81Image(this.logged, this.logCapacity, this.localOffsetMs);
+    if (table === BT71) return bt71Image(EVENT_ARGUMENT_SIZE, this.logCapacity * 2);
+    return bt74Image(this.outages, this.now(), this.logCapacity * 2, EVENT_ARGUMENT_SIZE);
   }
+
 }

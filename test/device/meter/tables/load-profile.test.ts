@@ -6,6 +6,7 @@ import {
 } from '../../../../device/src/meter/tables/lp-data';
 import { decodeBt61, decodeBt62, decodeBt63, decodeEt21 } from '../../../../device/src/meter/tables/lp-config';
 import { decodeEt81 } from '../../../../device/src/meter/tables/et81-outage-log';
+import { decodeBt71, decodeEventLog, EVENT_POWER_DOWN, EVENT_POWER_UP } from '../../../../device/src/meter/tables/bt74-event-log';
 
 function le(...parts: [number, number][]): number[] {
   const out: number[] = [];
@@ -138,5 +139,25 @@ describe('ET81 power outage log', () => {
     expect(d.value.entries[0]).toEqual({ seq: 41, startLocalMs: Date.UTC(2026, 11, 1, 10), endLocalMs: Date.UTC(2026, 11, 1, 11, 30) });
     expect(d.value.entries[1]!.startLocalMs).toBe(Date.UTC(2026, 10, 20, 10)); // element 2 (wrapped)
     expect(decodeEt81(new Uint8Array([0, 5, 0, 0, 0, 0])).ok).toBe(false);
+  });
+});
+
+describe('BT71 / BT74 event log', () => {
+  test('BT71.3 argument size and BT71.5 entries; BT74 records of 12 + argument bytes, walked back from the last', () => {
+    const bt71 = decodeBt71(new Uint8Array([0x06, 2, 0, 2, 0, ...le([3, 2], [0, 2])]));
+    expect(bt71.ok && bt71.value).toEqual({ flags: 6, argumentSize: 2, historyEntries: 3 });
+    const b = new Uint8Array(11 + 3 * 14);
+    b.set([0x04, ...le([2, 2], [1, 2], [0x10007, 4], [2, 2])], 0);
+    b.set([26, 12, 1, 10, 0, 0, ...le([6, 2], [0xffff, 2], [0xf001, 2]), 0xaa, 0xbb], 11); // element 0: power down
+    b.set([26, 12, 1, 11, 0, 5, ...le([7, 2], [0xfffd, 2], [2, 2]), 0, 0], 25); // element 1: power up (newest)
+    const d = decodeEventLog(b, 2);
+    if (!d.ok) throw new Error(d.message);
+    expect(d.value).toMatchObject({ circular: true, overflow: false, validEntries: 2, lastEntry: 1, lastSeq: 0x10007, unread: 2 });
+    expect(d.value.events.map((e) => [e.seq, e.event, e.userId, e.timeMs])).toEqual([
+      [7, EVENT_POWER_UP, 0xfffd, Date.UTC(2026, 11, 1, 11, 0, 5)],
+      [6, EVENT_POWER_DOWN, 0xffff, Date.UTC(2026, 11, 1, 10)], // event bits 12–15 are filler
+    ]);
+    expect(Array.from(d.value.events[1]!.argument)).toEqual([0xaa, 0xbb]);
+    expect(decodeEventLog(b.subarray(0, 10), 2).ok).toBe(false);
   });
 });
