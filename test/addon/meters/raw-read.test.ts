@@ -134,6 +134,43 @@ test('the load profile between two times, hour by hour as the meter recorded it,
   expect(lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
 }, 60000);
 
+test('15-minute intervals across two days (blocks of 1,841 bytes read in parts of at most 465): four intervals an hour', async () => {
+  // The simulator's tables answered directly (no module): the ranges and the hourly sums are what is tested here.
+  const clock = { now: 0 };
+  const m = new MeterSimulator({ key: KEY, seed: 9, clock: () => clock.now, startTime: START, loadProfile: { intervalMinutes: 15 } });
+  clock.now = 30 * H;
+  const ranges: number[] = [];
+  const direct = {
+    read: async (_d: string, cmd: { table: number; offset: number; count: number }) => {
+      ranges.push(cmd.count);
+      const img = m.tables.read(cmd.table)!;
+      return { id: 'x', command: 'read' as const, ok: true, table: cmd.table, offset: cmd.offset, hex: Buffer.from(img.subarray(cmd.offset, cmd.offset + cmd.count)).toString('hex') };
+    },
+  };
+  const from = Date.UTC(2026, 11, 1, 20);
+  const to = Date.UTC(2026, 11, 2, 4);
+  const result = await readLoadProfileHours(direct, DEVICE, from, to, { spacingMs: 0 });
+  expect(result.intervalMinutes).toBe(15);
+  expect(result.hours.map((h) => new Date(h.startMs).getUTCHours())).toEqual([20, 21, 22, 23, 0, 1, 2, 3]);
+  expect(result.hours.every((h) => h.complete && !h.powerFail)).toBe(true);
+  expect(Math.max(...ranges)).toBeLessThanOrEqual(465);
+  // Hour sums equal the differences of the meter's BT23-aligned totals at the hour ends.
+  const bt61 = decodeBt61(m.tables.read(BT61)!);
+  if (!bt61.ok) throw new Error(bt61.message);
+  const layout = lpLayout(bt61.value, 0);
+  const image = m.tables.read(BT64)!;
+  const all: LpInterval[] = [];
+  for (const b of [0, 1]) {
+    const r = blockRange(layout, b);
+    const d = decodeBlock(layout, image.subarray(r.offset, r.offset + r.count));
+    if (!d.ok) throw new Error(d.message);
+    all.push(...d.value.intervals.filter((i) => i.valid));
+  }
+  const total = (t: number) => all.find((i) => i.endMs === t)!.values[0]!;
+  expect(result.hours.map((h) => h.importWh)).toEqual(result.hours.map((h) => total(h.startMs + H) - total(h.startMs)));
+  m.close();
+});
+
 test('a profile without active energy channels is reported as such', async () => {
   const fake = {
     read: async (_d: string, cmd: { table: number; offset: number; count: number }) => {
