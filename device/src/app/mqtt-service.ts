@@ -229,30 +229,37 @@ export class MqttService {
       const refused = body && id !== null ? this.handlers.update(id, body) : { id, command, ok: false, error: 'an update command must be a JSON object' };
       if (refused) this.result(refused as CommandResult);
     } else if (command === 'read') {
-      // { id, table, offset, count } (contract.ts ReadCommand): the bytes go back as hex, undecoded (issue 13).
-      const t = body ? body.table : null;
-      const o = body ? body.offset : null;
-      const n = body ? body.count : null;
-      if (typeof t !== 'number' || typeof o !== 'number' || typeof n !== 'number' || t % 1 || o % 1 || n % 1 ||
-        t < 0 || t > 0xffff || o < 0 || o > 0xffffff || n < 1 || n > MAX_TABLE_DATA) {
-        this.result({ id, command, ok: false, error: 'a read needs integer table (0-65535), offset (0-16777215) and count (1-465)' });
-        return;
-      }
-      const refused = this.handlers.read(t, o, n, (data: Uint8Array | null, error: string) => {
-        if (!data) {
-          this.result({ id, command, ok: false, error });
-          return;
-        }
-        let hex = '';
-        for (let i = 0; i < data.length; i++) hex += ((data[i] as number) < 16 ? '0' : '') + (data[i] as number).toString(16);
-        this.result({ id, command, ok: true, table: t, offset: o, hex });
-      });
-      if (refused) this.result({ id, command, ok: false, error: refused });
+      this.rawRead(id, body);
     } else if (body) {
       this.result(this.handlers.applyConfig(body as unknown as ConfigCommand));
     } else {
       this.result({ id, command, ok: false, error: 'a configuration must be a JSON object' });
     }
+  }
+
+  /** cmd/read { id, table, offset, count } (contract.ts ReadCommand): the bytes go back as hex, undecoded (issue
+   *  13). A method of its own: the callback waiting for the meter then keeps only this small scope, not onMessage's
+   *  (Espruino closures keep their whole scope). */
+  private rawRead(id: string | null, body: { [key: string]: unknown } | null): void {
+    const command = 'read';
+    const t = body ? body.table : null;
+    const o = body ? body.offset : null;
+    const n = body ? body.count : null;
+    if (typeof t !== 'number' || typeof o !== 'number' || typeof n !== 'number' || t % 1 || o % 1 || n % 1 ||
+      t < 0 || t > 0xffff || o < 0 || o > 0xffffff || n < 1 || n > MAX_TABLE_DATA) {
+      this.result({ id, command, ok: false, error: 'a read needs integer table (0-65535), offset (0-16777215) and count (1-465)' });
+      return;
+    }
+    const refused = this.handlers.read(t, o, n, (data: Uint8Array | null, error: string) => {
+      if (!data) {
+        this.result({ id, command, ok: false, error });
+        return;
+      }
+      let hex = '';
+      for (let i = 0; i < data.length; i++) hex += ((data[i] as number) < 16 ? '0' : '') + (data[i] as number).toString(16);
+      this.result({ id, command, ok: true, table: t, offset: o, hex });
+    });
+    if (refused) this.result({ id, command, ok: false, error: refused });
   }
 
   private reannounce(): void {
