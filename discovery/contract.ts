@@ -101,6 +101,24 @@ export interface ConfigCommand {
   };
 }
 
+/** <base>/cmd/read, not retained (issue 13): a raw partial read of a meter table for the add-on, which decodes it
+ *  in Node (device/src/meter/tables): the module relays the bytes and never decodes them. Signed like every command
+ *  when the module is paired. The meter session performs it between its regular polls, one at a time (a second
+ *  while one is pending is refused); the answer is a CommandResult with `table`, `offset` and `hex`. */
+export interface ReadCommand {
+  /** Request id, echoed in CommandResult.id. */
+  id: string;
+  /** Table id: BTnn = nn, ETnn = 2048 + nn (0x0000–0xFFFF). */
+  table: number;
+  /** First byte, 0–0xFFFFFF. */
+  offset: number;
+  /** Bytes, 1–465 (the most one reply carries: guide p. 8). */
+  count: number;
+}
+
+/** The largest `count` of a read command (476-byte messages: guide p. 8). */
+export const READ_MAX_COUNT = 465;
+
 /** What an update package is: the firmware application (.bin) or the web bundle (.wwws). */
 export type PackageKind = 'bin' | 'wwws';
 
@@ -145,7 +163,7 @@ export const CONFIG_SECRET_FIELDS: readonly string[] = ['wifi.password', 'mqtt.p
 export interface CommandResult {
   /** The command's id; null for a plain PRESS. */
   id: string | null;
-  command: 'restart' | 'poll' | 'config' | 'update';
+  command: 'restart' | 'poll' | 'config' | 'update' | 'read';
   ok: boolean;
   /** Short ASCII reason when !ok; never contains a secret. */
   error?: string;
@@ -157,6 +175,10 @@ export interface CommandResult {
   version?: string;
   /** error "stale-counter" (command-mac.ts): the counter floor the module holds; the add-on resends above it. */
   counter_floor?: number;
+  /** read: the table and offset read, and the bytes as lower-case hex (2 × count characters). */
+  table?: number;
+  offset?: number;
+  hex?: string;
 }
 
 /** Topic name (topics.ts Topics) -> payload type: the one map device, add-on and tests share. */
@@ -168,6 +190,7 @@ export interface TopicPayloads {
   cmdPoll: typeof PAYLOAD_PRESS | ButtonCommand;
   cmdConfig: ConfigCommand;
   cmdUpdate: UpdateCommand;
+  cmdRead: ReadCommand;
   cmdResult: CommandResult;
   update: UpdateState;
   updateLatest: string;
@@ -194,6 +217,7 @@ export const PUBLISH: { [topic: string]: PublishOptions } = {
   cmdPoll: { qos: 1, retain: false },
   cmdConfig: { qos: 1, retain: false },
   cmdUpdate: { qos: 1, retain: false },
+  cmdRead: { qos: 1, retain: false },
   update: { qos: 1, retain: true },
   updateLatest: { qos: 1, retain: true },
   updateInstall: { qos: 1, retain: false },

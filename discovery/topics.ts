@@ -25,6 +25,8 @@ export interface Topics {
   cmdConfig: string;
   /** Add-on -> device: pull an update package (contract.ts UpdateCommand). */
   cmdUpdate: string;
+  /** Add-on -> device: a raw partial table read (contract.ts ReadCommand, issue 13). */
+  cmdRead: string;
   cmdResult: string;
   /** Subscription filter for all commands: <base>/cmd/+ (also matches cmd/result: ignore it, commandOf does). */
   cmdFilter: string;
@@ -106,6 +108,7 @@ export function buildTopics(deviceId: string, baseTopic?: string, discoveryPrefi
     cmdPoll: cmd + 'poll',
     cmdConfig: cmd + 'config',
     cmdUpdate: cmd + 'update',
+    cmdRead: cmd + 'read',
     cmdResult: cmd + 'result',
     cmdFilter: cmd + '+',
     discovery: discoveryTopic(prefix, deviceId),

@@ -127,6 +127,7 @@ export class App {
           this.hal.clock.setTimeout(() => this.hal.system.reboot(), 1000);
         },
         pollNow: () => this.meter.pollNow(),
+        read: (table, offset, count, done) => this.meter.rawRead(table, offset, count, done),
         applyConfig: (cmd) => this.applyConfig(cmd),
         discoveryPayload: (ctx) => this.discoveryPayload(ctx),
         stateValues: () => stateValues(this.meter.readings.current),

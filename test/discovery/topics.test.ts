@@ -43,6 +43,7 @@ describe('topics for a given MAC (topics.ts)', () => {
       cmdResult: 'mep/mep_240ac4123456/cmd/result',
       cmdFilter: 'mep/mep_240ac4123456/cmd/+',
       cmdUpdate: 'mep/mep_240ac4123456/cmd/update',
+      cmdRead: 'mep/mep_240ac4123456/cmd/read',
       update: 'mep/mep_240ac4123456/update',
       updateLatest: 'mep/mep_240ac4123456/update/latest',
       updateInstall: 'mep/mep_240ac4123456/update/install',

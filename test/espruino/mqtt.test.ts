@@ -1,11 +1,13 @@
 // The firmware on the real Espruino interpreter (ESP32 memory model) with a simulated meter on a serial pty and real
 // brokers, watched by an MQTT client as Home Assistant would be: readings and discovery (values equal to what the
-// meter serves), HA's birth message, meter silence, a broker restart, and a wrong MBK key corrected by the add-on
+// meter serves), HA's birth message, raw table reads for the add-on (cmd/read), meter silence, a broker restart, and a
+// wrong MBK key corrected by the add-on
 // (that device also has the reference firmware's compatibility topics on).
 // Each scenario's memory is recorded; the last test is the memory gate (memory-budget.ts).
 import { BT21, BT28 } from '../../device/src/meter/table-ids';
 import { Bt21, Bt28, decodeBt21, decodeBt28 } from '../../device/src/meter/tables/index';
 import { MeterSimulator } from '../../device/sim/meter-sim/meter';
+import type { RequestRecord } from '../../device/sim/meter-sim/options';
 import { Broker, startAedes, startMosquitto } from '../helpers/brokers';
 import { describeOnInterpreter } from '../helpers/espruino-binary';
 import { retained, watcher, Watcher } from '../helpers/mqtt-watch';
@@ -15,6 +17,7 @@ import { ESP32_POOL, POOL } from './memory-budget';
 import { MemoryLog } from './memory-report';
 import { encryptSecretFields, openSignedResult, signCommand } from '../../addon/src/pairing/signer';
 import { SECRET_FILE } from '../../device/src/security/store';
+import { BT61, BT64 } from '../../device/src/meter/tables/lp-config';
 
 /** The second device is paired (issue 11): this secret in its Storage, as pairing leaves it. */
 const PAIR_SECRET = Buffer.from('3c'.repeat(32), 'hex');
@@ -58,7 +61,8 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
     beforeAll(async () => {
       broker = await startAedes();
       w = await watcher(broker.url);
-      d = await startDevice({ binary, settings: settings(broker.port, KEY), meter: { values: 'frozen', seed: 11 } });
+      // 1-minute load profile intervals: the profile holds recorded intervals by the time the raw read test runs.
+      d = await startDevice({ binary, settings: settings(broker.port, KEY), meter: { values: 'frozen', seed: 11, loadProfile: { intervalMinutes: 1 } } });
     }, DEVICE_WAIT_MS + 60000);
 
     afterAll(async () => {
@@ -113,6 +117,40 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       await new Promise((r) => setTimeout(r, 2000));
       expect(w.seen.slice(at).filter((m) => m.topic === `${d.base}/cmd/result`).map((m) => m.text)).toEqual([JSON.stringify({ id: 'r-1', command: 'update', ok: true, version: '9.9.9' })]);
     }, 60000);
+
+    test('a raw read (cmd/read) of a load profile range returns the meter\'s table bytes; a second one while it runs is refused', async () => {
+      const result = (id: string, after: number) =>
+        next(d, w)(`${d.base}/cmd/result`, (t) => t.includes(`"${id}"`), { after, ms: 30000 }).catch(withConsole(d)).then((m) => JSON.parse(m.text));
+      // The bytes the meter served for BT64 (its reply's data), to compare with what the module relays.
+      const served: string[] = [];
+      const onRequest = (rec: RequestRecord): void => {
+        if (rec.apdu[0] === 0x3f && ((rec.apdu[1]! << 8) | rec.apdu[2]!) === BT64 && rec.reply) served.push(Buffer.from(rec.reply.subarray(5, rec.reply.length - 8)).toString('hex'));
+      };
+      d.sim.on('request', onRequest);
+      await log.measure(d, 'raw reads of the load profile (cmd/read)', async () => {
+        const at = w.mark();
+        await w.client.publishAsync(`${d.base}/cmd/read`, JSON.stringify({ id: 'rd-1', table: BT64, offset: 0, count: 464 }), { qos: 1 });
+        await w.client.publishAsync(`${d.base}/cmd/read`, JSON.stringify({ id: 'rd-2', table: BT61, offset: 0, count: 13 }), { qos: 1 });
+        const second = await result('rd-2', at);
+        expect(second).toEqual({ id: 'rd-2', command: 'read', ok: false, error: 'a read is already in progress' });
+        const first = await result('rd-1', at);
+        expect(served).toHaveLength(1);
+        expect(first).toEqual({ id: 'rd-1', command: 'read', ok: true, table: BT64, offset: 0, hex: served[0] });
+        expect(served[0]).not.toMatch(/^0+$/); // the block holds recorded intervals
+        // …and they are the simulator's table bytes (unless a 1-minute interval ended in between).
+        const now = Buffer.from(d.sim.tables.read(BT64)!.subarray(0, 464)).toString('hex');
+        if (now.substring(0, 10) === served[0]!.substring(0, 10)) expect(now).toBe(served[0]);
+        const again = w.mark();
+        await w.client.publishAsync(`${d.base}/cmd/read`, JSON.stringify({ id: 'rd-3', table: BT61, offset: 0, count: 13 }), { qos: 1 });
+        expect((await result('rd-3', again)).hex).toBe(Buffer.from(d.sim.tables.read(BT61)!).toString('hex'));
+        const bad = w.mark();
+        await w.client.publishAsync(`${d.base}/cmd/read`, JSON.stringify({ id: 'rd-4', table: BT64, offset: 0, count: 466 }), { qos: 1 });
+        expect((await result('rd-4', bad)).error).toMatch(/count \(1-465\)/);
+      });
+      d.sim.off('request', onRequest);
+      const rec = log.records[log.records.length - 1]!;
+      if (log.steady !== null) console.log(`raw read: at most ${rec.pool - rec.minFree - log.steady} JsVars above the steady state (${log.steady})`);
+    }, 120000);
 
     test('a silent meter is reported as "no reply", and readings resume when it answers again', async () => {
       await log.measure(d, 'meter silence and back', async () => {

@@ -1,4 +1,4 @@
-// DeviceCommander over MQTT (backend.ts, issue 5): publishes <base>/cmd/{config,restart,poll,update} with a fresh
+// DeviceCommander over MQTT (backend.ts, issue 5): publishes <base>/cmd/{config,restart,poll,update,read} with a fresh
 // id (QoS 1, never retained: a config command may carry the MBK key, home-assistant.md §0 #16) and resolves with
 // the device's cmd/result of the same id (the registry emits it as `commandResult`), or a timeout result. Logs use
 // redactConfigCommand; an update command's one-time token is never logged.
@@ -6,13 +6,13 @@
 // body) and the secret fields of a config command travel encrypted, so no broker user can read the MBK key or
 // command the module; to a module not paired yet (older firmware) commands go as before.
 import { randomUUID } from 'node:crypto';
-import { CommandResult, ConfigCommand, PUBLISH, redactConfigCommand, UpdateCommand } from '../../../discovery/contract';
+import { CommandResult, ConfigCommand, PUBLISH, ReadCommand, redactConfigCommand, UpdateCommand } from '../../../discovery/contract';
 import { buildTopics, isDeviceId } from '../../../discovery/topics';
 import { DeviceCommander, MeterRegistry } from '../backend';
 import { EventBus } from '../bus';
 import { Logger, MqttPublisher } from '../service';
 import { REFUSED_STALE } from '../../../discovery/command-mac';
-import { commandPayload } from '../pairing/command-payload';
+import { commandPayload, type CommandName } from '../pairing/command-payload';
 import { SecretStore } from '../pairing/secret-store';
 
 export interface CommanderDeps {
@@ -77,6 +77,12 @@ export class MqttDeviceCommander implements DeviceCommander {
     return this.send(deviceId, 'update', (id) => ({ ...cmd, id }), (c) => JSON.stringify({ ...(c as UpdateCommand), token: '***' }));
   }
 
+  /** A raw partial table read (contract.ts ReadCommand, issue 13): resolves with the device's result (hex) or a
+   *  failure; raw-read.ts validates the range and decodes. */
+  read(deviceId: string, cmd: Omit<ReadCommand, 'id'>): Promise<CommandResult> {
+    return this.send(deviceId, 'read', (id) => ({ ...cmd, id }), (c) => JSON.stringify(c));
+  }
+
   /** Resolves every waiting command as failed and stops listening (service stop). */
   dispose(): void {
     this.deps.bus.removeListeners(OWNER);
@@ -97,11 +103,12 @@ export class MqttDeviceCommander implements DeviceCommander {
     if (!isDeviceId(deviceId)) return Promise.resolve({ id, command, ok: false, error: 'not a bridge device id' });
     const known = this.deps.registry.get(deviceId);
     const topics = buildTopics(deviceId, known?.baseTopic ?? undefined);
-    const topic = { config: topics.cmdConfig, restart: topics.cmdRestart, poll: topics.cmdPoll, update: topics.cmdUpdate }[command];
+    const topic = { config: topics.cmdConfig, restart: topics.cmdRestart, poll: topics.cmdPoll, update: topics.cmdUpdate, read: topics.cmdRead }[command];
     const body = build(id);
     let payload: string;
     try {
-      payload = commandPayload(this.deps.secrets, deviceId, topic, command, body);
+      // 'read' signs like any command: commandPayload only treats 'config' specially (its CommandName predates it).
+      payload = commandPayload(this.deps.secrets, deviceId, topic, command as CommandName, body);
     } catch (err) {
       return Promise.resolve({ id, command, ok: false, error: `could not sign the command: ${(err as Error).message}` });
     }
@@ -124,7 +131,7 @@ export class MqttDeviceCommander implements DeviceCommander {
         ? () => {
             this.deps.logger.info(`resending ${command} ${id} to ${deviceId} above its counter floor`);
             try {
-              publish(commandPayload(this.deps.secrets, deviceId, topic, command, body));
+              publish(commandPayload(this.deps.secrets, deviceId, topic, command as CommandName, body));
             } catch (err) {
               clearTimeout(timer);
               this.pending.delete(id);

@@ -79,7 +79,7 @@ export function parseUpdateState(payload: Buffer): UpdateState | null {
   return u;
 }
 
-const COMMANDS: readonly CommandResult['command'][] = ['restart', 'poll', 'config', 'update'];
+const COMMANDS: readonly CommandResult['command'][] = ['restart', 'poll', 'config', 'update', 'read'];
 
 export function parseCommandResult(payload: Buffer): CommandResult | null {
   const o = parseJsonObject(payload);
@@ -95,6 +95,10 @@ export function parseCommandResult(payload: Buffer): CommandResult | null {
   const version = text(o.version);
   if (version !== undefined) r.version = version;
   if (typeof o.counter_floor === 'number' && Number.isSafeInteger(o.counter_floor) && o.counter_floor > 0) r.counter_floor = o.counter_floor;
+  // read (issue 13): the range read and its bytes (up to 465 → 930 hex digits).
+  if (typeof o.table === 'number' && Number.isSafeInteger(o.table)) r.table = o.table;
+  if (typeof o.offset === 'number' && Number.isSafeInteger(o.offset)) r.offset = o.offset;
+  if (typeof o.hex === 'string' && o.hex.length <= 930 && /^([0-9a-f]{2})*$/.test(o.hex)) r.hex = o.hex;
   return r;
 }
 

@@ -16,6 +16,7 @@ import { IDENTITY_CIPHER } from './cipher-types';
 import { DEFAULT_COMMAND_OPTIONS, executeApdu, type CommandContext } from './commands';
 import { FaultEngine, type FaultOptions, type OneShotFault } from './faults';
 import type { AlertPosition, MeterSimulatorOptions, RequestOutcome, RequestRecord, RequestSpacing } from './options';
+import { SimLoadProfile } from './load-profile';
 import { LoadModel, MeterPhysics } from './physics';
 import { Rng } from './prng';
 import { ProcedureEngine } from './procedures';
@@ -34,6 +35,8 @@ export class MeterSimulator extends EventEmitter {
   readonly profile: MeterProfile;
   readonly tables: TableStore;
   readonly physics: MeterPhysics;
+  /** The load profile and outage log (load-profile.ts); null when options.loadProfile is false. */
+  readonly loadProfile: SimLoadProfile | null = null;
   readonly procedures: ProcedureEngine;
   readonly faults: FaultEngine;
   readonly transmitter: Transmitter;
@@ -90,6 +93,10 @@ export class MeterSimulator extends EventEmitter {
     this.tables = new TableStore(this.profile, options.bt21Variant ?? 'A', options.values ?? 'live', this.physics, () =>
       this.simTime(),
     );
+    if (options.loadProfile !== false) {
+      this.loadProfile = new SimLoadProfile(this.physics, () => this.simTime(), options.loadProfile);
+      this.tables.extra = this.loadProfile;
+    }
     this.procedures = new ProcedureEngine(this.tables, options.procedures);
     const traits = traitsOf(this.profile);
     this.health = traits.healthTimeoutS === null ? null : new HealthMonitor(traits.healthTimeoutS, this.simTime());

@@ -3,6 +3,7 @@
 import type { PayloadCipher } from './cipher-types';
 import type { CommandOptions } from './commands';
 import type { FaultOptions } from './faults';
+import type { LoadProfileOptions } from './load-profile';
 import type { PhysicsParams } from './physics';
 import type { ProcedureOptions, ProcedureRecord } from './procedures';
 import type { Bt21Variant, ProfileName } from './profiles';
@@ -28,6 +29,8 @@ export interface MeterSimulatorOptions {
   /** Accelerated time: simulated ms per clock ms (default 1). */
   timeScale?: number;
   physics?: Partial<PhysicsParams>;
+  /** Load profile (BT60–BT64, ET21) and outage log (ET81) shape (load-profile.ts); false leaves them out. */
+  loadProfile?: LoadProfileOptions | false;
   /** First sequence number accepted at power-up, i.e. the meter's number + 1 (default random 32-bit, spec §5). */
   initialSeq?: number;
   /** Sequence window (sequence.ts): 'window' (default, guide p. 11: last + 1 … last + 8), 'at-least', 'strict'. */

@@ -125,8 +125,12 @@ export class LoadModel {
     return p.solarPeakW * M.sin((M.PI * (h - 6)) / 12) * cloud;
   }
 
+  /** Power outages (load-profile.ts): while this says true the meter is unpowered and every value reads zero. */
+  powerOff: ((t: number) => boolean) | null = null;
+
   sample(t: number): LoadSample {
     const p = this.params;
+    if (this.powerOff && this.powerOff(t)) return { t, phases: [0, 1, 2].map(() => ({ ...ZERO_PHASE })), frequency: 0 };
     const n = p.phases;
     const loads = [0, 1, 2].map((k) => (k < n ? this.loadW(k, t) : 0));
     const total = loads.reduce((a, b) => a + b, 0);

@@ -72,9 +72,17 @@ export class TableStore {
     return [...this.images.keys()].sort((a, b) => a - b);
   }
 
+  /** Tables served by another module (load-profile.ts), synced before the live registers move on. */
+  extra: { sync(): void; read(table: number): Uint8Array | null } | null = null;
+
   /** Current image of a table (live tables are brought up to the simulated time first), or null. */
   read(table: number): Uint8Array | null {
     if (this.beforeRead) this.beforeRead(table);
+    if (this.extra) {
+      this.extra.sync();
+      const image = this.extra.read(table);
+      if (image) return image;
+    }
     if (this.mode === 'live' && (table === BT23 || table === BT28 || table === BT52)) this.refreshLive();
     return this.images.get(table) ?? null;
   }

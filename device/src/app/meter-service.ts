@@ -57,6 +57,8 @@ export class MeterService {
   /** The current poller's data listener: the UART gets one listener for the service's whole life (a restart must
    *  not leave the old poller reachable through a second one). */
   private dataListener: ((chunk: Uint8Array) => void) | null = null;
+  /** The pending raw read's callback (rawRead), null when none. */
+  private rawDone: ((data: Uint8Array | null, error: string) => void) | null = null;
 
   constructor(deps: { hal: Hal; log: Logger; events: MeterServiceEvents }) {
     this.hal = deps.hal;
@@ -108,6 +110,9 @@ export class MeterService {
 
   stop(): void {
     if (this.poller) this.poller.stop();
+    const done = this.rawDone;
+    this.rawDone = null;
+    if (done) done(null, 'the meter link was restarted');
     this.dataListener = null;
     this.poller = null;
     this.session = null;
@@ -116,6 +121,16 @@ export class MeterService {
   /** Reads now instead of at the next poll time (the "poll now" button). */
   pollNow(): boolean {
     return !!this.session && !!this.poller && this.session.linkState() === 'online' && this.poller.pollNow();
+  }
+
+  /** A raw partial read for the add-on (cmd/read, issue 13): '' when queued (`done` follows with the bytes or an
+   *  error), else why not. One at a time, only while the meter is being read; the bytes are never decoded here. */
+  rawRead(table: number, offset: number, count: number, done: (data: Uint8Array | null, error: string) => void): string {
+    if (this.rawDone) return 'a read is already in progress';
+    if (!this.session || !this.poller || this.session.linkState() !== 'online') return 'the meter is not being read yet';
+    this.rawDone = done;
+    this.poller.raw(table, offset, count);
+    return '';
   }
 
   linkStatus(): LinkStatus | null {
@@ -145,6 +160,11 @@ export class MeterService {
     if (c.type === 'table') this.onTable(c.table, c.value, c.at);
     else if (c.type === 'status') this.events.onStatus(c.status);
     else if (c.type === 'sequence') this.hal.storage.write(SEQUENCE_FILE, String(c.next));
+    else if (c.type === 'raw') {
+      const done = this.rawDone;
+      this.rawDone = null;
+      if (done) done(c.data, c.message);
+    }
     else if (c.type === 'alert-handled') {
       if (c.ok) this.log.info(`meter alert handled: ${c.detail}`);
       else this.events.onProblem(`meter alert not handled: ${c.detail}`);

@@ -1,6 +1,7 @@
 // The MQTT side of the app: our MQTT client with the availability topic as Last Will, Home Assistant device-based
 // discovery (republished when HA announces itself online), state and diagnostics messages, the optional
-// compatibility topics, and the command topics (restart, poll now, configuration from the add-on).
+// compatibility topics, and the command topics (restart, poll now, configuration and raw table reads from the
+// add-on).
 import { CompatMessage, compatLwtTopic, COMPAT_LWT_OFFLINE, COMPAT_LWT_ONLINE } from '../../../discovery/compat';
 import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, CommandResult, ConfigCommand, PAYLOAD_PRESS, UpdateState } from '../../../discovery/contract';
 import { DiscoveryContext } from '../../../discovery/discovery-payload';
@@ -13,6 +14,7 @@ import { MqttClient } from '../mqtt/client';
 import { Settings } from '../settings/schema';
 import type { SecModule } from '../security/module';
 import { asciiFromBytes, isAscii } from './text';
+import { MAX_TABLE_DATA } from '../meter/frame';
 
 /** The state and diagnostics fields as compact strings (discovery/compact-fields.ts), computed by the firmware build
  *  from the entity table and kept as slot data (device/build/modules.ts): read from flash for each message, so
@@ -23,7 +25,7 @@ const DIAG_FIELDS = 'dgf';
 /** The lazy module that checks signed commands and signs results (device/src/security/module.ts). */
 const SEC = 'sec';
 
-type Command = 'restart' | 'poll' | 'config' | 'update';
+type Command = 'restart' | 'poll' | 'config' | 'update' | 'read';
 
 /** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
 const REANNOUNCE_MAX_DELAY_MS = 5000;
@@ -36,6 +38,8 @@ export interface MqttCommandHandlers {
   applyConfig(command: ConfigCommand): CommandResult;
   /** An update command (update-service.ts): null when the download started (results follow later). */
   update(id: string, command: { [key: string]: unknown }): CommandResult | null;
+  /** A raw partial read for the add-on (meter-service.ts rawRead): '' when queued, else why not. */
+  read(table: number, offset: number, count: number, done: (data: Uint8Array | null, error: string) => void): string;
   /** The current readings as state-message values (HA's birth message asks for them again). */
   stateValues(): PayloadValues;
   /** The discovery message (built by a lazy module, device/src/lazy). */
@@ -226,11 +230,38 @@ export class MqttService {
     } else if (command === 'update') {
       const refused = body && id !== null ? this.handlers.update(id, body) : { id, command, ok: false, error: 'an update command must be a JSON object' };
       if (refused) this.result(refused as CommandResult);
+    } else if (command === 'read') {
+      this.rawRead(id, body);
     } else if (body) {
       this.result(this.handlers.applyConfig(body as unknown as ConfigCommand));
     } else {
       this.result({ id, command, ok: false, error: 'a configuration must be a JSON object' });
     }
+  }
+
+  /** cmd/read { id, table, offset, count } (contract.ts ReadCommand): the bytes go back as hex, undecoded (issue
+   *  13). A method of its own: the callback waiting for the meter then keeps only this small scope, not onMessage's
+   *  (Espruino closures keep their whole scope). */
+  private rawRead(id: string | null, body: { [key: string]: unknown } | null): void {
+    const command = 'read';
+    const t = body ? body.table : null;
+    const o = body ? body.offset : null;
+    const n = body ? body.count : null;
+    if (typeof t !== 'number' || typeof o !== 'number' || typeof n !== 'number' || t % 1 || o % 1 || n % 1 ||
+      t < 0 || t > 0xffff || o < 0 || o > 0xffffff || n < 1 || n > MAX_TABLE_DATA) {
+      this.result({ id, command, ok: false, error: 'a read needs integer table (0-65535), offset (0-16777215) and count (1-465)' });
+      return;
+    }
+    const refused = this.handlers.read(t, o, n, (data: Uint8Array | null, error: string) => {
+      if (!data) {
+        this.result({ id, command, ok: false, error });
+        return;
+      }
+      let hex = '';
+      for (let i = 0; i < data.length; i++) hex += ((data[i] as number) < 16 ? '0' : '') + (data[i] as number).toString(16);
+      this.result({ id, command, ok: true, table: t, offset: o, hex });
+    });
+    if (refused) this.result({ id, command, ok: false, error: refused });
   }
 
   private reannounce(): void {
@@ -287,7 +318,7 @@ export class MqttService {
     // Compared one by one, not looked up with indexOf in a list: Espruino 2v29's String.indexOf can report a needle
     // whose start matches the end of the string ('|restart|…|update|'.indexOf('|result|') is 27 there), which made
     // the device take its own cmd/result for a config command (semantics.test.ts).
-    const known = name === 'restart' || name === 'poll' || name === 'config' || name === 'update';
+    const known = name === 'restart' || name === 'poll' || name === 'config' || name === 'update' || name === 'read';
     return topic.substring(0, prefix.length) === prefix && known ? (name as Command) : null;
   }
 

@@ -66,6 +66,15 @@ export class MeterPoller {
     return true;
   }
 
+  /** A raw partial read for the add-on (session.raw); false when not running. */
+  raw(table: number, offset: number, count: number): boolean {
+    if (!this.running) return false;
+    const t0 = this.cycle.now();
+    this.run(this.deps.session.raw(table, offset, count, this.deps.timers.now()));
+    this.cycle.exit(t0);
+    return true;
+  }
+
   stop(): void {
     this.running = false;
     this.clear();

@@ -3,7 +3,8 @@
 import { fullRead, MepRequest, partialRead } from './requests';
 import { BT01, BT21, BT23, BT28, BT52, ET03, ET11, ET13, ET50 } from './table-ids';
 
-export type JobPurpose = 'probe' | 'config' | 'poll' | 'clock' | 'alert';
+/** 'raw': a partial read the add-on asked for (cmd/read, issue 13), relayed undecoded. */
+export type JobPurpose = 'probe' | 'config' | 'poll' | 'clock' | 'alert' | 'raw';
 
 /** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface Job {

@@ -86,6 +86,8 @@ export type SessionCommand =
   /** Persist this sequence number so the next boot starts there (spec §5). */
   | { type: 'sequence'; next: number }
   | { type: 'alert-handled'; ok: boolean; detail: string }
+  /** The outcome of raw(): the table bytes, or null and why. */
+  | { type: 'raw'; data: Uint8Array | null; message: string }
   | { type: 'log'; level: LogLevel; message: string };
 
 /**

@@ -177,6 +177,14 @@ export class MeterSession {
     return this.flush();
   }
 
+  /** A partial read for the add-on (cmd/read, issue 13), queued behind the jobs already waiting so it goes between
+   *  regular polls; answered by a 'raw' command (bytes undecoded) or a 'raw' failure. The caller allows one at a time. */
+  raw(table: number, offset: number, count: number, now: number): SessionCommand[] {
+    this.queue.push(newJob('raw', partialRead(table, offset, count)));
+    if (this.phase === 'ready') this.pump(now);
+    return this.flush();
+  }
+
   /** Time passed; call when nextDeadline() is reached (calling early is harmless). */
   tick(now: number): SessionCommand[] {
     if (this.phase === 'awaiting' && now >= this.deadline) {
@@ -313,6 +321,8 @@ export class MeterSession {
       // ET70.142, BT20.7, ET55's energy unit (queueStartup): one byte each; BT20 tells where ET55's byte is.
       const next = this.tables.meterByte(job.request.table, data && data.length ? (data[0] as number) : 0);
       if (next) this.queue.unshift(newJob('config', next));
+    } else if (job.purpose === 'raw') {
+      this.out.push({ type: 'raw', data: data || new Uint8Array(0), message: '' });
     } else if (data) {
       const emitted = this.tables.accept(job.request, data, now);
       if (c) c.add(T_DECODE, t0);
@@ -392,6 +402,7 @@ export class MeterSession {
     this.current = null;
     this.phase = 'ready';
     if (job.purpose === 'alert') this.endAlert(false, message);
+    if (job.purpose === 'raw') this.out.push({ type: 'raw', data: null, message });
     this.jobDone(job, now);
   }
 
@@ -571,7 +582,10 @@ export class MeterSession {
 
   private queueStartup(): void {
     const kept: Job[] = [];
-    for (let i = 0; i < this.queue.length; i++) if ((this.queue[i] as Job).purpose === 'alert') kept.push(this.queue[i] as Job);
+    for (let i = 0; i < this.queue.length; i++) {
+      const p = (this.queue[i] as Job).purpose;
+      if (p === 'alert' || p === 'raw') kept.push(this.queue[i] as Job);
+    }
     kept.push(probeJob(this.maxReplyLength));
     // One byte each (guide pp. 21–24, 155, 158, 173): ET70 offset 142, the MEP port (firmware 4.0+; an older meter
     // refuses it: MEP1), and BT20 byte 7, the tiers that place ET55's "Energy Register Unit" (session-tables.ts).
@@ -582,6 +596,8 @@ export class MeterSession {
   }
 
   private abortAll(reason: string): void {
+    const all = this.current ? this.queue.concat([this.current]) : this.queue;
+    for (let i = 0; i < all.length; i++) if ((all[i] as Job).purpose === 'raw') this.out.push({ type: 'raw', data: null, message: reason });
     this.queue = [];
     this.current = null;
     this.endAlert(false, reason);

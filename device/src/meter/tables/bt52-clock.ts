@@ -90,7 +90,7 @@ export function decodeBt52(data: Uint8Array): Decoded<Bt52> {
 }
 
 /** Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (no Date.UTC on Espruino). */
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
