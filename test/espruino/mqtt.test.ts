@@ -50,6 +50,10 @@ const withConsole = (d: Device) => (e: Error): never => {
   throw new Error(`${e.message}\n--- device console ---\n${d.board.tail(30)}`);
 };
 
+/** The meter's clock 20 s before a minute ends: its 1-minute load profile has recorded an interval by the time the
+ *  raw-read test runs (> 20 s after the start), whatever the wall clock says. */
+const SOON_BEFORE_A_MINUTE = (): number => (Math.floor(Date.now() / 60000) + 1) * 60000 - 20000;
+
 describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
   afterAll(() => console.log(`memory on the interpreter (pool ${POOL}):\n${log.summary()}`));
 
@@ -62,7 +66,7 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       broker = await startAedes();
       w = await watcher(broker.url);
       // 1-minute load profile intervals: the profile holds recorded intervals by the time the raw read test runs.
-      d = await startDevice({ binary, settings: settings(broker.port, KEY), meter: { values: 'frozen', seed: 11, loadProfile: { intervalMinutes: 1 } } });
+      d = await startDevice({ binary, settings: settings(broker.port, KEY), meter: { values: 'frozen', seed: 11, loadProfile: { intervalMinutes: 1 }, startTime: SOON_BEFORE_A_MINUTE() } });
     }, DEVICE_WAIT_MS + 60000);
 
     afterAll(async () => {
