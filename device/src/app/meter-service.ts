@@ -14,7 +14,7 @@ import { Bt23 } from '../meter/tables/bt23-current-register-data';
 import { Bt28 } from '../meter/tables/bt28-present-values';
 import { Bt52 } from '../meter/tables/bt52-clock';
 import { ReadingsTracker } from '../readings/snapshot';
-import { DEVICE_IDENTITY_TABLES, DEVICE_TABLE_DECODERS } from '../meter/tables/device-set';
+import { DEVICE_IDENTITY_TABLES, decodeDeviceTable } from '../meter/tables/device-set';
 import { Settings } from '../settings/schema';
 import { Logger } from '../log';
 
@@ -82,7 +82,7 @@ export class MeterService {
     const initialSeq = stored === null ? 0 : parseInt(stored, 10) >>> 0;
     this.session = new MeterSession({
       digestKey: key.digestKey,
-      decoders: DEVICE_TABLE_DECODERS,
+      decoders: decodeDeviceTable,
       identityTables: DEVICE_IDENTITY_TABLES,
       initialSeq,
       pollIntervalMs: settings.meter.pollIntervalS * 1000,

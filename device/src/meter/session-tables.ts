@@ -2,7 +2,7 @@
 // ET11 entry size for ET13), so decoders never read global state (architecture C1).
 import { MepRequest, partialRead } from './requests';
 import { BT20, BT21, BT23, BT28, ET11, ET55, ET70, tableName } from './table-ids';
-import type { TableContext, TableDecoder } from './tables/index';
+import type { TableContext, TableDecoder, TableDecoders } from './tables/index';
 import { decodeError } from './tables/decode';
 import { Bt21 } from './tables/bt21-actual-registers';
 import { Bt23, scaleBt23Energy } from './tables/bt23-current-register-data';
@@ -13,7 +13,7 @@ export type TableOutcome = { ok: true; command: SessionCommand } | { ok: false; 
 
 export class SessionTables {
   private ctx: TableContext = {};
-  private readonly decoders: TableDecoder[];
+  private readonly decoders: TableDecoders;
   /** ET70 offset 142: the MEP port we are on, 1 or 2 (guide p. 173); 1 until read, and on meters before 4.0. */
   port = 1;
   /** The ET70 read answered: a Gen 4 meter (firmware 4.0+), whose ET55 fields sit one byte later (guide p. 155). */
@@ -22,14 +22,20 @@ export class SessionTables {
    *  208); applied to every BT23 before it is reported. */
   energyUnit = 1;
 
-  constructor(decoders: TableDecoder[]) {
+  constructor(decoders: TableDecoders) {
     this.decoders = decoders;
   }
 
   private decode(table: number, data: Uint8Array) {
-    for (let i = 0; i < this.decoders.length; i++) {
-      const d = this.decoders[i] as TableDecoder;
-      if (d.table === table) return d.decode(data, this.ctx);
+    const all = this.decoders;
+    if (typeof all === 'function') {
+      const decoded = all(table, data, this.ctx);
+      if (decoded) return decoded;
+    } else {
+      for (let i = 0; i < all.length; i++) {
+        const d = all[i] as TableDecoder;
+        if (d.table === table) return d.decode(data, this.ctx);
+      }
     }
     return decodeError(table, 0, `no decoder for ${tableName(table)}`);
   }

@@ -1,7 +1,7 @@
 // Types shared by the meter session (session.ts), its driver (poller.ts) and the app: options, the commands the
 // session asks its driver to carry out, and the user-facing link status.
 import type { CycleTimes } from './cycle-time';
-import type { TableDecoder } from './tables/index';
+import type { TableDecoders } from './tables/index';
 
 /** What a user is told about the link (spec §14 "Diagnostics to surface to the user"). */
 export type LinkState =
@@ -32,7 +32,7 @@ export interface SessionOptions {
   digestKey: Uint8Array;
   /** Decoders of the tables the session reads: TABLE_DECODERS (tables/index.ts) for all, or the firmware's small set
    *  (tables/device-set.ts). A table without a decoder is read but not reported. */
-  decoders: TableDecoder[];
+  decoders: TableDecoders;
   /** Tables read once per link start after BT52 (default: the reference's BT01, BT21, ET03, ET11, ET13, ET50). */
   identityTables?: number[];
   /** First sequence number to use, e.g. the last one persisted (spec §5 recommends persisting it). Default 0. */

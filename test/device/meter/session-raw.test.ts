@@ -29,15 +29,18 @@ describe('session raw reads', () => {
 
   test('queued during a poll cycle it goes after that cycle\'s reads, not in the middle', () => {
     const h = online();
+    h.advance(25000); // polls read BT28 alone; the one at 30 s reads the energy too (poll-schedule.ts)
     h.auto = false;
-    h.advance(5000); // the next poll: BT23 sent, BT28 waiting
+    h.advance(5000); // that poll: BT23 sent, BT28 waiting
     const bt23 = h.sent[h.sent.length - 1]!;
     expect(bt23.table).toBe(BT23);
     h.apply(h.session.raw(ET03, 0, 16, h.now));
     h.answer(bt23);
+    h.advance(200); // the guide's 100 ms between requests
     const next = h.sent[h.sent.length - 1]!;
     expect(next.table).toBe(BT28);
     h.answer(next);
+    h.advance(200);
     const raw = h.sent[h.sent.length - 1]!;
     expect(raw).toMatchObject({ table: ET03, offset: 0, count: 16 });
     h.answer(raw);

@@ -7,15 +7,20 @@ import { decodeBt21 } from './bt21-actual-registers';
 import { decodeBt23 } from './bt23-current-register-data';
 import { decodeBt28 } from './bt28-present-values';
 import { decodeBt52 } from './bt52-clock';
-import type { TableDecoder } from './index';
+import type { TableContext } from './index';
+import type { Decoded } from './decode';
 
-export const DEVICE_TABLE_DECODERS: TableDecoder[] = [
-  { table: BT01, decode: (d) => decodeBt01(d) },
-  { table: BT21, decode: (d) => decodeBt21(d) },
-  { table: BT23, decode: (d, ctx) => decodeBt23(d, { bt21: ctx.bt21 }) },
-  { table: BT28, decode: (d, ctx) => decodeBt28(d, { bt21: ctx.bt21 }) },
-  { table: BT52, decode: (d) => decodeBt52(d) },
-];
+/** One function, not a TableDecoder list: five objects and their closures would stay in RAM (~50 JsVars). */
+export function decodeDeviceTable(table: number, d: Uint8Array, ctx: TableContext): Decoded<unknown> | null {
+  switch (table) {
+    case BT01: return decodeBt01(d);
+    case BT21: return decodeBt21(d);
+    case BT23: return decodeBt23(d, { bt21: ctx.bt21 });
+    case BT28: return decodeBt28(d, { bt21: ctx.bt21 });
+    case BT52: return decodeBt52(d);
+    default: return null;
+  }
+}
 
 /** What the firmware reads once per link start: identity and dimensions (the alert chain reads its own bytes). */
 export const DEVICE_IDENTITY_TABLES = [BT01, BT21];

@@ -44,6 +44,10 @@ export interface TableDecoder {
   decode: (data: Uint8Array, ctx: TableContext) => Decoded<unknown>;
 }
 
+/** The decoders a session uses: a list, or one function that answers null for a table it does not decode (the
+ *  firmware's: one function costs a few JsVars, a list of objects and closures ~50). */
+export type TableDecoders = TableDecoder[] | ((table: number, data: Uint8Array, ctx: TableContext) => Decoded<unknown> | null);
+
 function et13Entry(ctx: TableContext): number | undefined {
   return ctx.et11 ? ctx.et11.configEntrySize : undefined;
 }
