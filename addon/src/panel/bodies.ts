@@ -56,7 +56,9 @@ export interface MeterSettings {
 
 export const NAME_MAX = 32;
 export const POLL_MIN_S = 1;
-export const POLL_MAX_S = 3600;
+/** The module reads the present values at most every 30 s (DOCS.md "How often the meter is read": the guide's
+ *  health watchdog alarms after 60 s without a request); it still accepts up to 3600 from older configurations. */
+export const POLL_MAX_S = 30;
 
 /** { name?, poll_interval_s?, compatibility? }: at least one of them. */
 export function parseSettingsBody(body: unknown): BodyResult<MeterSettings> {

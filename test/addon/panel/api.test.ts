@@ -116,6 +116,9 @@ describe('settings, restart, Energy dashboard', () => {
     expect(res.status).toBe(400);
     expect(res.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['compatibility', 'extra', 'name', 'poll_interval_s']);
     expect((await t.post('/api/meters/mep_a1/settings', {})).json().fields).toEqual([{ field: '', message: 'nothing to change' }]);
+    // over 30 s the module would read no faster than every 30 s anyway (the guide's 60 s health watchdog)
+    expect((await t.post('/api/meters/mep_a1/settings', { poll_interval_s: 31 })).json().fields)
+      .toEqual([{ field: 'poll_interval_s', message: 'the poll interval must be a whole number of seconds from 1 to 30' }]);
     expect(t.commander.calls).toEqual([]);
   });
 

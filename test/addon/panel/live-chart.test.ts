@@ -109,10 +109,10 @@ describe('[panel] history route and live points', () => {
     });
     expect((await t.call('GET', '/api/meters/nope/history')).status).toBe(404);
 
-    const sent = await t.post('/api/meters/mep_c3/settings', { poll_interval_s: 45, compatibility: true });
+    const sent = await t.post('/api/meters/mep_c3/settings', { poll_interval_s: 20, compatibility: true });
     expect(sent.status).toBe(200);
     const m = (await t.call('GET', '/api/meters/mep_c3')).json();
-    expect(m.settings).toEqual({ pollIntervalS: 45, pollIntervalFrom: 'set', compatibility: true });
+    expect(m.settings).toEqual({ pollIntervalS: 20, pollIntervalFrom: 'set', compatibility: true });
     expect(m.health.level).toBe('ok');
   });
 

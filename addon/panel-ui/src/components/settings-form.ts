@@ -41,7 +41,7 @@ export class MepSettingsForm extends LitElement {
     if (name.trim() === '') errors.push({ field: 'name', message: 'enter a name (1 to 32 characters): it names the meter in Home Assistant' });
     else if (name !== this.name) body.name = name;
     const poll = String(data.get('poll') ?? '').trim();
-    if (poll === '' && this.settings.pollIntervalS !== null) errors.push({ field: 'poll_interval_s', message: 'enter the poll interval in seconds (1 to 3600)' });
+    if (poll === '' && this.settings.pollIntervalS !== null) errors.push({ field: 'poll_interval_s', message: 'enter the poll interval in seconds (1 to 30)' });
     else if (poll !== '' && Number(poll) !== this.settings.pollIntervalS) body.poll_interval_s = Number(poll);
     const compat = data.get('compat') === 'on';
     if (this.settings.compatibility === null ? compat : compat !== this.settings.compatibility) body.compatibility = compat;
@@ -82,9 +82,9 @@ export class MepSettingsForm extends LitElement {
       <div id="name-help" class="help">Shown here and in Home Assistant.</div>
       <div id="name-error" class="error" role="alert">${this.fieldError('name')}</div>
       <label for="poll">Poll interval (seconds)</label>
-      <input id="poll" name="poll" type="number" min="1" max="3600" inputmode="numeric" .value=${s.pollIntervalS === null ? '' : String(s.pollIntervalS)}
+      <input id="poll" name="poll" type="number" min="1" max="30" inputmode="numeric" .value=${s.pollIntervalS === null ? '' : String(s.pollIntervalS)}
         aria-invalid=${this.fieldError('poll_interval_s') ? 'true' : 'false'} aria-describedby=${this.described('poll_interval_s', 'poll')}>
-      <div id="poll-help" class="help">1 to 3600; ${pollHelp}.</div>
+      <div id="poll-help" class="help">1 to 30; ${pollHelp}.</div>
       <div id="poll-error" class="error" role="alert">${this.fieldError('poll_interval_s')}</div>
       <label class="row" style="font-weight:500"><input type="checkbox" name="compat" .checked=${s.compatibility === true} aria-describedby="compat-help"> Compatibility topics</label>
       <div id="compat-help" class="help">${compatHelp}</div>
