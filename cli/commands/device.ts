@@ -64,7 +64,7 @@ export function deviceSettings(broker: BrokerAddress, key: string, stored?: Part
     name: 'MEP Bridge (host)',
     wifi: { ssid: 'host-network', password: 'host-network-password' },
     mqtt: { host: '', port: 1883, username: '', password: '', baseTopic: '', discoveryPrefix: 'homeassistant', compatibility: false },
-    meter: { key: '', pollIntervalS: 10, replyDigest: 'enforce', rc4: false },
+    meter: { key: '', pollIntervalS: 2, replyDigest: 'enforce', rc4: false }, // the firmware's default (issue 10 schedule)
     login: { user: 'admin', passwordHash: '' },
   };
   const s = { ...base, ...stored } as Settings;

@@ -99,7 +99,7 @@ test('first run: banner last; a key and settings fixed in the panel survive a re
   const t2 = Date.now();
   p = await startProduct({ dataDir, args: ['--fresh'] });
   try {
-    expect(stored()).toMatchObject({ name: 'MEP Bridge (host)', meter: { pollIntervalS: 10 } });
+    expect(stored()).toMatchObject({ name: 'MEP Bridge (host)', meter: { pollIntervalS: 2 } });
     const m = await until('a meter', async () => (await meters(p))[0]);
     await until('the first chart point', async () => {
       const h = (await (await fetch(`${p.panelUrl}/api/meters/${m.deviceId}/history`)).json()) as { points: { t: number }[] };
