@@ -84,6 +84,7 @@ export class MepClient {
       wire = new Uint8Array(frame);
       rc4Crypt(stream, wire, 2, wire.length - 8);
     }
+    // The whole reply: the guide's 500 ms to its first bytes plus up to ~600 ms of a 476-byte reply at 9600 baud.
     const timeout = this.options.replyTimeoutMs ?? 1500;
     const tries = 1 + (this.options.retransmissions ?? 3);
     return new Promise((resolve, reject) => {
@@ -116,7 +117,9 @@ export class MepClient {
           if (!bytesEqual(replyDigest(this.options.digestKey, frame, bytes), parsed.reply.digest)) {
             this.badDigests++;
             clearTimeout(timer);
-            send(); // a line error: the identical request again
+            // A line error: the identical request again, 100 ms after the reply (guide p. 21: the meter throttles
+            // requests closer than that).
+            timer = setTimeout(send, 100);
             return;
           }
           this.verified++;
