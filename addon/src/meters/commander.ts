@@ -12,7 +12,7 @@ import { DeviceCommander, MeterRegistry } from '../backend';
 import { EventBus } from '../bus';
 import { Logger, MqttPublisher } from '../service';
 import { REFUSED_STALE } from '../../../discovery/command-mac';
-import { commandPayload, type CommandName } from '../pairing/command-payload';
+import { commandPayload } from '../pairing/command-payload';
 import { SecretStore } from '../pairing/secret-store';
 
 export interface CommanderDeps {
@@ -107,8 +107,7 @@ export class MqttDeviceCommander implements DeviceCommander {
     const body = build(id);
     let payload: string;
     try {
-      // 'read' signs like any command: commandPayload only treats 'config' specially (its CommandName predates it).
-      payload = commandPayload(this.deps.secrets, deviceId, topic, command as CommandName, body);
+      payload = commandPayload(this.deps.secrets, deviceId, topic, command, body);
     } catch (err) {
       return Promise.resolve({ id, command, ok: false, error: `could not sign the command: ${(err as Error).message}` });
     }
@@ -131,7 +130,7 @@ export class MqttDeviceCommander implements DeviceCommander {
         ? () => {
             this.deps.logger.info(`resending ${command} ${id} to ${deviceId} above its counter floor`);
             try {
-              publish(commandPayload(this.deps.secrets, deviceId, topic, command as CommandName, body));
+              publish(commandPayload(this.deps.secrets, deviceId, topic, command, body));
             } catch (err) {
               clearTimeout(timer);
               this.pending.delete(id);

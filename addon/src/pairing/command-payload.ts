@@ -6,7 +6,7 @@ import { ConfigCommand } from '../../../discovery/contract';
 import { SecretStore } from './secret-store';
 import { encryptSecretFields, openSignedResult, signCommand } from './signer';
 
-export type CommandName = 'restart' | 'poll' | 'config' | 'update';
+export type CommandName = 'restart' | 'poll' | 'config' | 'update' | 'read';
 
 export function commandPayload(secrets: SecretStore | undefined, deviceId: string, topic: string, command: CommandName, body: object): string {
   const secret = secrets?.secretOf(deviceId) ?? null;
