@@ -185,9 +185,10 @@ export class BackfillService implements Service {
     }
     const left = Math.max(0, ...plans.map((p) => p.left));
     // Hours older than the meter's memory are given up (never asked again).
-    const lost = oldest !== null ? needed.filter((h) => h + HOUR_MS <= oldest! && !filled.has(h)) : [];
+    const missing = new Set(plans.flatMap((p) => p.gaps.flatMap((g) => g.hours)));
+    const lost = oldest !== null ? [...missing].sort((a, b) => a - b).filter((h) => h + HOUR_MS <= oldest! && !filled.has(h)) : [];
     const notBefore = lost.length > 0 ? Math.max(prev?.notBefore ?? -Infinity, lost[lost.length - 1]! + HOUR_MS) : undefined;
-    const unfilled = needed.length - filled.size;
+    const unfilled = [...missing].filter((h) => !filled.has(h)).length;
     let message = filled.size > 0 ? `filled ${filled.size} h from the meter's memory` : 'nothing filled';
     if (lost.length > 0) message += `; ${lost.length} h are older than the meter's memory`;
     else if (unfilled > 0) message += `; ${unfilled} h not in the meter's memory yet`;

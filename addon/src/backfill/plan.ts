@@ -6,7 +6,9 @@
 // the WiFi, the broker or Home Assistant is down, the recorder writes no row; the first row after the outage then
 // carries the whole gap's energy (the "jump"). We fill every missing hour h of a gap with
 //   sum(h) = sum(anchor) + energy(anchor+1 … h), state(h) = state(anchor) + the same energy
-// from the meter's own hourly energies, where `anchor` is the last row before the gap. The row after the gap is left
+// from the meter's own hourly energies, where `anchor` is the last row before the gap. The hour before the gap (the
+// `edge`) is rewritten too when the meter says so: the module went away during it, so its row ends at the last
+// reading before the outage, not at the hour's end (then anchor is the row before the edge). The row after the gap is left
 // as it is: its difference to the (now filled) hour before is its own hour's energy, so the jump is gone and the
 // rows after it keep their sums (continuous on both sides). Filled sums never exceed the row after the gap (the
 // meter's register and the profile agree up to whole Wh and the time of the last reading in an hour).
@@ -20,6 +22,8 @@ export const HOUR_MS = 3_600_000;
 export interface Gap {
   /** The last row before the gap (with its numbers). */
   anchor: { start: number; state: number; sum: number };
+  /** The row just before the missing hours when the anchor is the row before it: re-checked against the meter. */
+  edge: { start: number; state: number; sum: number } | null;
   /** Missing hour starts, ascending and consecutive. */
   hours: number[];
   /** The first row after the gap, null when the gap reaches the end of the window. */
@@ -37,11 +41,19 @@ export function findGaps(rows: StatisticRow[], from: number, to: number, notBefo
   for (const r of rows) if (numeric(r) && r.start % HOUR_MS === 0) byHour.set(r.start, r);
   const gaps: Gap[] = [];
   let anchor: Gap['anchor'] | null = null;
+  let before: Gap['anchor'] | null = null;
   let open: number[] = [];
+  const gap = (next: Gap['next']): Gap => {
+    const a = anchor!;
+    const edged = before !== null && before.start === a.start - HOUR_MS && a.start >= notBefore;
+    return { anchor: edged ? before! : a, edge: edged ? a : null, hours: open, next };
+  };
   for (let h = from; h < to; h += HOUR_MS) {
     const row = byHour.get(h);
     if (row) {
-      if (anchor && open.length > 0) gaps.push({ anchor, hours: open, next: { start: row.start, state: row.state, sum: row.sum } });
+      if (anchor && open.length > 0) gaps.push(gap({ start: row.start, state: row.state, sum: row.sum }));
+      // The row before this one, when it is the hour just before (a candidate anchor for this one as an edge).
+      before = anchor && anchor.start === h - HOUR_MS ? anchor : null;
       open = [];
       anchor = { start: row.start, state: row.state, sum: row.sum };
     } else if (anchor && h >= notBefore) {
@@ -49,14 +61,15 @@ export function findGaps(rows: StatisticRow[], from: number, to: number, notBefo
     } else if (anchor) {
       // An hour given up on (older than the meter's memory): the gap cannot be filled continuously past it.
       anchor = null;
+      before = null;
       open = [];
     }
   }
-  if (anchor && open.length > 0) gaps.push({ anchor, hours: open, next: null });
+  if (anchor && open.length > 0) gaps.push(gap(null));
   return gaps;
 }
 
-/** The first `maxHours` hours of the gaps (oldest first): the gaps cut to fit, and how many hours were left over. */
+/** The first `maxHours` missing hours of the gaps (oldest first; an edge hour comes free with its gap): the gaps cut to fit, and how many hours were left over. */
 export function boundGaps(gaps: Gap[], maxHours: number): { gaps: Gap[]; left: number } {
   const out: Gap[] = [];
   let room = Math.max(0, Math.floor(maxHours));
@@ -67,7 +80,7 @@ export function boundGaps(gaps: Gap[], maxHours: number): { gaps: Gap[]; left: n
       room -= g.hours.length;
     } else {
       // A cut gap continues later from its last filled hour; its `next` is not adjacent any more.
-      if (room > 0) out.push({ anchor: g.anchor, hours: g.hours.slice(0, room), next: g.next });
+      if (room > 0) out.push({ ...g, hours: g.hours.slice(0, room) });
       left += g.hours.length - room;
       room = 0;
     }
@@ -82,11 +95,13 @@ const round3 = (v: number): number => Math.round(v * 1000) / 1000;
  *  the sum stays continuous). */
 export function gapRows(gap: Gap, energyKwh: Map<number, number | null>): EnergyHour[] {
   const out: EnergyHour[] = [];
+  const figure = (h: number): number | null => {
+    const e = energyKwh.get(h);
+    return e === null || e === undefined || !Number.isFinite(e) || e < 0 ? null : e;
+  };
   let sum = gap.anchor.sum;
   let state = gap.anchor.state;
-  for (const h of gap.hours) {
-    const e = energyKwh.get(h);
-    if (e === null || e === undefined || !Number.isFinite(e) || e < 0) break;
+  const add = (h: number, e: number): EnergyHour => {
     sum += e;
     state += e;
     const row = { start: h, sum: round3(sum), state: round3(state) };
@@ -94,12 +109,29 @@ export function gapRows(gap: Gap, energyKwh: Map<number, number | null>): Energy
       row.sum = Math.min(row.sum, gap.next.sum);
       row.state = Math.min(row.state, gap.next.state);
     }
-    out.push(row);
+    return row;
+  };
+  if (gap.edge) {
+    const e = figure(gap.edge.start);
+    if (e === null) {
+      // No figure for the edge: continue from its row as it is.
+      sum = gap.edge.sum;
+      state = gap.edge.state;
+    } else {
+      const row = add(gap.edge.start, e);
+      // Rewritten only when the meter says otherwise (a second run finds it right and leaves it).
+      if (Math.abs(row.sum - gap.edge.sum) > 0.0005 || Math.abs(row.state - gap.edge.state) > 0.0005) out.push(row);
+    }
+  }
+  for (const h of gap.hours) {
+    const e = figure(h);
+    if (e === null) break;
+    out.push(add(h, e));
   }
   return out;
 }
 
-/** Every hour the gaps need a figure for, ascending, distinct. */
+/** Every hour the gaps need a figure for (edges included), ascending, distinct. */
 export function hoursNeeded(gaps: Gap[]): number[] {
-  return [...new Set(gaps.flatMap((g) => g.hours))].sort((a, b) => a - b);
+  return [...new Set(gaps.flatMap((g) => (g.edge ? [g.edge.start, ...g.hours] : g.hours)))].sort((a, b) => a - b);
 }

@@ -126,7 +126,27 @@ test('hours before notBefore are given up: no gap spans them; hoursNeeded lists 
 });
 
 test('a profile figure larger than the jump is clamped: sums never pass the row after the gap', () => {
-  const gap: Gap = { anchor: { start: T0, state: 10, sum: 1 }, hours: [T0 + HOUR_MS, T0 + 2 * HOUR_MS], next: { start: T0 + 3 * HOUR_MS, state: 12, sum: 3 } };
+  const gap: Gap = { anchor: { start: T0, state: 10, sum: 1 }, edge: null, hours: [T0 + HOUR_MS, T0 + 2 * HOUR_MS], next: { start: T0 + 3 * HOUR_MS, state: 12, sum: 3 } };
   const rows = gapRows(gap, new Map([[T0 + HOUR_MS, 1.5], [T0 + 2 * HOUR_MS, 1.5]]));
   expect(rows).toEqual([{ start: T0 + HOUR_MS, state: 11.5, sum: 2.5 }, { start: T0 + 2 * HOUR_MS, state: 12, sum: 3 }]);
+});
+
+test('the hour the module went away in (its row ends at the last reading before the outage) is set to the meter\'s figure', () => {
+  const row = (i: number, kwh: number): StatisticRow => ({ start: T0 + i * HOUR_MS, end: T0 + (i + 1) * HOUR_MS, state: 100 + kwh, sum: kwh });
+  // Hours 0, 1 and 2 used 1 kWh each, hours 3 and 4 0.5 kWh; the module vanished at 2:20 (the row of hour 2 holds
+  // a third of its energy) and came back during hour 5.
+  const rows = [row(0, 1), row(1, 2), row(2, 2.333), row(5, 4.5)];
+  const gaps = findGaps(rows, T0, T0 + 6 * HOUR_MS);
+  expect(gaps).toHaveLength(1);
+  expect(gaps[0]!.edge?.start).toBe(T0 + 2 * HOUR_MS);
+  expect(hoursNeeded(gaps).map((h) => (h - T0) / HOUR_MS)).toEqual([2, 3, 4]);
+  const e = new Map([[T0 + 2 * HOUR_MS, 1], [T0 + 3 * HOUR_MS, 0.5], [T0 + 4 * HOUR_MS, 0.5]]);
+  expect(gapRows(gaps[0]!, e)).toEqual([
+    { start: T0 + 2 * HOUR_MS, state: 103, sum: 3 },
+    { start: T0 + 3 * HOUR_MS, state: 103.5, sum: 3.5 },
+    { start: T0 + 4 * HOUR_MS, state: 104, sum: 4 },
+  ]);
+  // Without a figure for the edge, filling continues from its row as it is.
+  e.delete(T0 + 2 * HOUR_MS);
+  expect(gapRows(gaps[0]!, e).map((r) => r.sum)).toEqual([2.833, 3.333]);
 });
