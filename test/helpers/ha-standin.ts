@@ -431,6 +431,24 @@ export class HaStandin {
     send(ws, okResult(id, null));
   }
 
+  /** What the recorder's compiler continues from per statistic (its own last state and sum; imports do not move it). */
+  private readonly compiled = new Map<string, { state: number; sum: number }>();
+
+  /** The recorder's hourly compile of a total_increasing sensor (sensor/recorder.py compile_statistics, simplified to
+   *  whole hours): `lastState` is the sensor's last valid state in the hour, null when it had none (unavailable the
+   *  whole hour: no row is written). sum = the compiler's last sum + the state's rise (a fall is a new meter cycle:
+   *  + the state); the first row starts at sum 0. Written like a compiled row, i.e. upserted by hour start. */
+  compileHour(statisticId: string, hourStart: number, lastState: number | null): void {
+    if (lastState === null) return;
+    const last = this.compiled.get(statisticId);
+    const rise = last === undefined ? 0 : lastState >= last.state ? lastState - last.state : lastState;
+    const sum = Math.round(((last?.sum ?? 0) + rise) * 1e6) / 1e6;
+    this.compiled.set(statisticId, { state: lastState, sum });
+    const table = this.statistics.get(statisticId) ?? new Map<number, StatisticRowStore>();
+    table.set(hourStart, { state: lastState, sum });
+    this.statistics.set(statisticId, table);
+  }
+
   private callService(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {
     const domain = msg['domain'];
     const service = msg['service'];

@@ -54,6 +54,7 @@ export class BackfillService implements Service {
   private chain: Promise<void> = Promise.resolve();
   private readonly queued = new Set<string>();
   private readonly lastState = new Map<string, number>();
+  private readonly retries = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -115,7 +116,15 @@ export class BackfillService implements Service {
       } catch (err) {
         this.finish(deviceId, 0, `not filled: ${(err as Error).message}`);
         this.deps.log.warn(`backfill of ${deviceId}: ${(err as Error).message}`);
+        // A module that has just come back may not read its meter yet: tried again once it settled (a few times).
+        const tries = this.retries.get(deviceId) ?? 0;
+        if (/not being read yet/.test((err as Error).message) && tries < 5) {
+          this.retries.set(deviceId, tries + 1);
+          this.later(deviceId, this.deps.settleMs ?? 30_000);
+          return;
+        }
       }
+      this.retries.delete(deviceId);
     });
     return this.chain;
   }
