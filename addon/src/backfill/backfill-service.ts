@@ -96,6 +96,7 @@ export class BackfillService implements Service {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.chain;
+    await this.store.flush();
   }
 
   /** The panel's view of one meter (never run: zero hours, no message yet). */

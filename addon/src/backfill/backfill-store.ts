@@ -51,6 +51,11 @@ export class BackfillStore {
     return out;
   }
 
+  /** Resolves when every save asked for so far is on disk. */
+  flush(): Promise<void> {
+    return this.writing;
+  }
+
   save(meters: Map<string, BackfillState>): Promise<void> {
     const text = JSON.stringify({ version: 1, meters: Object.fromEntries(meters) });
     const tmp = `${this.file}.${process.pid}.tmp`;
