@@ -171,6 +171,8 @@ export class BackfillService implements Service {
     // Read each run of consecutive hours once.
     const figures = new Map<string, Map<number, number | null>>(entities.map((e) => [e.key, new Map()]));
     let oldest: number | null = null;
+    let reads = 0;
+    const t0 = Date.now();
     for (const [first, last] of runs(needed)) {
       let got;
       try {
@@ -179,6 +181,7 @@ export class BackfillService implements Service {
         if (err instanceof NoEnergyChannelsError) return this.finish(deviceId, 0, `the meter's load profile holds no energy channels: nothing filled (${err.message})`);
         throw err;
       }
+      reads += got.reads;
       if (got.oldestMs !== null) oldest = got.oldestMs;
       for (const h of got.hours) {
         const ok = h.complete;
@@ -203,7 +206,7 @@ export class BackfillService implements Service {
     if (lost.length > 0) message += `; ${lost.length} h are older than the meter's memory`;
     else if (unfilled > 0) message += `; ${unfilled} h not in the meter's memory yet`;
     if (left > 0) message += `; ${left} h more on the next run`;
-    this.deps.log.info(`backfill of ${deviceId}: ${message}`);
+    this.deps.log.info(`backfill of ${deviceId}: ${message} (${reads} raw reads, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     this.finish(deviceId, filled.size, message, notBefore);
   }
 }

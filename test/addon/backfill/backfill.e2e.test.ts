@@ -187,7 +187,9 @@ test('three simulated hours without the module: afterwards every hour equals the
   expect(view.filledHours).toBeGreaterThanOrEqual(3);
   expect(view.lastRun).toBeGreaterThanOrEqual(T0 + 7 * H);
   expect(JSON.parse(readFileSync(join(dir, 'backfill.json'), 'utf8')).meters[DEVICE].filledHours).toBe(view.filledHours);
-  expect(logLines.filter((l) => /filled \d+ h from the meter's memory/.test(l)).length).toBeGreaterThan(0);
+  const runs = logLines.filter((l) => /filled \d+ h from the meter's memory/.test(l));
+  console.log(`backfill runs:\n${runs.join('\n')}`);
+  expect(runs.length).toBeGreaterThan(0);
   // Idempotent: another run finds nothing to fill.
   const before = view.filledHours;
   await backfill.run(DEVICE);
