@@ -3,7 +3,8 @@
 // {id, type:"result", success, result | error{code,message}}; ping/pong; get_config; energy/get_prefs and
 // energy/save_prefs validated per version like HA's voluptuous schemas; call_service (persistent_notification);
 // subscribe_events; the recorder's recorder/statistics_during_period and recorder/import_statistics (period hour,
-// validated like Core's recorder/websocket_api.py and statistics.py). Served at /core/api/websocket, /core/websocket (the Supervisor proxy) and /api/websocket.
+// validated like Core's recorder/websocket_api.py and statistics.py), and compileHour(): the recorder's own hourly
+// compile of a total_increasing sensor, for tests that feed it readings. Served at /core/api/websocket, /core/websocket (the Supervisor proxy) and /api/websocket.
 // The only stand-in the project allows for HA Core (common rules): everything else in the tests is real.
 import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo, Socket } from 'net';
