@@ -38,6 +38,10 @@ export interface MeterView {
   /** Energy today / this month and the capacity-tariff figures the add-on computes from the energy register
    *  (usage/, issue 13). meterView always sets it; optional only for stand-ins in tests. */
   usage?: MeterUsage;
+  /** What the backfill (backfill/, issue 13) did for this meter: hours of Home Assistant's energy statistics filled
+   *  from the meter's load profile so far, its last run (epoch ms) and what that run said ("filled 14 h from the
+   *  meter's memory", "the meter's load profile holds no energy channels…"). Absent when the backfill is off. */
+  backfill?: { filledHours: number; lastRun: number | null; message: string };
 }
 
 /** Usage of one meter from its energy register (usage/meter-usage.ts); null members when unknown. Today and this

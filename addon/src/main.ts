@@ -1,5 +1,5 @@
 // The add-on's composition root (architecture-and-style.md C7): the only place that constructs services. Order:
-// broker → meters and commands → Home Assistant → usage (issue 13) → firmware (catalog, downloads, rollouts, latest
+// broker → meters and commands → Home Assistant → usage, backfill (issue 13) → firmware (catalog, downloads, rollouts, latest
 // versions) → notifications → panel. Started in that order and stopped in reverse. The broker and the panel are essential (a
 // failure stops start-up with a clear message); any other service that fails to start is logged and left out, and
 // the add-on keeps running without it.
@@ -27,6 +27,7 @@ import { DownloadServer, downloadsOff } from './ota/server';
 import { createPanelServer } from './panel/server';
 import { Logger, Service } from './service';
 import { UsageService } from './usage/usage-service';
+import { BackfillService } from './backfill/backfill-service';
 import { usageView } from './usage/meter-usage';
 
 export interface Runtime {
@@ -125,6 +126,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
 
   const catalog = new PackageCatalog({ bus, log: logger('firmware'), dataDir, bundledDir: runtime.catalogDir });
   let usage: UsageService | null = null;
+  let backfill: BackfillService | null = null;
   const registry = new MeterRegistryService({
     bus,
     link: broker.link,
@@ -132,6 +134,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     latestVersion: () => catalog.latest('bin')?.version ?? null,
     checkResult: resultChecker(secrets),
     usage: (deviceId) => usage?.view(deviceId) ?? usageView(null, Date.now(), 'UTC'),
+    backfill: (deviceId) => backfill?.view(deviceId),
   });
   await life.essential(registry);
   const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands'), secrets });
@@ -144,6 +147,9 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   // Energy today / this month, capacity-tariff peaks and signed currents on the meter's device (issue 13).
   const usageService = new UsageService({ bus, log: logger('usage'), mqtt: broker.link, link: broker.link, meters: registry, ha, dataDir, now: runtime.clock });
   if (await life.optional(usageService)) usage = usageService;
+  // Missing hours of the energy statistics filled from the meters' load profiles (issue 13, DOCS.md "Backfill").
+  const backfillService = new BackfillService({ bus, log: logger('backfill'), ha, meters: registry, reader: commander, dataDir, now: runtime.clock });
+  if (await life.optional(backfillService)) backfill = backfillService;
 
   await life.optional(catalog);
   const downloads = new DownloadServer({

@@ -3,7 +3,8 @@
 // {id, type:"result", success, result | error{code,message}}; ping/pong; get_config; energy/get_prefs and
 // energy/save_prefs validated per version like HA's voluptuous schemas; call_service (persistent_notification);
 // subscribe_events; the recorder's recorder/statistics_during_period and recorder/import_statistics (period hour,
-// validated like Core's recorder/websocket_api.py and statistics.py). Served at /core/api/websocket, /core/websocket (the Supervisor proxy) and /api/websocket.
+// validated like Core's recorder/websocket_api.py and statistics.py), and compileHour(): the recorder's own hourly
+// compile of a total_increasing sensor, for tests that feed it readings. Served at /core/api/websocket, /core/websocket (the Supervisor proxy) and /api/websocket.
 // The only stand-in the project allows for HA Core (common rules): everything else in the tests is real.
 import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo, Socket } from 'net';
@@ -429,6 +430,24 @@ export class HaStandin {
     this.statistics.set(statId, table);
     this.statisticsMeta.set(statId, structuredClone(meta));
     send(ws, okResult(id, null));
+  }
+
+  /** What the recorder's compiler continues from per statistic (its own last state and sum; imports do not move it). */
+  private readonly compiled = new Map<string, { state: number; sum: number }>();
+
+  /** The recorder's hourly compile of a total_increasing sensor (sensor/recorder.py compile_statistics, simplified to
+   *  whole hours): `lastState` is the sensor's last valid state in the hour, null when it had none (unavailable the
+   *  whole hour: no row is written). sum = the compiler's last sum + the state's rise (a fall is a new meter cycle:
+   *  + the state); the first row starts at sum 0. Written like a compiled row, i.e. upserted by hour start. */
+  compileHour(statisticId: string, hourStart: number, lastState: number | null): void {
+    if (lastState === null) return;
+    const last = this.compiled.get(statisticId);
+    const rise = last === undefined ? 0 : lastState >= last.state ? lastState - last.state : lastState;
+    const sum = Math.round(((last?.sum ?? 0) + rise) * 1e6) / 1e6;
+    this.compiled.set(statisticId, { state: lastState, sum });
+    const table = this.statistics.get(statisticId) ?? new Map<number, StatisticRowStore>();
+    table.set(hourStart, { state: lastState, sum });
+    this.statistics.set(statisticId, table);
   }
 
   private callService(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {

@@ -12,6 +12,8 @@ export interface ViewContext {
   latestVersion?: (deviceId: string) => string | null;
   /** The add-on's usage figures of a meter (usage/usage-service.ts); absent = all unknown. */
   usage?: (deviceId: string) => MeterUsage;
+  /** The backfill's report of a meter (backfill/backfill-service.ts); absent = no backfill field. */
+  backfill?: (deviceId: string) => MeterView['backfill'];
 }
 
 export function meterView(d: DeviceRecord, ctx: ViewContext): MeterView {
@@ -32,5 +34,6 @@ export function meterView(d: DeviceRecord, ctx: ViewContext): MeterView {
     latestVersion: ctx.latestVersion ? ctx.latestVersion(d.deviceId) : null,
     problems: meterProblems(d, ctx.now, ctx.staleAfterMs),
     usage: ctx.usage ? ctx.usage(d.deviceId) : usageView(null, ctx.now, 'UTC'),
+    ...(ctx.backfill ? { backfill: ctx.backfill(d.deviceId) } : {}),
   };
 }

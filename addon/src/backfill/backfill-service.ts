@@ -1,0 +1,223 @@
+// The backfill as a Service (issue 13): after a module comes back (online again after being offline, or a reading
+// after a long silence) and every hour, it asks Home Assistant's recorder for the hourly statistics of the meter's
+// energy entities, plans the hours to fill (plan.ts), reads only those hours from the meter's load profile through
+// the module (meters/raw-read.ts: one read at a time, spaced ≥ 1 s, guide pp. 51, 260) and imports them
+// (ha/recorder.ts). One run at a time for all meters; at most `maxHours` hours a run, the rest on the next one.
+// What it did per meter is persisted (backfill-store.ts) and shown in the panel's meter view.
+import { MeterRegistry } from '../backend';
+import { EventBus } from '../bus';
+import { HaLink } from '../ha/connection';
+import { importEnergyHours, statisticsDuringPeriod, StatisticRow } from '../ha/recorder';
+import { NoEnergyChannelsError, ReadSender, readLoadProfileHours } from '../meters/raw-read';
+import { Logger, Service } from '../service';
+import { BackfillState, BackfillStore } from './backfill-store';
+import { boundGaps, findGaps, Gap, gapRows, hoursNeeded, HOUR_MS } from './plan';
+
+/** The panel's view of one meter's backfill (MeterView.backfill). */
+export interface MeterBackfill {
+  filledHours: number;
+  lastRun: number | null;
+  message: string;
+}
+
+export interface BackfillServiceDeps {
+  bus: EventBus;
+  log: Logger;
+  ha: HaLink | null;
+  meters: MeterRegistry;
+  /** Sends cmd/read and awaits its result (the commander). */
+  reader: ReadSender;
+  dataDir: string;
+  /** Clock of the statistics' hours (epoch ms; tests use the simulator's). */
+  now?: () => number;
+  /** Hours a run fills at most. Default 48. */
+  maxHours?: number;
+  /** How far back the statistics are checked, hours. Default 168 (a week). */
+  lookbackHours?: number;
+  /** Pause between two raw reads, ms. Default 1000. */
+  spacingMs?: number;
+  /** Real ms between scheduled runs. Default an hour. */
+  everyMs?: number;
+  /** Real ms after a module came back before its run (its first readings reach Home Assistant). Default 30 s. */
+  settleMs?: number;
+  /** A reading after this much silence (real ms) counts as a comeback. Default 5 min. */
+  silentAfterMs?: number;
+}
+
+const ENERGY_KEYS = [['energy_import', 'Energy import'], ['energy_export', 'Energy export']] as const;
+
+export class BackfillService implements Service {
+  readonly name = 'backfill';
+  private readonly state = new Map<string, BackfillState>();
+  private readonly store: BackfillStore;
+  private readonly now: () => number;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly queued = new Set<string>();
+  private readonly lastState = new Map<string, number>();
+  private readonly retries = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly deps: BackfillServiceDeps) {
+    this.store = new BackfillStore(BackfillStore.fileIn(deps.dataDir), deps.log);
+    this.now = deps.now ?? Date.now;
+  }
+
+  describe(): string {
+    return `backfill: missing hours of the energy statistics filled from the meters' load profiles, at most ${this.deps.maxHours ?? 48} h a run`;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    for (const [id, s] of this.store.load()) this.state.set(id, s);
+    const { bus } = this.deps;
+    bus.on(this.name, 'meterAvailability', (e) => {
+      if (e.online) this.later(e.deviceId, this.deps.settleMs ?? 30_000);
+    });
+    bus.on(this.name, 'meterState', (e) => {
+      const t = Date.now();
+      const before = this.lastState.get(e.deviceId);
+      this.lastState.set(e.deviceId, t);
+      if (before !== undefined && t - before > (this.deps.silentAfterMs ?? 300_000)) this.later(e.deviceId, this.deps.settleMs ?? 30_000);
+    });
+    bus.on(this.name, 'meterRemoved', (e) => {
+      if (this.state.delete(e.deviceId)) void this.store.save(this.state);
+    });
+    const every = setInterval(() => {
+      for (const m of this.deps.meters.list()) if (m.online) void this.run(m.deviceId);
+    }, this.deps.everyMs ?? HOUR_MS);
+    every.unref();
+    this.timers.add(every);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.deps.bus.removeListeners(this.name);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.chain;
+    await this.store.flush();
+  }
+
+  /** The panel's view of one meter (never run: zero hours, no message yet). */
+  view(deviceId: string): MeterBackfill {
+    const s = this.state.get(deviceId);
+    return s ? { filledHours: s.filledHours, lastRun: s.lastRun, message: s.message } : { filledHours: 0, lastRun: null, message: 'not run yet' };
+  }
+
+  /** Queues a run for one meter (one run at a time for all meters); resolves when it is done. */
+  run(deviceId: string): Promise<void> {
+    if (this.queued.has(deviceId)) return this.chain;
+    this.queued.add(deviceId);
+    this.chain = this.chain.then(async () => {
+      this.queued.delete(deviceId);
+      if (this.stopped) return;
+      try {
+        await this.runOnce(deviceId);
+      } catch (err) {
+        this.finish(deviceId, 0, `not filled: ${(err as Error).message}`);
+        this.deps.log.warn(`backfill of ${deviceId}: ${(err as Error).message}`);
+        // A module that has just come back may not read its meter yet: tried again once it settled (a few times).
+        const tries = this.retries.get(deviceId) ?? 0;
+        if (/not being read yet/.test((err as Error).message) && tries < 5) {
+          this.retries.set(deviceId, tries + 1);
+          this.later(deviceId, this.deps.settleMs ?? 30_000);
+          return;
+        }
+      }
+      this.retries.delete(deviceId);
+    });
+    return this.chain;
+  }
+
+  private later(deviceId: string, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      void this.run(deviceId);
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private finish(deviceId: string, filled: number, message: string, notBefore?: number | null): void {
+    const prev = this.state.get(deviceId);
+    this.state.set(deviceId, {
+      filledHours: (prev?.filledHours ?? 0) + filled,
+      lastRun: this.now(),
+      message,
+      notBefore: notBefore !== undefined ? notBefore : prev?.notBefore ?? null,
+    });
+    void this.store.save(this.state);
+  }
+
+  private async runOnce(deviceId: string): Promise<void> {
+    const meter = this.deps.meters.get(deviceId);
+    if (!meter) return;
+    const ha = this.deps.ha;
+    if (!ha || !ha.status().connected) return this.finish(deviceId, 0, 'Home Assistant is not connected: nothing checked');
+    const entities = ENERGY_KEYS.filter(([key]) => meter.entityIds[key] !== undefined).map(([key, label]) => ({ key, label, entityId: meter.entityIds[key] as string }));
+    if (entities.length === 0) return this.finish(deviceId, 0, 'the meter\'s energy entities are not known yet');
+    // Whole hours that have ended, except the last one (the recorder compiles it a few seconds after the hour).
+    const to = Math.floor(this.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
+    const from = to - (this.deps.lookbackHours ?? 168) * HOUR_MS;
+    const prev = this.state.get(deviceId);
+    const rows = await statisticsDuringPeriod(ha, entities.map((e) => e.entityId), from, to, ['state', 'sum']);
+    const maxHours = this.deps.maxHours ?? 48;
+    const plans = entities.map((e) => {
+      const found = findGaps(rows.get(e.entityId) ?? ([] as StatisticRow[]), from, to, prev?.notBefore ?? undefined);
+      return { ...e, ...boundGaps(found, maxHours) };
+    });
+    const needed = hoursNeeded(plans.flatMap((p) => p.gaps));
+    if (needed.length === 0) return this.finish(deviceId, 0, prev && prev.filledHours > 0 ? `no hour missing (filled ${prev.filledHours} h from the meter's memory so far)` : 'no hour missing');
+    // Read each run of consecutive hours once.
+    const figures = new Map<string, Map<number, number | null>>(entities.map((e) => [e.key, new Map()]));
+    let oldest: number | null = null;
+    let reads = 0;
+    const t0 = Date.now();
+    for (const [first, last] of runs(needed)) {
+      let got;
+      try {
+        got = await readLoadProfileHours(this.deps.reader, deviceId, first, last + HOUR_MS, { spacingMs: this.deps.spacingMs ?? 1000 });
+      } catch (err) {
+        if (err instanceof NoEnergyChannelsError) return this.finish(deviceId, 0, `the meter's load profile holds no energy channels: nothing filled (${err.message})`);
+        throw err;
+      }
+      reads += got.reads;
+      if (got.oldestMs !== null) oldest = got.oldestMs;
+      for (const h of got.hours) {
+        const ok = h.complete;
+        figures.get('energy_import')?.set(h.startMs, ok && h.importWh !== null ? h.importWh / 1000 : null);
+        figures.get('energy_export')?.set(h.startMs, ok && h.exportWh !== null ? h.exportWh / 1000 : null);
+      }
+    }
+    const filled = new Set<number>();
+    for (const p of plans) {
+      const fill = p.gaps.flatMap((g: Gap) => gapRows(g, figures.get(p.key)!));
+      if (fill.length === 0) continue;
+      await importEnergyHours(ha, { entityId: p.entityId, name: `${meter.name} ${p.label}`, unit: 'kWh' }, fill);
+      for (const r of fill) filled.add(r.start);
+    }
+    const left = Math.max(0, ...plans.map((p) => p.left));
+    // Hours older than the meter's memory are given up (never asked again).
+    const missing = new Set(plans.flatMap((p) => p.gaps.flatMap((g) => g.hours)));
+    const lost = oldest !== null ? [...missing].sort((a, b) => a - b).filter((h) => h + HOUR_MS <= oldest! && !filled.has(h)) : [];
+    const notBefore = lost.length > 0 ? Math.max(prev?.notBefore ?? -Infinity, lost[lost.length - 1]! + HOUR_MS) : undefined;
+    const unfilled = [...missing].filter((h) => !filled.has(h)).length;
+    let message = filled.size > 0 ? `filled ${filled.size} h from the meter's memory` : 'nothing filled';
+    if (lost.length > 0) message += `; ${lost.length} h are older than the meter's memory`;
+    else if (unfilled > 0) message += `; ${unfilled} h not in the meter's memory yet`;
+    if (left > 0) message += `; ${left} h more on the next run`;
+    this.deps.log.info(`backfill of ${deviceId}: ${message} (${reads} raw reads, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    this.finish(deviceId, filled.size, message, notBefore);
+  }
+}
+
+/** Consecutive runs [first, last] of sorted hour starts. */
+function runs(hours: number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const h of hours) {
+    const r = out[out.length - 1];
+    if (r && h === r[1] + HOUR_MS) r[1] = h;
+    else out.push([h, h]);
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+// Properties of the backfill planner (addon/src/backfill/plan.ts) against a true meter: hourly energies in whole Wh,
+// Home Assistant's statistics compiled from its register (sum += state − last state), runs of hours deleted (the
+// recorder wrote nothing while the module was away). Filling from the meter's figures gives every hour its true
+// energy, the rows after the gaps keep their sums, a second run plans nothing, and a bound of k hours a run converges.
+import fc from 'fast-check';
+import { boundGaps, findGaps, gapRows, Gap, hoursNeeded, HOUR_MS } from '../../../addon/src/backfill/plan';
+import { EnergyHour, StatisticRow } from '../../../addon/src/ha/recorder';
+
+const T0 = Date.UTC(2026, 11, 1, 0);
+
+interface World {
+  energyWh: number[];
+  /** HA's rows (index = hour), null = missing. */
+  rows: (StatisticRow | null)[];
+}
+
+const worldArb = fc
+  .tuple(fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 2, maxLength: 80 }), fc.array(fc.boolean(), { minLength: 80, maxLength: 80 }))
+  .map(([energyWh, missing]): World => {
+    let register = 1_234_567; // Wh
+    let sum = 0;
+    const rows = energyWh.map((e, i) => {
+      register += e;
+      sum += e;
+      // The first hour is always there (the statistic's start), the others may be missing.
+      return i > 0 && missing[i] ? null : { start: T0 + i * HOUR_MS, end: T0 + (i + 1) * HOUR_MS, state: register / 1000, sum: sum / 1000 };
+    });
+    return { energyWh, rows };
+  });
+
+function present(rows: (StatisticRow | null)[]): StatisticRow[] {
+  return rows.filter((r): r is StatisticRow => r !== null);
+}
+
+function apply(rows: (StatisticRow | null)[], fill: EnergyHour[]): (StatisticRow | null)[] {
+  const out = [...rows];
+  for (const f of fill) out[(f.start - T0) / HOUR_MS] = { start: f.start, end: f.start + HOUR_MS, state: f.state, sum: f.sum };
+  return out;
+}
+
+function energies(w: World): Map<number, number> {
+  return new Map(w.energyWh.map((e, i) => [T0 + i * HOUR_MS, e / 1000]));
+}
+
+function run(rows: (StatisticRow | null)[], w: World, maxHours = Infinity): { rows: (StatisticRow | null)[]; filled: EnergyHour[]; gaps: Gap[] } {
+  const to = T0 + w.energyWh.length * HOUR_MS;
+  const { gaps } = boundGaps(findGaps(present(rows), T0, to), maxHours);
+  const filled = gaps.flatMap((g) => gapRows(g, energies(w)));
+  return { rows: apply(rows, filled), filled, gaps };
+}
+
+test('filled hours carry the meter\'s energy, the rows after the gaps keep their sums, and a second run does nothing', () => {
+  fc.assert(
+    fc.property(worldArb, (w) => {
+      const before = w.rows;
+      const first = run(before, w);
+      // Every missing hour is filled, and every hour's difference is the meter's energy (to the Wh).
+      expect(first.rows.every((r) => r !== null)).toBe(true);
+      const rows = first.rows as StatisticRow[];
+      for (let i = 1; i < rows.length; i++) expect(Math.abs(rows[i]!.sum! - rows[i - 1]!.sum! - w.energyWh[i]! / 1000)).toBeLessThan(1e-6);
+      // Rows that existed are not rewritten.
+      for (const f of first.filled) expect(before[(f.start - T0) / HOUR_MS]).toBeNull();
+      expect(first.filled.length).toBe(before.filter((r) => r === null).length);
+      const second = run(first.rows, w);
+      expect(second.gaps).toEqual([]);
+      expect(second.filled).toEqual([]);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('at most k hours a run, oldest first; runs converge to the same statistics as one unbounded run', () => {
+  fc.assert(
+    fc.property(worldArb, fc.integer({ min: 1, max: 10 }), (w, k) => {
+      const missing = w.rows.filter((r) => r === null).length;
+      let rows = w.rows;
+      let runs = 0;
+      for (;;) {
+        const r = run(rows, w, k);
+        expect(r.filled.length).toBeLessThanOrEqual(k);
+        if (r.filled.length === 0) break;
+        // Oldest first: nothing filled is newer than a hour still missing before it.
+        const firstMissing = rows.findIndex((x) => x === null);
+        expect(r.filled[0]!.start).toBe(T0 + firstMissing * HOUR_MS);
+        rows = r.rows;
+        runs++;
+      }
+      expect(runs).toBe(Math.ceil(missing / k));
+      expect(rows).toEqual(run(w.rows, w).rows);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('an hour the meter has no figure for ends the filling there: sums stay non-decreasing and below the next row', () => {
+  fc.assert(
+    fc.property(worldArb, fc.integer({ min: 0, max: 79 }), (w, hole) => {
+      const e = energies(w);
+      e.delete(T0 + hole * HOUR_MS);
+      const to = T0 + w.energyWh.length * HOUR_MS;
+      const gaps = findGaps(present(w.rows), T0, to);
+      const rows = apply(w.rows, gaps.flatMap((g) => gapRows(g, e)));
+      let last = -Infinity;
+      for (const r of rows) {
+        if (r === null) continue;
+        expect(r.sum!).toBeGreaterThanOrEqual(last);
+        last = r.sum!;
+      }
+      if (hole < w.energyWh.length && w.rows[hole] === null) expect(rows[hole]).toBeNull();
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('hours before notBefore are given up: no gap spans them; hoursNeeded lists each hour once', () => {
+  const row = (i: number, kwh: number): StatisticRow => ({ start: T0 + i * HOUR_MS, end: T0 + (i + 1) * HOUR_MS, state: 100 + kwh, sum: kwh });
+  const rows = [row(0, 0), row(5, 5), row(9, 9)];
+  const all = findGaps(rows, T0, T0 + 12 * HOUR_MS);
+  expect(all.map((g) => g.hours.map((h) => (h - T0) / HOUR_MS))).toEqual([[1, 2, 3, 4], [6, 7, 8], [10, 11]]);
+  expect(all[2]!.next).toBeNull();
+  const later = findGaps(rows, T0, T0 + 12 * HOUR_MS, T0 + 3 * HOUR_MS);
+  expect(later.map((g) => g.hours.length)).toEqual([3, 2]);
+  expect(hoursNeeded([...all, ...all]).length).toBe(9);
+  // A gap before the statistic's first row has nothing to continue from.
+  expect(findGaps([row(3, 3)], T0, T0 + 5 * HOUR_MS).map((g) => g.hours.length)).toEqual([1]);
+});
+
+test('a profile figure larger than the jump is clamped: sums never pass the row after the gap', () => {
+  const gap: Gap = { anchor: { start: T0, state: 10, sum: 1 }, edge: null, hours: [T0 + HOUR_MS, T0 + 2 * HOUR_MS], next: { start: T0 + 3 * HOUR_MS, state: 12, sum: 3 } };
+  const rows = gapRows(gap, new Map([[T0 + HOUR_MS, 1.5], [T0 + 2 * HOUR_MS, 1.5]]));
+  expect(rows).toEqual([{ start: T0 + HOUR_MS, state: 11.5, sum: 2.5 }, { start: T0 + 2 * HOUR_MS, state: 12, sum: 3 }]);
+});
+
+test('the hour the module went away in (its row ends at the last reading before the outage) is set to the meter\'s figure', () => {
+  const row = (i: number, kwh: number): StatisticRow => ({ start: T0 + i * HOUR_MS, end: T0 + (i + 1) * HOUR_MS, state: 100 + kwh, sum: kwh });
+  // Hours 0, 1 and 2 used 1 kWh each, hours 3 and 4 0.5 kWh; the module vanished at 2:20 (the row of hour 2 holds
+  // a third of its energy) and came back during hour 5.
+  const rows = [row(0, 1), row(1, 2), row(2, 2.333), row(5, 4.5)];
+  const gaps = findGaps(rows, T0, T0 + 6 * HOUR_MS);
+  expect(gaps).toHaveLength(1);
+  expect(gaps[0]!.edge?.start).toBe(T0 + 2 * HOUR_MS);
+  expect(hoursNeeded(gaps).map((h) => (h - T0) / HOUR_MS)).toEqual([2, 3, 4]);
+  const e = new Map([[T0 + 2 * HOUR_MS, 1], [T0 + 3 * HOUR_MS, 0.5], [T0 + 4 * HOUR_MS, 0.5]]);
+  expect(gapRows(gaps[0]!, e)).toEqual([
+    { start: T0 + 2 * HOUR_MS, state: 103, sum: 3 },
+    { start: T0 + 3 * HOUR_MS, state: 103.5, sum: 3.5 },
+    { start: T0 + 4 * HOUR_MS, state: 104, sum: 4 },
+  ]);
+  // Without a figure for the edge, filling continues from its row as it is.
+  e.delete(T0 + 2 * HOUR_MS);
+  expect(gapRows(gaps[0]!, e).map((r) => r.sum)).toEqual([2.833, 3.333]);
+});
