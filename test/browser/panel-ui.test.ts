@@ -343,6 +343,11 @@ test('energy today and this month, the hour\'s average and the month\'s peak hou
   expect(await usage.getByTestId('peaks').textContent()).toBe('—');
   t.registry.patch('mep_b2', { usage: { ...usageView, monthPeaks: [] } } as Partial<MeterView>);
   await usage.getByText('No complete hour this month yet.').waitFor();
+  // What the backfill did (MeterView.backfill, addon/src/backfill): said under the figures; nothing without it.
+  expect(await card().getByTestId('backfill').count()).toBe(0);
+  t.registry.patch('mep_b2', { backfill: { filledHours: 14, lastRun: Date.now(), message: 'filled 14 h from the meter\'s memory' } } as Partial<MeterView>);
+  await card().getByTestId('backfill').waitFor();
+  expect(await card().getByTestId('backfill').textContent()).toBe('Home Assistant\'s history: filled 14 h from the meter\'s memory');
   await tab('House meter').click();
 }), 60000);
 
