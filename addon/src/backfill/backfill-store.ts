@@ -1,8 +1,9 @@
 // The backfill's state on disk (<data dir>/backfill.json): per meter the hours filled so far, the last run and its
 // message (the panel's meter view), and the hour before which the meter's memory holds nothing any more (never asked
-// again). Written through a temp file + rename like usage/usage-store.ts; a corrupt entry is dropped, never trusted.
-import { promises as fs, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// again). Written atomically (persist/atomic-file.ts); a corrupt entry is dropped, never trusted.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AtomicFileWriter } from '../persist/atomic-file';
 import { isDeviceId } from '../../../discovery/topics';
 import { Logger } from '../service';
 
@@ -26,9 +27,11 @@ export function checkedBackfill(v: unknown): BackfillState | null {
 }
 
 export class BackfillStore {
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: AtomicFileWriter;
 
-  constructor(private readonly file: string, private readonly log: Logger) {}
+  constructor(private readonly file: string, private readonly log: Logger) {
+    this.writer = new AtomicFileWriter(file, (m) => log.error(`could not save the backfill state: ${m}`));
+  }
 
   static fileIn(dataDir: string): string {
     return join(dataDir, 'backfill.json');
@@ -53,19 +56,11 @@ export class BackfillStore {
 
   /** Resolves when every save asked for so far is on disk. */
   flush(): Promise<void> {
-    return this.writing;
+    return this.writer.settled();
   }
 
   save(meters: Map<string, BackfillState>): Promise<void> {
     const text = JSON.stringify({ version: 1, meters: Object.fromEntries(meters) });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    this.writing = this.writing
-      .then(async () => {
-        await fs.mkdir(dirname(this.file), { recursive: true });
-        await fs.writeFile(tmp, text, { mode: 0o600 });
-        await fs.rename(tmp, this.file);
-      })
-      .catch((err: Error) => this.log.error(`could not save the backfill state: ${err.message}`));
-    return this.writing;
+    return this.writer.write(text);
   }
 }

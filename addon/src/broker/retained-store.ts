@@ -2,8 +2,9 @@
 // add-on restart (issue 5). One JSON file under the data dir, rewritten at most every `debounceMs` through a temp
 // file + rename (a crash leaves the old or the new file, never half of one). Retained messages on command topics
 // are never written: a config command can carry the MBK key (contract.ts ConfigCommand).
-import { promises as fs, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AtomicFileWriter } from '../persist/atomic-file';
 import { Logger } from '../service';
 import { RETAINED_QUOTA } from './retained-quota';
 
@@ -52,13 +53,15 @@ export class RetainedStore {
   private readonly messages = new Map<string, RetainedMessage>();
   private bytes = 0;
   private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: AtomicFileWriter;
 
   constructor(
     private readonly file: string,
     private readonly logger: Logger,
     private readonly debounceMs = 1000,
-  ) {}
+  ) {
+    this.writer = new AtomicFileWriter(file, (m) => logger.error(`could not save retained messages: ${m}`));
+  }
 
   static fileIn(dataDir: string): string {
     return join(dataDir, 'retained.json');
@@ -112,7 +115,7 @@ export class RetainedStore {
       this.timer = null;
       this.write();
     }
-    await this.writing;
+    await this.writer.settled();
   }
 
   private remember(m: RetainedMessage): void {
@@ -134,13 +137,6 @@ export class RetainedStore {
       messages: [...this.messages.values()].map((m) => ({ topic: m.topic, payload: m.payload.toString('base64'), qos: m.qos })),
     };
     const text = JSON.stringify(shape);
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    this.writing = this.writing
-      .then(async () => {
-        await fs.mkdir(dirname(this.file), { recursive: true });
-        await fs.writeFile(tmp, text, { mode: 0o600 });
-        await fs.rename(tmp, this.file);
-      })
-      .catch((err: Error) => this.logger.error(`could not save retained messages: ${err.message}`));
+    void this.writer.write(text);
   }
 }

@@ -2,8 +2,9 @@
 // month's starting registers and the last reading (a restart then looks like a short silence: register-tracker.ts
 // interpolates across it). Written at most every `delayMs` through a temp file + rename, like the retained store
 // (broker/retained-store.ts); a corrupt file or entry is dropped with a warning, never trusted.
-import { promises as fs, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AtomicFileWriter } from '../persist/atomic-file';
 import { isDeviceId } from '../../../discovery/topics';
 import { Logger } from '../service';
 import { isTimeZone, UNITS } from './local-time';
@@ -49,10 +50,12 @@ export function checkedUsage(v: unknown): MeterUsageState | null {
 
 export class UsageStore {
   private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: AtomicFileWriter;
   private pending: (() => { [deviceId: string]: MeterUsageState }) | null = null;
 
-  constructor(private readonly file: string, private readonly log: Logger, private readonly delayMs = 5000) {}
+  constructor(private readonly file: string, private readonly log: Logger, private readonly delayMs = 5000) {
+    this.writer = new AtomicFileWriter(file, (m) => log.error(`could not save the usage figures: ${m}`));
+  }
 
   static fileIn(dataDir: string): string {
     return join(dataDir, 'usage.json');
@@ -101,7 +104,7 @@ export class UsageStore {
       this.timer = null;
       this.write();
     }
-    await this.writing;
+    await this.writer.settled();
   }
 
   private write(): void {
@@ -110,13 +113,6 @@ export class UsageStore {
     if (!snapshot) return;
     const shape: FileShape = { version: 1, meters: snapshot() };
     const text = JSON.stringify(shape);
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    this.writing = this.writing
-      .then(async () => {
-        await fs.mkdir(dirname(this.file), { recursive: true });
-        await fs.writeFile(tmp, text, { mode: 0o600 });
-        await fs.rename(tmp, this.file);
-      })
-      .catch((err: Error) => this.log.error(`could not save the usage figures: ${err.message}`));
+    void this.writer.write(text);
   }
 }
