@@ -17,11 +17,9 @@ import { SecretStore } from '../../../addon/src/pairing/secret-store';
 import { HostHandle, startHost } from '../../../device/sim/host';
 import { MeterSimulator } from '../../../device/sim/meter-sim/meter';
 import { SECRET_FILE } from '../../../device/src/security/store';
-import { BT61, BT64, decodeBt61 } from '../../../device/src/meter/tables/lp-config';
-import { blockRange, decodeBlock, hourlySums, intervalDeltas, lpLayout, type LpInterval } from '../../../device/src/meter/tables/lp-data';
 import { Broker, startAedes } from '../../helpers/brokers';
 import { HaStandin } from '../../helpers/ha-standin';
-import { acceleratedMeter } from '../../helpers/meter-sim';
+import { acceleratedMeter, profileHours } from '../../helpers/meter-sim';
 import { productionBundle } from '../../device/host/helpers';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,22 +50,6 @@ let recorder: NodeJS.Timeout;
 const lines: string[] = [];
 const logLines: string[] = [];
 
-/** The meter's own hourly energies (Wh) for the hours starting in [from, to), decoded from its table directly. */
-function meterHours(channel: number, fromMs: number, toMs: number): Map<number, number> {
-  const bt61 = decodeBt61(sim.tables.read(BT61)!);
-  if (!bt61.ok) throw new Error(bt61.message);
-  const layout = lpLayout(bt61.value, 0);
-  const image = sim.tables.read(BT64)!;
-  const all: LpInterval[] = [];
-  for (let b = 0; b < layout.dims.blocks; b++) {
-    const r = blockRange(layout, b);
-    const d = decodeBlock(layout, image.subarray(r.offset, r.offset + r.count));
-    if (d.ok && d.value.header.endMs !== null) all.push(...d.value.intervals.filter((i) => i.valid));
-  }
-  all.sort((a, b) => a.endMs - b.endMs);
-  const sums = hourlySums(intervalDeltas(all, channel, layout.intervalMs), layout.intervalMs);
-  return new Map(sums.filter((s) => s.startMs >= fromMs && s.startMs < toMs).map((s) => [s.startMs, s.sum]));
-}
 
 async function until(what: string, ok: () => boolean, realMs: number): Promise<void> {
   const end = Date.now() + realMs;
@@ -171,7 +153,7 @@ test('three simulated hours without the module: afterwards every hour equals the
     const first = (hours[0]! - T0) / H;
     expect(first).toBeLessThanOrEqual(1);
     expect(hours.map((h) => (h - T0) / H)).toEqual([0, 1, 2, 3, 4, 5, 6].slice(first));
-    const profile = meterHours(channel, T0, to);
+    const profile = profileHours(sim, channel, T0, to);
     const diffWh = (h: number) => Math.round((table.get(h)!.sum! - table.get(h - H)!.sum!) * 1000);
     const rows = hours.slice(1).map((h) => ({ hour: (h - T0) / H, ha: diffWh(h), meter: profile.get(h)! }));
     console.log(`${key} per hour (Wh), Home Assistant vs the meter's profile: ${rows.map((r) => `${r.hour}h ${r.ha}/${r.meter}`).join(', ')}`);

@@ -14,10 +14,10 @@ import { HostHandle, startHost } from '../../../device/sim/host';
 import { MeterSimulator } from '../../../device/sim/meter-sim/meter';
 import { SECRET_FILE } from '../../../device/src/security/store';
 import { BT61, BT64 } from '../../../device/src/meter/tables/lp-config';
-import { blockRange, decodeBlock, hourlySums, intervalDeltas, lpLayout, type LpInterval } from '../../../device/src/meter/tables/lp-data';
+import { blockRange, decodeBlock, lpLayout, type LpInterval } from '../../../device/src/meter/tables/lp-data';
 import { decodeBt61 } from '../../../device/src/meter/tables/lp-config';
 import { Broker, startAedes } from '../../helpers/brokers';
-import { acceleratedMeter } from '../../helpers/meter-sim';
+import { acceleratedMeter, profileHours } from '../../helpers/meter-sim';
 import { watcher, Watcher } from '../../helpers/mqtt-watch';
 import { productionBundle } from '../../device/host/helpers';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,22 +44,6 @@ let registry: MeterRegistryService;
 let link: Awaited<ReturnType<typeof connectExternalBroker>>;
 const lines: string[] = [];
 
-/** What the meter's own profile says per hour, decoded from the simulator's table directly. */
-function meterHours(fromMs: number, toMs: number): Map<number, number> {
-  const bt61 = decodeBt61(sim.tables.read(BT61)!);
-  if (!bt61.ok) throw new Error(bt61.message);
-  const layout = lpLayout(bt61.value, 0);
-  const image = sim.tables.read(BT64)!;
-  const all: LpInterval[] = [];
-  for (let b = 0; b < layout.dims.blocks; b++) {
-    const r = blockRange(layout, b);
-    const d = decodeBlock(layout, image.subarray(r.offset, r.offset + r.count));
-    if (d.ok && d.value.header.endMs !== null) all.push(...d.value.intervals.filter((i) => i.valid));
-  }
-  all.sort((a, b) => a.endMs - b.endMs);
-  const sums = hourlySums(intervalDeltas(all, 0, layout.intervalMs), layout.intervalMs);
-  return new Map(sums.filter((s) => s.startMs >= fromMs && s.startMs < toMs).map((s) => [s.startMs, s.sum]));
-}
 
 async function simAtLeast(ms: number): Promise<void> {
   while (sim.simTime() < ms) await new Promise((r) => setTimeout(r, 200));
@@ -124,7 +108,7 @@ test('the load profile between two times, hour by hour as the meter recorded it,
   expect(result).toMatchObject({ intervalMinutes: 60, importChannel: 0, exportChannel: 1 });
   expect(result.hours.map((h) => (h.startMs - from) / H)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   expect(result.hours.every((h) => h.complete)).toBe(true);
-  const meter = meterHours(from, to);
+  const meter = profileHours(sim, 0, from, to);
   expect(result.hours.map((h) => h.importWh)).toEqual([...meter.values()]);
   const at = (hour: number) => result.hours[hour - 1]!;
   expect(at(4).importWh).toBe(0); // 04:00–05:00 had no power at all
