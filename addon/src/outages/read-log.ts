@@ -31,18 +31,18 @@ export interface LogRead {
   et81Problem?: string;
 }
 
-/** Records read on a first read (no cursor) or after the log went backwards, at most. */
-const FIRST_READ = { ET81: 2, BT74: 16 };
-const RESYNC_READ = { ET81: 253, BT74: 64 };
+/** Records read, at most, when there is no sequence number to start from (a first read, a log that went backwards):
+ *  the outages that ended since the watch began are found by time among them. ET81 holds at most 253 (guide p. 108). */
+const BY_TIME_READ = { ET81: 253, BT74: 64 };
 /** BT74 records read before the new ones, to find the power down of a new power up. */
 const BT74_CONTEXT = 2;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function toRead(source: LogSource, from: ReadFrom, lastSeq: number, valid: number, context: number): number {
-  if (from.source !== source || from.lastSeq === null) return Math.min(valid, FIRST_READ[source]);
+  if (from.source !== source || from.lastSeq === null) return Math.min(valid, BY_TIME_READ[source]);
   const ahead = seqAfter(lastSeq, from.lastSeq);
-  if (ahead >= 0x8000) return Math.min(valid, RESYNC_READ[source]);
+  if (ahead >= 0x8000) return Math.min(valid, BY_TIME_READ[source]);
   return ahead === 0 ? 0 : Math.min(valid, ahead + context);
 }
 
