@@ -155,7 +155,7 @@ export class OutageService implements Service {
 
   private async runOnce(deviceId: string): Promise<void> {
     const meter = this.deps.meters.get(deviceId);
-    if (!meter) return;
+    if (!meter || meter.online === false) return; // read when it is back (meterAvailability)
     const ha = this.deps.ha;
     // Inside Home Assistant, announcements wait for it (the log keeps the outages meanwhile); outside, sensors only.
     const announce = ha !== null && ha.status().available ? ha : null;
