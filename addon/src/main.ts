@@ -129,6 +129,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   const catalog = new PackageCatalog({ bus, log: logger('firmware'), dataDir, bundledDir: runtime.catalogDir });
   let usage: UsageService | null = null;
   let backfill: BackfillService | null = null;
+  let outages: OutageService | null = null;
   const registry = new MeterRegistryService({
     bus,
     link: broker.link,
@@ -137,6 +138,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     checkResult: resultChecker(secrets),
     usage: (deviceId) => usage?.view(deviceId) ?? usageView(null, Date.now(), 'UTC'),
     backfill: (deviceId) => backfill?.view(deviceId),
+    lastOutage: (deviceId) => outages?.view(deviceId) ?? null,
   });
   await life.essential(registry);
   const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands'), secrets });
@@ -155,9 +157,10 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   const backfillService = new BackfillService({ bus, log: logger('backfill'), ha, meters: registry, reader: reads, dataDir, now: runtime.clock });
   if (await life.optional(backfillService)) backfill = backfillService;
   // Power outages from the meters' outage logs: an event, a notification and a "Last outage" sensor (DOCS.md "Power outages").
-  await life.optional(new OutageService({
+  const outageService = new OutageService({
     bus, log: logger('outages'), ha, mqtt: broker.link, meters: registry, reader: reads, dataDir, zone: () => usageService.zone(), now: runtime.clock,
-  }));
+  });
+  if (await life.optional(outageService)) outages = outageService;
 
   await life.optional(catalog);
   const downloads = new DownloadServer({

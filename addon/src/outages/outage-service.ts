@@ -7,14 +7,14 @@
 // interleave with the backfill's. What was announced is on disk (outage-store.ts) before the next one is: a restart
 // of the add-on announces nothing twice and misses nothing the meter still holds.
 import { DEFAULT_DISCOVERY_PREFIX } from '../../../discovery/topics';
-import { MeterRegistry } from '../backend';
+import { MeterRegistry, MeterView } from '../backend';
 import { EventBus } from '../bus';
 import { HaLink } from '../ha/connection';
 import { ReadSender } from '../meters/raw-read';
 import { Logger, MqttPublisher, Service } from '../service';
 import { systemTimeZone } from '../usage/local-time';
 import { durationText, OUTAGE_EVENT, outageEventData, outageNotification, spanText } from './outage-announce';
-import { outageDiscoveryPayload, outageDiscoveryTopic, outageStatePayload, outageStateTopic } from './outage-discovery';
+import { iso, outageDiscoveryPayload, outageDiscoveryTopic, outageStatePayload, outageStateTopic } from './outage-discovery';
 import { newOutages, OutageCursor } from './new-outages';
 import { OutageStore } from './outage-store';
 import { readOutageLog } from './read-log';
@@ -103,6 +103,12 @@ export class OutageService implements Service {
   /** The newest outage known for a meter (null: none yet). */
   lastOutage(deviceId: string): OutageCursor['last'] {
     return this.cursors.get(deviceId)?.last ?? null;
+  }
+
+  /** The panel's view of it (MeterView.lastOutage). */
+  view(deviceId: string): MeterView['lastOutage'] {
+    const o = this.lastOutage(deviceId);
+    return o === null ? null : { start: iso(o.startMs), end: iso(o.endMs), durationS: o.durationS, text: `${spanText(o, this.zone())} (${durationText(o.durationS)})` };
   }
 
   /** Queues a read of one meter's log (one at a time for all meters); resolves when it is done. */

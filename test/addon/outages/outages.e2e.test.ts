@@ -91,7 +91,7 @@ beforeAll(async () => {
   const secrets = new SecretStore(SecretStore.fileIn(dir));
   secrets.pair(DEVICE, SECRET, '127.0.0.1');
   link = await connectExternalBroker({ host: '127.0.0.1', port: broker.port, ssl: false, logger });
-  registry = new MeterRegistryService({ bus, link, logger, checkResult: resultChecker(secrets) });
+  registry = new MeterRegistryService({ bus, link, logger, checkResult: resultChecker(secrets), lastOutage: (id) => outages?.view(id) ?? null });
   await registry.start();
   commander = new MqttDeviceCommander({ publisher: link, bus, registry, logger, secrets, timeoutMs: 15000 });
   ha = new HaConnection({ bus, log: logger, target: { hassUrl: standin.hassUrl, token: TOKEN }, heartbeatMs: 0 });
@@ -141,6 +141,8 @@ test('a power outage of the meter: one event, one notification, the "Last outage
   const state = await mqtt.next(`mep-addon/${DEVICE}/outage`, (t) => t.includes('13:02'), { after: mark });
   expect(JSON.parse(state.text)).toEqual({ last_outage_start: '2026-12-01T13:02:00+00:00', last_outage_end: '2026-12-01T13:39:00+00:00', last_outage_duration_s: 2220 });
   expect(outages.lastOutage(DEVICE)).toMatchObject({ startMs: OUTAGE_START, endMs: OUTAGE_END, durationS: 2220 });
+  // The panel's meter view shows it too.
+  expect(registry.get(DEVICE)!.lastOutage).toEqual({ start: '2026-12-01T13:02:00+00:00', end: '2026-12-01T13:39:00+00:00', durationS: 2220, text: '2026-12-01 14:02–14:39 (37 min)' });
 
   // Hourly reads go on (every 4 s here): nothing announced again.
   const reads = () => logLines.filter((l) => /power outage 2026-12-01 14:02–14:39/.test(l)).length;
