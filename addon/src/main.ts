@@ -1,8 +1,8 @@
 // The add-on's composition root (architecture-and-style.md C7): the only place that constructs services. Order:
-// broker → meters and commands → Home Assistant → usage, backfill, outages (issue 13) → firmware (catalog, downloads, rollouts, latest
-// versions) → notifications → panel. Started in that order and stopped in reverse. The broker and the panel are essential (a
-// failure stops start-up with a clear message); any other service that fails to start is logged and left out, and
-// the add-on keeps running without it.
+// broker → meters and commands → Home Assistant → usage, backfill, outages (issue 13) → firmware (catalog, downloads,
+// rollouts, latest versions) → notifications → panel. Started in that order and stopped in reverse. The broker and the
+// panel are essential (a failure stops start-up with a clear message); any other service that fails to start is logged
+// and left out, and the add-on keeps running without it.
 import { BrokerService } from './broker/broker-service';
 import { EventBus } from './bus';
 import { EnergyService } from './ha/energy-service';
