@@ -3,8 +3,11 @@
 //   sequence number that is never reset; converted to UTC in the given zone (meter-time.ts). An entry with a start
 //   but no end is an outage still in progress.
 // - BT74 History Log (guide pp. 240–242), for meters without ET81: a "primary power down" then a "primary power up"
-//   event (C12.19 codes 1 and 2, times in UTC) make one outage, known by the power up's sequence number; a power down
-//   with no power up after it is an outage still in progress.
+//   event (times in UTC) make one outage, known by the power up's sequence number; a power down with no power up after
+//   it is an outage still in progress. The guide leaves event ids to the meter's documentation: the ANSI C12.19
+//   standard codes 1 and 2 are used, as in the simulator [INFERRED]. Record sequence numbers are the low half of a
+//   sequence shared with the alternate log ET79 (p. 241), so BT74 alone has gaps: "lost" counts for it are an upper
+//   bound.
 // `settledSeq` is the newest sequence number whose record is final: what was already reported may move up to it,
 // never past an outage in progress (it is reported once it has ended).
 import type { Et81 } from '../../../device/src/meter/tables/et81-outage-log';
