@@ -39,6 +39,14 @@ const BT74_CONTEXT = 2;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The module relayed the meter's error reply to the read ("ET81: service not supported (0x2)", meter/session.ts
+ *  failJob), not a failure of the module or the link. A wrong key (0x0b) or a sequence reply (0x0c) says nothing about
+ *  the table. */
+export function meterRefused(message: string): boolean {
+  const code = /\(0x([0-9a-f]{1,2})\)$/.exec(message)?.[1];
+  return code !== undefined && ![0x0b, 0x0c].includes(parseInt(code, 16));
+}
+
 function toRead(source: LogSource, from: ReadFrom, lastSeq: number, valid: number, context: number): number {
   if (from.source !== source || from.lastSeq === null) return Math.min(valid, BY_TIME_READ[source]);
   const ahead = seqAfter(lastSeq, from.lastSeq);
@@ -61,8 +69,8 @@ export async function readOutageLog(sender: ReadSender, deviceId: string, from: 
     try {
       header = await read(ET81, 0, ET81_HEADER);
     } catch (err) {
-      // Only a refusal by the meter means "no ET81"; a module that is away or busy is tried again later.
-      if (!(err instanceof RawReadError) || /not being read|no result within|did not answer|could not send|already in progress/.test(err.message)) throw err;
+      // Only the meter's refusal means "no ET81"; a module that is away, busy or restarting is tried again later.
+      if (!(err instanceof RawReadError) || !meterRefused(err.message)) throw err;
       et81Problem = err.message;
     }
     if (header !== null) {

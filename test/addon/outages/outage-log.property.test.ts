@@ -184,7 +184,7 @@ test('BT74: every outage whose two events were still in the ring is announced on
     const module = {
       async read(_id: string, cmd: Omit<ReadCommand, 'id'>): Promise<CommandResult> {
         const img = cmd.table === BT71 ? bt71Image(ARG, w.capacity) : cmd.table === BT74 ? bt74At(events, now, w.capacity, w.seq0) : null;
-        if (img === null || cmd.offset + cmd.count > img.length) return { id: null, command: 'read', ok: false, error: 'BT: table not found, gave up' };
+        if (img === null || cmd.offset + cmd.count > img.length) return { id: null, command: 'read', ok: false, error: 'ET81: service not supported (0x2)' };
         return { id: null, command: 'read', ok: true, table: cmd.table, offset: cmd.offset, hex: Buffer.from(img.subarray(cmd.offset, cmd.offset + cmd.count)).toString('hex') };
       },
     };

@@ -16,7 +16,7 @@ import { newOutages, OutageCursor } from '../../../addon/src/outages/new-outages
 import { durationText, outageEventData, outageNotification, spanText } from '../../../addon/src/outages/outage-announce';
 import { outageDiscoveryPayload, outageStatePayload } from '../../../addon/src/outages/outage-discovery';
 import { OutageStore } from '../../../addon/src/outages/outage-store';
-import { readOutageLog } from '../../../addon/src/outages/read-log';
+import { meterRefused, readOutageLog } from '../../../addon/src/outages/read-log';
 
 const ZONE = 'Europe/Copenhagen';
 const M = 60_000;
@@ -82,7 +82,7 @@ function moduleWith(tables: Map<number, Uint8Array>, asked: number[]) {
     async read(_id: string, cmd: Omit<ReadCommand, 'id'>): Promise<CommandResult> {
       asked.push(cmd.table);
       const img = tables.get(cmd.table);
-      if (!img) return { id: null, command: 'read', ok: false, error: 'ET81: table not found (0x..), gave up' };
+      if (!img) return { id: null, command: 'read', ok: false, error: 'ET81: service not supported (0x2)' };
       if (cmd.offset + cmd.count > img.length) return { id: null, command: 'read', ok: false, error: 'operation not possible' };
       return { id: null, command: 'read', ok: true, table: cmd.table, offset: cmd.offset, hex: Buffer.from(img.subarray(cmd.offset, cmd.offset + cmd.count)).toString('hex') };
     },
@@ -97,7 +97,7 @@ describe('reading the log through the module', () => {
     const asked: number[] = [];
     const got = await readOutageLog(moduleWith(tables, asked), 'mep_240ac40000f1', { source: null, lastSeq: null }, ZONE, { spacingMs: 0 });
     expect(got.view.source).toBe('BT74');
-    expect(got.et81Problem).toMatch(/not found/);
+    expect(got.et81Problem).toMatch(/service not supported/);
     expect(got.view.outages).toEqual([{ seq: 2, startMs: T, endMs: T + 37 * M }]);
     asked.length = 0;
     await readOutageLog(moduleWith(tables, asked), 'mep_240ac40000f1', { source: 'BT74', lastSeq: 2 }, ZONE, { spacingMs: 0 });
@@ -111,6 +111,11 @@ describe('reading the log through the module', () => {
     expect(got.view.source).toBe('BT74');
     const away = { read: async (): Promise<CommandResult> => ({ id: null, command: 'read', ok: false, error: 'the meter is not being read yet' }) };
     await expect(readOutageLog(away, 'mep_240ac40000f1', { source: null, lastSeq: null }, ZONE, { spacingMs: 0 })).rejects.toThrow(/not being read yet/);
+    expect(meterRefused('reading 6 bytes of table 2129 at 0: ET81: service not supported (0x2)')).toBe(true);
+    expect(meterRefused('reading 6 bytes of table 2129 at 0: ET81: operation not possible (0x4)')).toBe(true);
+    expect(meterRefused('reading 6 bytes of table 2129 at 0: ET81: authentication failure: the request digest does not verify (wrong MBK key?) (0xb)')).toBe(false);
+    expect(meterRefused('reading 6 bytes of table 2129 at 0: the meter link was restarted')).toBe(false);
+    expect(meterRefused('reading 6 bytes of table 2129 at 0: ET81: meter busy, gave up')).toBe(false);
   });
 
   test('ET81 in local time (+1 h in winter) reads back as UTC', async () => {
