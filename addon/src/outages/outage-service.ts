@@ -17,7 +17,7 @@ import { durationText, OUTAGE_EVENT, outageEventData, outageNotification, spanTe
 import { iso, outageDiscoveryPayload, outageDiscoveryTopic, outageStatePayload, outageStateTopic } from './outage-discovery';
 import { newOutages, OutageCursor } from './new-outages';
 import { OutageStore } from './outage-store';
-import { readOutageLog } from './read-log';
+import { NoOutageLogError, readOutageLog } from './read-log';
 
 export interface OutageServiceDeps {
   bus: EventBus;
@@ -54,6 +54,8 @@ export class OutageService implements Service {
   private readonly queued = new Set<string>();
   private readonly lastState = new Map<string, number>();
   private readonly retries = new Map<string, number>();
+  /** Meters that keep no readable outage log: not asked again before this (real ms). */
+  private readonly noLogUntil = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -118,11 +120,18 @@ export class OutageService implements Service {
     this.chain = this.chain.then(async () => {
       this.queued.delete(deviceId);
       if (this.stopped) return;
+      if ((this.noLogUntil.get(deviceId) ?? 0) > Date.now()) return;
       try {
         await this.runOnce(deviceId);
         this.retries.delete(deviceId);
       } catch (err) {
         const message = (err as Error).message;
+        if (err instanceof NoOutageLogError) {
+          // Asked again a day later (a firmware update may add one), not every hour.
+          this.noLogUntil.set(deviceId, Date.now() + 24 * 3_600_000);
+          this.deps.log.warn(`${deviceId}: no outages can be reported: ${message}`);
+          return;
+        }
         this.deps.log.warn(`outage log of ${deviceId} not read: ${message}`);
         // A module that has just come back may not read its meter yet: tried again once it settled (a few times).
         const tries = this.retries.get(deviceId) ?? 0;

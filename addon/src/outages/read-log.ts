@@ -24,6 +24,9 @@ export interface ReadFrom {
   lastSeq: number | null;
 }
 
+/** The meter refused both ET81 and its event log: it keeps no outage log a MEP client may read. */
+export class NoOutageLogError extends RawReadError {}
+
 export interface LogRead {
   view: LogView;
   reads: number;
@@ -92,7 +95,16 @@ export async function readOutageLog(sender: ReadSender, deviceId: string, from: 
       et81Problem = 'the meter\'s ET81 holds no entries (its outage log is off)';
     }
   }
-  const bt71 = decodeBt71(await read(BT71, 0, 7));
+  let bt71Bytes: Uint8Array;
+  try {
+    bt71Bytes = await read(BT71, 0, 7);
+  } catch (err) {
+    if (et81Problem !== undefined && err instanceof RawReadError && meterRefused(err.message)) {
+      throw new NoOutageLogError(`the meter has neither an outage log (${et81Problem}) nor an event log it lets us read (${err.message})`);
+    }
+    throw err;
+  }
+  const bt71 = decodeBt71(bt71Bytes);
   if (!bt71.ok) throw new RawReadError(bt71.message);
   const size = 12 + bt71.value.argumentSize;
   const header = await read(BT74, 0, EVENT_LOG_HEADER);

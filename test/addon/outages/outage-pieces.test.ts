@@ -16,7 +16,7 @@ import { newOutages, OutageCursor } from '../../../addon/src/outages/new-outages
 import { durationText, outageEventData, outageNotification, spanText } from '../../../addon/src/outages/outage-announce';
 import { outageDiscoveryPayload, outageStatePayload } from '../../../addon/src/outages/outage-discovery';
 import { OutageStore } from '../../../addon/src/outages/outage-store';
-import { meterRefused, readOutageLog } from '../../../addon/src/outages/read-log';
+import { meterRefused, NoOutageLogError, readOutageLog } from '../../../addon/src/outages/read-log';
 
 const ZONE = 'Europe/Copenhagen';
 const M = 60_000;
@@ -116,6 +116,12 @@ describe('reading the log through the module', () => {
     expect(meterRefused('reading 6 bytes of table 2129 at 0: ET81: authentication failure: the request digest does not verify (wrong MBK key?) (0xb)')).toBe(false);
     expect(meterRefused('reading 6 bytes of table 2129 at 0: the meter link was restarted')).toBe(false);
     expect(meterRefused('reading 6 bytes of table 2129 at 0: ET81: meter busy, gave up')).toBe(false);
+  });
+
+  test('a meter that refuses both logs says so (the service then waits a day)', async () => {
+    const none = readOutageLog(moduleWith(new Map(), []), 'mep_240ac40000f1', { source: null, lastSeq: null }, ZONE, { spacingMs: 0 });
+    await expect(none).rejects.toBeInstanceOf(NoOutageLogError);
+    await expect(readOutageLog(moduleWith(new Map(), []), 'mep_240ac40000f1', { source: null, lastSeq: null }, ZONE, { spacingMs: 0 })).rejects.toThrow(/neither an outage log .* nor an event log/);
   });
 
   test('ET81 in local time (+1 h in winter) reads back as UTC', async () => {
