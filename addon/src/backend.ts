@@ -42,6 +42,10 @@ export interface MeterView {
    *  from the meter's load profile so far, its last run (epoch ms) and what that run said ("filled 14 h from the
    *  meter's memory", "the meter's load profile holds no energy channels…"). Absent when the backfill is off. */
   backfill?: { filledHours: number; lastRun: number | null; message: string };
+  /** The newest power outage in the meter's outage log (outages/, issue 13): start and end ISO 8601 UTC, its length,
+   *  and `text` for the panel ("2026-12-01 14:02–14:39 (37 min)", Home Assistant's time zone). null: none known yet;
+   *  absent when the outage watch is off. */
+  lastOutage?: { start: string; end: string; durationS: number; text: string } | null;
 }
 
 /** Usage of one meter from its energy register (usage/meter-usage.ts); null members when unknown. Today and this

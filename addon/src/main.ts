@@ -1,8 +1,8 @@
 // The add-on's composition root (architecture-and-style.md C7): the only place that constructs services. Order:
-// broker → meters and commands → Home Assistant → usage, backfill (issue 13) → firmware (catalog, downloads, rollouts, latest
-// versions) → notifications → panel. Started in that order and stopped in reverse. The broker and the panel are essential (a
-// failure stops start-up with a clear message); any other service that fails to start is logged and left out, and
-// the add-on keeps running without it.
+// broker → meters and commands → Home Assistant → usage, backfill, outages (issue 13) → firmware (catalog, downloads,
+// rollouts, latest versions) → notifications → panel. Started in that order and stopped in reverse. The broker and the
+// panel are essential (a failure stops start-up with a clear message); any other service that fails to start is logged
+// and left out, and the add-on keeps running without it.
 import { BrokerService } from './broker/broker-service';
 import { EventBus } from './bus';
 import { EnergyService } from './ha/energy-service';
@@ -28,6 +28,8 @@ import { createPanelServer } from './panel/server';
 import { Logger, Service } from './service';
 import { UsageService } from './usage/usage-service';
 import { BackfillService } from './backfill/backfill-service';
+import { ModuleReadQueue } from './outages/module-read-queue';
+import { OutageService } from './outages/outage-service';
 import { usageView } from './usage/meter-usage';
 
 export interface Runtime {
@@ -127,6 +129,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   const catalog = new PackageCatalog({ bus, log: logger('firmware'), dataDir, bundledDir: runtime.catalogDir });
   let usage: UsageService | null = null;
   let backfill: BackfillService | null = null;
+  let outages: OutageService | null = null;
   const registry = new MeterRegistryService({
     bus,
     link: broker.link,
@@ -135,6 +138,7 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
     checkResult: resultChecker(secrets),
     usage: (deviceId) => usage?.view(deviceId) ?? usageView(null, Date.now(), 'UTC'),
     backfill: (deviceId) => backfill?.view(deviceId),
+    lastOutage: (deviceId) => outages?.view(deviceId) ?? null,
   });
   await life.essential(registry);
   const commander = new MqttDeviceCommander({ publisher: broker.link, bus, registry, logger: logger('commands'), secrets });
@@ -147,9 +151,16 @@ export async function startAddon(runtime: Runtime): Promise<AddonHandle> {
   // Energy today / this month, capacity-tariff peaks and signed currents on the meter's device (issue 13).
   const usageService = new UsageService({ bus, log: logger('usage'), mqtt: broker.link, link: broker.link, meters: registry, ha, dataDir, now: runtime.clock });
   if (await life.optional(usageService)) usage = usageService;
+  // Raw table reads (issue 13) of the backfill and the outage watch share one queue per module: never interleaved.
+  const reads = new ModuleReadQueue(commander);
   // Missing hours of the energy statistics filled from the meters' load profiles (issue 13, DOCS.md "Backfill").
-  const backfillService = new BackfillService({ bus, log: logger('backfill'), ha, meters: registry, reader: commander, dataDir, now: runtime.clock });
+  const backfillService = new BackfillService({ bus, log: logger('backfill'), ha, meters: registry, reader: reads, dataDir, now: runtime.clock });
   if (await life.optional(backfillService)) backfill = backfillService;
+  // Power outages from the meters' outage logs: an event, a notification and a "Last outage" sensor (DOCS.md "Power outages").
+  const outageService = new OutageService({
+    bus, log: logger('outages'), ha, mqtt: broker.link, meters: registry, reader: reads, dataDir, zone: () => usageService.zone(), now: runtime.clock,
+  });
+  if (await life.optional(outageService)) outages = outageService;
 
   await life.optional(catalog);
   const downloads = new DownloadServer({

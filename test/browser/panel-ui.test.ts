@@ -348,6 +348,12 @@ test('energy today and this month, the hour\'s average and the month\'s peak hou
   t.registry.patch('mep_b2', { backfill: { filledHours: 14, lastRun: Date.now(), message: 'filled 14 h from the meter\'s memory' } } as Partial<MeterView>);
   await card().getByTestId('backfill').waitFor();
   expect(await card().getByTestId('backfill').textContent()).toBe('Home Assistant\'s history: filled 14 h from the meter\'s memory');
+  // The newest outage in the meter's log (MeterView.lastOutage, addon/src/outages): a line there too; none while null.
+  t.registry.patch('mep_b2', { lastOutage: null } as Partial<MeterView>);
+  expect(await card().getByTestId('last-outage').count()).toBe(0);
+  t.registry.patch('mep_b2', { lastOutage: { start: '2026-12-01T13:02:00+00:00', end: '2026-12-01T13:39:00+00:00', durationS: 2220, text: '2026-12-01 14:02–14:39 (37 min)' } } as Partial<MeterView>);
+  await card().getByTestId('last-outage').waitFor();
+  expect(await card().getByTestId('last-outage').textContent()).toBe('Last power outage: 2026-12-01 14:02–14:39 (37 min)');
   await tab('House meter').click();
 }), 60000);
 

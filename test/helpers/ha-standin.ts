@@ -67,6 +67,8 @@ export class HaStandin {
   /** Request paths of the websocket upgrades, in order. */
   readonly upgradePaths: string[] = [];
   readonly serviceCalls: ServiceCall[] = [];
+  /** Events fired by clients (fire_event), in order. */
+  readonly firedEvents: { eventType: string; data: { [key: string]: unknown } }[] = [];
   readonly savePrefsAttempts: SavePrefsAttempt[] = [];
   /** Open persistent notifications by notification_id (HA's persistent_notification state). */
   readonly notifications = new Map<string, { title: string | null; message: string }>();
@@ -278,6 +280,9 @@ export class HaStandin {
       case 'call_service':
         this.callService(ws, id, msg);
         return;
+      case 'fire_event':
+        this.clientFireEvent(ws, id, msg);
+        return;
       case 'recorder/statistics_during_period':
         this.statisticsDuringPeriod(ws, id, msg);
         return;
@@ -448,6 +453,24 @@ export class HaStandin {
     const table = this.statistics.get(statisticId) ?? new Map<number, StatisticRowStore>();
     table.set(hourStart, { state: lastState, sum });
     this.statistics.set(statisticId, table);
+  }
+
+  /** fire_event (commands.py: schema {type, event_type: str, event_data?: dict}, require_admin; the Supervisor's user
+   *  is an admin): hass.bus.async_fire, then the result {context}. */
+  private clientFireEvent(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {
+    const extra = Object.keys(msg).find((k) => !['id', 'type', 'event_type', 'event_data'].includes(k));
+    if (extra !== undefined) return send(ws, errorResult(id, 'invalid_format', `extra keys not allowed @ data['${extra}']`));
+    const eventType = msg['event_type'];
+    if (eventType === undefined) return send(ws, errorResult(id, 'invalid_format', "required key not provided @ data['event_type']"));
+    if (typeof eventType !== 'string') return send(ws, errorResult(id, 'invalid_format', "expected str for dictionary value @ data['event_type']"));
+    const raw = msg['event_data'];
+    if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
+      return send(ws, errorResult(id, 'invalid_format', "expected dict for dictionary value @ data['event_data']"));
+    }
+    const data = structuredClone((raw ?? {}) as { [key: string]: unknown });
+    this.firedEvents.push({ eventType, data });
+    this.fireEvent(eventType, data);
+    send(ws, okResult(id, { context: context() }));
   }
 
   private callService(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {

@@ -23,6 +23,8 @@ export interface MeterRegistryDeps {
   usage?: (deviceId: string) => MeterUsage;
   /** The backfill's report for the view (backfill/backfill-service.ts), bound late by main.ts. */
   backfill?: (deviceId: string) => MeterView['backfill'];
+  /** The outage watch's newest outage for the view (outages/outage-service.ts), bound late by main.ts. */
+  lastOutage?: (deviceId: string) => MeterView['lastOutage'];
   /** Results of paired modules must be signed (issue 11 attack 2: a forged cmd/result made the panel say "key
    *  sent"): given the device id, topic and payload of a cmd/result, the body to use, the payload unchanged for a
    *  module not paired, or null to drop it. */
@@ -61,13 +63,13 @@ export class MeterRegistryService implements Service, MeterRegistry {
   list(): MeterView[] {
     const now = this.now();
     return Object.values(this.registry.devices)
-      .map((d) => meterView(d, { now, staleAfterMs: this.deps.staleAfterMs, latestVersion: this.deps.latestVersion, usage: this.deps.usage, backfill: this.deps.backfill }))
+      .map((d) => meterView(d, { now, staleAfterMs: this.deps.staleAfterMs, latestVersion: this.deps.latestVersion, usage: this.deps.usage, backfill: this.deps.backfill, lastOutage: this.deps.lastOutage }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.deviceId.localeCompare(b.deviceId));
   }
 
   get(deviceId: string): MeterView | null {
     const d = Object.prototype.hasOwnProperty.call(this.registry.devices, deviceId) ? this.registry.devices[deviceId] : undefined;
-    return d ? meterView(d, { now: this.now(), staleAfterMs: this.deps.staleAfterMs, latestVersion: this.deps.latestVersion, usage: this.deps.usage, backfill: this.deps.backfill }) : null;
+    return d ? meterView(d, { now: this.now(), staleAfterMs: this.deps.staleAfterMs, latestVersion: this.deps.latestVersion, usage: this.deps.usage, backfill: this.deps.backfill, lastOutage: this.deps.lastOutage }) : null;
   }
 
   /** Ignored messages by reason (panel diagnostics, tests). */

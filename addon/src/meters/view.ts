@@ -14,6 +14,8 @@ export interface ViewContext {
   usage?: (deviceId: string) => MeterUsage;
   /** The backfill's report of a meter (backfill/backfill-service.ts); absent = no backfill field. */
   backfill?: (deviceId: string) => MeterView['backfill'];
+  /** The outage watch's newest outage of a meter (outages/outage-service.ts); absent = no lastOutage field. */
+  lastOutage?: (deviceId: string) => MeterView['lastOutage'];
 }
 
 export function meterView(d: DeviceRecord, ctx: ViewContext): MeterView {
@@ -35,5 +37,6 @@ export function meterView(d: DeviceRecord, ctx: ViewContext): MeterView {
     problems: meterProblems(d, ctx.now, ctx.staleAfterMs),
     usage: ctx.usage ? ctx.usage(d.deviceId) : usageView(null, ctx.now, 'UTC'),
     ...(ctx.backfill ? { backfill: ctx.backfill(d.deviceId) } : {}),
+    ...(ctx.lastOutage ? { lastOutage: ctx.lastOutage(d.deviceId) } : {}),
   };
 }

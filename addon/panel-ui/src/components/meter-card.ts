@@ -170,6 +170,7 @@ export class MepMeterCard extends LitElement {
         <h2 id="usage-title">Energy today and this month</h2>
         <mep-usage .usage=${m.usage}></mep-usage>
         ${m.backfill ? html`<p class="muted" data-testid="backfill">Home Assistant's history: ${m.backfill.message}</p>` : ''}
+        ${m.lastOutage ? html`<p class="muted" data-testid="last-outage">Last power outage: ${m.lastOutage.text}</p>` : ''}
       </section>
       <section class="card" aria-labelledby="actions-title">
         <h2 id="actions-title">Actions</h2>

@@ -1,0 +1,181 @@
+// The outage watch end to end (issue 13): the PRODUCTION firmware on the Node host, paired, reads a simulated meter
+// (1 simulated hour = 10 s) and publishes to a real broker (aedes); the add-on's registry, commander, Home Assistant
+// connection and outage service follow it, raw reads going through the shared per-module queue. The meter loses
+// power from 14:02 to 14:39 local time (13:02–13:39 UTC; the simulator logs it in ET81 in local time, UTC+1) and the
+// module with it. When the module is back the add-on reads ET81: Home Assistant gets one event
+// mep_bridge_power_outage and one notification with the right start and length, and the retained "Last outage"
+// state is the start. Hourly reads (every 4 s here) and a restart of the add-on's service announce nothing again.
+import { connectExternalBroker } from '../../../addon/src/broker/external';
+import { EventBus } from '../../../addon/src/bus';
+import { HaConnection } from '../../../addon/src/ha/connection';
+import { createLogger } from '../../../addon/src/log';
+import { MqttDeviceCommander } from '../../../addon/src/meters/commander';
+import { MeterRegistryService } from '../../../addon/src/meters/registry-service';
+import { ModuleReadQueue } from '../../../addon/src/outages/module-read-queue';
+import { OutageService } from '../../../addon/src/outages/outage-service';
+import { resultChecker } from '../../../addon/src/pairing/command-payload';
+import { SecretStore } from '../../../addon/src/pairing/secret-store';
+import { HostHandle, startHost } from '../../../device/sim/host';
+import { MeterSimulator } from '../../../device/sim/meter-sim/meter';
+import { SECRET_FILE } from '../../../device/src/security/store';
+import { Broker, startAedes } from '../../helpers/brokers';
+import { HaStandin } from '../../helpers/ha-standin';
+import { acceleratedMeter } from '../../helpers/meter-sim';
+import { watcher, Watcher } from '../../helpers/mqtt-watch';
+import { productionBundle } from '../../device/host/helpers';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const KEY = 'ABCDEFGHIJKLMNOPQRST';
+const MAC = '24:0a:c4:00:00:e3';
+const DEVICE = 'mep_240ac40000e3';
+const SECRET = Buffer.from('6c'.repeat(32), 'hex');
+const TOKEN = 'outage-token-13';
+const M = 60_000;
+/** Simulated time starts 2026-12-01 12:01 UTC (13:01 in Copenhagen) and runs 360× real time. */
+const START = Date.UTC(2026, 11, 1, 12, 1);
+const SCALE = 360;
+const OUTAGE_START = Date.UTC(2026, 11, 1, 13, 2);
+const OUTAGE_END = Date.UTC(2026, 11, 1, 13, 39);
+
+let broker: Broker;
+let sim: MeterSimulator;
+let host: HostHandle;
+let dir: string;
+let standin: HaStandin;
+let ha: HaConnection;
+let commander: MqttDeviceCommander;
+let registry: MeterRegistryService;
+let bus: EventBus;
+let outages: OutageService;
+let link: Awaited<ReturnType<typeof connectExternalBroker>>;
+let mqtt: Watcher;
+const lines: string[] = [];
+const logLines: string[] = [];
+const logger = createLogger('info', 'test', (l) => logLines.push(l));
+
+async function until(what: string, ok: () => boolean, realMs: number): Promise<void> {
+  const end = Date.now() + realMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const simAt = (ms: number) => until(`simulated ${new Date(ms).toISOString()}`, () => sim.simTime() >= ms, 120_000);
+
+function outageService(): OutageService {
+  return new OutageService({
+    bus, log: logger, ha, mqtt: link, meters: registry, reader: new ModuleReadQueue(commander), dataDir: dir,
+    zone: () => 'Europe/Copenhagen', now: () => sim.simTime(), everyMs: 4000, settleMs: 2000,
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mep-outages-'));
+  broker = await startAedes();
+  mqtt = await watcher(broker.url);
+  standin = await HaStandin.start({ token: TOKEN, version: '2026.12.0' });
+  sim = acceleratedMeter({ key: KEY, seed: 14, startTime: START, timeScale: SCALE });
+  sim.loadProfile!.injectOutage(OUTAGE_START, OUTAGE_END - OUTAGE_START);
+  host = await startHost({
+    bundlePath: await productionBundle(),
+    meter: sim,
+    settings: { name: 'Outage meter', wifi: { ssid: 'home', password: 'x' }, mqtt: { host: '127.0.0.1', port: broker.port }, meter: { key: KEY, pollIntervalS: 2 } },
+    files: { [SECRET_FILE]: SECRET.toString('hex') + ' 127.0.0.1' },
+    wifi: { mac: MAC },
+    log: (l) => lines.push(l),
+  });
+  bus = new EventBus((m) => logLines.push(m));
+  const secrets = new SecretStore(SecretStore.fileIn(dir));
+  secrets.pair(DEVICE, SECRET, '127.0.0.1');
+  link = await connectExternalBroker({ host: '127.0.0.1', port: broker.port, ssl: false, logger });
+  registry = new MeterRegistryService({ bus, link, logger, checkResult: resultChecker(secrets), lastOutage: (id) => outages?.view(id) ?? null });
+  await registry.start();
+  commander = new MqttDeviceCommander({ publisher: link, bus, registry, logger, secrets, timeoutMs: 15000 });
+  ha = new HaConnection({ bus, log: logger, target: { hassUrl: standin.hassUrl, token: TOKEN }, heartbeatMs: 0 });
+  await ha.start();
+  outages = outageService();
+  await outages.start();
+}, 60000);
+
+afterAll(async () => {
+  await outages?.stop();
+  await ha?.stop();
+  commander?.dispose();
+  await registry?.stop();
+  await link?.close();
+  await host?.stop();
+  sim?.close();
+  await standin?.close();
+  await mqtt?.client.endAsync();
+  await broker?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const outageEvents = () => standin.firedEvents.filter((e) => e.eventType === 'mep_bridge_power_outage');
+
+test('a power outage of the meter: one event, one notification, the "Last outage" sensor; nothing twice after a restart', async () => {
+  await until('the module online', () => registry.get(DEVICE)?.online === true, 30000);
+  // The watch publishes its sensors on the meter's device and reads the (empty) log once the readings flow.
+  const discovery = await mqtt.next(`homeassistant/device/${DEVICE}_outage/config`);
+  expect(JSON.parse(discovery.text).device).toEqual({ identifiers: [DEVICE] });
+  await until('the first read of the (empty) log', () => JSON.parse(readFileSafe()).meters?.[DEVICE]?.lastSeq === 0, 30000);
+  await simAt(OUTAGE_START);
+  host.kill(); // the meter loses power, and the module with it
+  await until('the module offline', () => registry.get(DEVICE)?.online === false, 30000);
+  expect(outageEvents()).toEqual([]);
+  await simAt(OUTAGE_END + M);
+  const mark = mqtt.mark();
+  host.powerOn();
+  await until('the module online again', () => registry.get(DEVICE)?.online === true, 30000);
+  await until('the outage announced', () => outageEvents().length > 0, 60000);
+  expect(outageEvents()).toEqual([{
+    eventType: 'mep_bridge_power_outage',
+    data: { device_id: DEVICE, meter: 'Outage meter', start: '2026-12-01T13:02:00+00:00', end: '2026-12-01T13:39:00+00:00', duration_s: 37 * 60, source: 'ET81' },
+  }]);
+  const shown = [...standin.notifications.entries()].filter(([id]) => id.startsWith(`mep_bridge_${DEVICE}_outage_`));
+  expect(shown).toHaveLength(1);
+  expect(shown[0]![1].message).toMatch(/^Power outage on Outage meter: 2026-12-01 14:02–14:39 \(37 min\)/);
+  const state = await mqtt.next(`mep-addon/${DEVICE}/outage`, (t) => t.includes('13:02'), { after: mark });
+  expect(JSON.parse(state.text)).toEqual({ last_outage_start: '2026-12-01T13:02:00+00:00', last_outage_end: '2026-12-01T13:39:00+00:00', last_outage_duration_s: 2220 });
+  expect(outages.lastOutage(DEVICE)).toMatchObject({ startMs: OUTAGE_START, endMs: OUTAGE_END, durationS: 2220 });
+  // The panel's meter view shows it too.
+  expect(registry.get(DEVICE)!.lastOutage).toEqual({ start: '2026-12-01T13:02:00+00:00', end: '2026-12-01T13:39:00+00:00', durationS: 2220, text: '2026-12-01 14:02–14:39 (37 min)' });
+
+  // Hourly reads go on (every 4 s here): nothing announced again.
+  const reads = () => logLines.filter((l) => /power outage 2026-12-01 14:02–14:39/.test(l)).length;
+  await new Promise((r) => setTimeout(r, 9000));
+  expect(outageEvents()).toHaveLength(1);
+  expect(reads()).toBe(1);
+
+  // A restart of the add-on's service: it reads the log again and announces nothing; the sensor keeps its value.
+  await outages.stop();
+  outages = outageService();
+  await outages.start();
+  await outages.run(DEVICE);
+  expect(outageEvents()).toHaveLength(1);
+  expect(outages.lastOutage(DEVICE)).toMatchObject({ startMs: OUTAGE_START, durationS: 2220 });
+  expect(JSON.parse(readFileSafe()).meters[DEVICE]).toMatchObject({ source: 'ET81', lastSeq: 1 });
+  console.log(`outage watch:\n${logLines.filter((l) => /outage/i.test(l)).join('\n')}`);
+  // Both are retained: a subscriber that comes later (Home Assistant after a restart) gets them.
+  const late = await watcher(broker.url);
+  try {
+    const retained = await late.next(`mep-addon/${DEVICE}/outage`);
+    expect(retained.retain).toBe(true);
+    expect(JSON.parse(retained.text).last_outage_start).toBe('2026-12-01T13:02:00+00:00');
+    expect((await late.next(`homeassistant/device/${DEVICE}_outage/config`)).retain).toBe(true);
+  } finally {
+    await late.client.endAsync();
+  }
+  expect(lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
+}, 180000);
+
+function readFileSafe(): string {
+  try {
+    return readFileSync(join(dir, 'outages.json'), 'utf8');
+  } catch {
+    return '{}';
+  }
+}
