@@ -11,7 +11,9 @@ import { importEnergyHours, statisticsDuringPeriod, StatisticRow } from '../ha/r
 import { NoEnergyChannelsError, Pacer, ReadSender, readLoadProfileHours } from '../meters/raw-read';
 import { Logger, Service } from '../service';
 import { BackfillState, BackfillStore } from './backfill-store';
+import { uniqueId } from '../../../discovery/discovery-payload';
 import { readEnergyUnit } from './energy-unit';
+import { registryEntityIds } from './entity-ids';
 import { boundGaps, fillGap, findGaps, frozenHours, hoursNeeded, HOUR_MS } from './plan';
 
 /** The panel's view of one meter's backfill (MeterView.backfill). */
@@ -158,8 +160,9 @@ export class BackfillService implements Service {
     if (!meter) return;
     const ha = this.deps.ha;
     if (!ha || !ha.status().connected) return this.finish(deviceId, 0, 'Home Assistant is not connected: nothing checked');
-    const entities = ENERGY_KEYS.filter(([key]) => meter.entityIds[key] !== undefined).map(([key, label]) => ({ key, label, entityId: meter.entityIds[key] as string }));
-    if (entities.length === 0) return this.finish(deviceId, 0, 'the meter\'s energy entities are not known yet');
+    const proposed = ENERGY_KEYS.filter(([key]) => meter.entityIds[key] !== undefined).map(([key, label]) => ({ key, label, entityId: meter.entityIds[key] as string }));
+    if (proposed.length === 0) return this.finish(deviceId, 0, 'the meter\'s energy entities are not known yet');
+    const entities = await this.currentIds(deviceId, ha, proposed);
     // Whole hours that have ended, except the last one (the recorder compiles it a few seconds after the hour).
     const to = Math.floor(this.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
     const from = to - (this.deps.lookbackHours ?? 168) * HOUR_MS;
@@ -230,6 +233,24 @@ export class BackfillService implements Service {
     const unitNote = unitWh !== 1 ? `, energy unit ${unitWh} Wh` : '';
     this.deps.log.info(`backfill of ${deviceId}: ${message} (${pacer.reads} raw reads${unitNote}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     this.finish(deviceId, filled.size, message, notBefore, nowVerified);
+  }
+
+  /** The entities' ids as Home Assistant's entity registry has them now (a user may have renamed them: their
+   *  statistics moved with them); discovery's ids where the registry does not answer or lacks the entity. */
+  private async currentIds<E extends { key: string; entityId: string }>(deviceId: string, ha: HaLink, entities: E[]): Promise<E[]> {
+    let found: Map<string, string>;
+    try {
+      found = await registryEntityIds(ha, entities.map((e) => uniqueId(deviceId, e.key)));
+    } catch (err) {
+      this.deps.log.debug(`backfill of ${deviceId}: the entity registry did not answer (${(err as Error).message}): discovery's entity ids used`);
+      return entities;
+    }
+    return entities.map((e) => {
+      const now = found.get(uniqueId(deviceId, e.key));
+      if (now === undefined || now === e.entityId) return e;
+      this.deps.log.info(`backfill of ${deviceId}: ${e.entityId} is ${now} in Home Assistant (renamed): its statistics are filled there`);
+      return { ...e, entityId: now };
+    });
   }
 }
 
