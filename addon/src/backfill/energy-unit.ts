@@ -16,9 +16,8 @@ const ABSENT = [0x01, 0x02, 0x04, 0x05];
 
 /** One byte, or null when the meter refuses the read as absent. */
 async function byteOrAbsent(sender: ReadSender, deviceId: string, table: number, offset: number, pacer: Pacer, options: RawReadOptions): Promise<number | null> {
-  await pacer.wait();
   try {
-    return (await rawRead(sender, deviceId, table, offset, 1, options))[0]!;
+    return (await pacer.run(() => rawRead(sender, deviceId, table, offset, 1, options)))[0]!;
   } catch (err) {
     if (err instanceof RawReadError && err.meterCode !== null && ABSENT.includes(err.meterCode)) return null;
     throw err;

@@ -37,19 +37,24 @@ export class RawReadError extends Error {
   }
 }
 
-/** Keeps raw reads of one module at least `spacingMs` apart, across calls (guide pp. 51, 260: on average at most one
- *  table read a second, on top of the module's own polls). The first read goes at once. */
+/** Keeps raw reads of one module at least `spacingMs` apart, from the end of one to the start of the next, across
+ *  calls (guide pp. 51, 260: on average at most one table read a second, on top of the module's own polls). The
+ *  first read goes at once. */
 export class Pacer {
   private last = -Infinity;
   reads = 0;
 
   constructor(readonly spacingMs = 1000) {}
 
-  async wait(): Promise<void> {
+  async run<T>(read: () => Promise<T>): Promise<T> {
     const left = this.last + this.spacingMs - Date.now();
     if (left > 0) await sleep(left);
-    this.last = Date.now();
     this.reads++;
+    try {
+      return await read();
+    } finally {
+      this.last = Date.now();
+    }
   }
 }
 
@@ -130,10 +135,9 @@ export async function readLoadProfileHours(sender: ReadSender, deviceId: string,
   const unit = options.unitWh ?? 1;
   const pacer = options.pacer ?? new Pacer(options.spacingMs ?? 1000);
   let reads = 0;
-  const read = async (table: number, offset: number, count: number): Promise<Uint8Array> => {
-    await pacer.wait();
+  const read = (table: number, offset: number, count: number): Promise<Uint8Array> => {
     reads++;
-    return rawRead(sender, deviceId, table, offset, count, options);
+    return pacer.run(() => rawRead(sender, deviceId, table, offset, count, options));
   };
   // Dimensions (BT61 up to this set), channel sources (BT62), status (BT63) and sizes (ET21, re-read before every
   // load profile read: guide p. 30, step 4).
