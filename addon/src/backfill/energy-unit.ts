@@ -1,7 +1,9 @@
 // The meter's energy unit for the backfill (issue 13): on CT meters (firmware ≥ 3.70) the energy registers count in
 // 1, 10 or 100 Wh/varh, ET55's "Energy Register Unit" (guide pp. 155, 158), and so do the load profile's channels,
-// which snapshot those registers (BT23 shows the same counts). The module learns the unit at start-up but does not
-// publish it, so the add-on reads it raw, the way the firmware does (device/src/meter/session-tables.ts meterByte):
+// which snapshot those registers (BT23 shows the same counts) [INFERRED: the addendum gives the unit for BT23 and
+// says the profile stores register totals; it does not name BT64's unit in words]. The module learns the unit at
+// start-up but does not publish it, so the add-on reads it raw, the way the firmware does
+// (device/src/meter/session-tables.ts meterByte):
 //   ET70 offset 142 (answers on Gen 4 only: ET55's fields then sit one byte later), BT20 byte 7 (tiers), then
 //   ET55 at A + 39, A = 146 (Gen 3) or 147 (Gen 4) + 4·(BT20.7 − 1).
 // A read the METER refuses (ET70 before firmware 4.0, ET55's byte before 3.70, an absent BT20) means the classic

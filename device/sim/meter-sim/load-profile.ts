@@ -1,7 +1,7 @@
 // The simulated meter's load profile (guide pp. 29–31, 95–97, 231–240) and its outage logs (ET81, BT74: logs.ts),
 // recorded from the physics model: at every interval end the energy registers are snapshotted (the same whole units
-// BT23 shows: on a CT meter the ET55 "Energy Register Unit" of 10 or 100 Wh/varh, guide pp. 155, 158), so the profile
-// and BT23 agree. One data set (BT64), 1–16 channels of the standard sources (p. 203),
+// BT23 shows: on a CT meter the ET55 "Energy Register Unit" of 10 or 100 Wh/varh, guide pp. 155, 158 [INFERRED for
+// the profile: its channels log the registers' totals]), so the profile and BT23 agree. One data set (BT64), 1–16 channels of the standard sources (p. 203),
 // a circular buffer of blocks (a day by default). Recording is lazy: every table read first records the intervals
 // that ended since the last one (advancing the physics to each interval end in turn), so a meter nobody read for
 // hours still has every interval. Injected outages stop the energy (the load model reads zero), flag the intervals
