@@ -6,6 +6,7 @@ import { firmwareBenchmarks, hostLatency } from './firmware';
 import { otaUploadBenchmarks } from './ota-upload';
 import { addonLoadBenchmark, coldStartBenchmark } from './addon';
 import { espruinoBenchmarks } from './espruino';
+import { backfillBenchmark } from './backfill';
 
 function print(title: string, figures: Figure[]): void {
   process.stdout.write(`\n${title}\n`);
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const addonSeconds = Number(process.env.BENCH_ADDON_SECONDS ?? 30);
   print(`Add-on with ${devices} devices on the embedded broker, 1 state/s each, ${addonSeconds} s:`, await addonLoadBenchmark(devices, addonSeconds));
   print('Cold start of npm start (firmware bundle already built):', await coldStartBenchmark());
+  print('Backfill through the production firmware on the Node host, meter at real MEP timing, raw reads 1 s apart:', await backfillBenchmark());
 }
 
 main().catch((err) => {

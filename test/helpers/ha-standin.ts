@@ -76,6 +76,9 @@ export class HaStandin {
   readonly statistics = new Map<string, Map<number, StatisticRowStore>>();
   /** Metadata of imported statistics (HA's statistics_meta table). */
   readonly statisticsMeta = new Map<string, { [key: string]: unknown }>();
+  /** The entity registry: config/entity_registry/list answers it in Core's as_partial_dict shape (partialEntry);
+   *  registerEntity adds an entry, renameEntity renames one and moves its statistics like the recorder. */
+  readonly entityRegistry: RegistryEntryStore[] = [];
   prefs: StoredPrefs | null;
   version: string;
   recordedEntities: string[] | undefined;
@@ -289,6 +292,9 @@ export class HaStandin {
       case 'recorder/import_statistics':
         this.importStatistics(ws, id, msg);
         return;
+      case 'config/entity_registry/list':
+        send(ws, okResult(id, this.entityRegistry.map(partialEntry)));
+        return;
       case 'subscribe_events': {
         const eventType = msg['event_type'];
         state.subscriptions.set(id, typeof eventType === 'string' ? eventType : undefined);
@@ -473,6 +479,31 @@ export class HaStandin {
     send(ws, okResult(id, { context: context() }));
   }
 
+  /** An entity in the registry (an MQTT entity from discovery: platform "mqtt", unique_id from its config). */
+  registerEntity(entityId: string, platform: string, uniqueId: string): void {
+    this.entityRegistry.push({ entity_id: entityId, platform, unique_id: uniqueId });
+  }
+
+  /** The user renames an entity (config/entity_registry/update new_entity_id): the registry entry changes and the
+   *  recorder moves its statistics to the new id (recorder/core.py: entity_registry_updated → update_statistics_metadata). */
+  renameEntity(from: string, to: string): void {
+    const entry = this.entityRegistry.find((e) => e.entity_id === from);
+    if (!entry) throw new Error(`${from} is not in the entity registry`);
+    entry.entity_id = to;
+    for (const table of [this.statistics, this.statisticsMeta] as Map<string, unknown>[]) {
+      const v = table.get(from);
+      if (v !== undefined) {
+        table.delete(from);
+        table.set(to, v);
+      }
+    }
+    const compiled = this.compiled.get(from);
+    if (compiled) {
+      this.compiled.delete(from);
+      this.compiled.set(to, compiled);
+    }
+  }
+
   private callService(ws: WebSocket, id: number, msg: { [key: string]: unknown }): void {
     const domain = msg['domain'];
     const service = msg['service'];
@@ -610,4 +641,21 @@ function processPower(source: { type: string; [key: string]: unknown }): { type:
   if (config['stat_rate'] !== undefined) return { ...source, stat_rate: config['stat_rate'] };
   const base = (config['stat_rate_from'] ?? config['stat_rate_inverted'] ?? 'power').replace(/^sensor\./, '');
   return { ...source, stat_rate: `sensor.energy_grid_${base}_net_power` };
+}
+
+/** What the stand-in's entity registry keeps of an entry. */
+interface RegistryEntryStore {
+  entity_id: string;
+  platform: string;
+  unique_id: string;
+}
+
+/** One config/entity_registry/list element: Core's RegistryEntry.as_partial_dict (helpers/entity_registry.py). */
+function partialEntry(e: RegistryEntryStore): { [key: string]: unknown } {
+  return {
+    area_id: null, categories: {}, config_entry_id: null, config_subentry_id: null, created_at: 0, device_id: null,
+    disabled_by: null, entity_category: null, entity_id: e.entity_id, has_entity_name: true, hidden_by: null, icon: null,
+    id: `reg-${e.unique_id}`, labels: [], modified_at: 0, name: null, options: {}, original_name: null,
+    platform: e.platform, translation_key: null, unique_id: e.unique_id,
+  };
 }

@@ -8,10 +8,13 @@ import { MeterRegistry } from '../backend';
 import { EventBus } from '../bus';
 import { HaLink } from '../ha/connection';
 import { importEnergyHours, statisticsDuringPeriod, StatisticRow } from '../ha/recorder';
-import { NoEnergyChannelsError, ReadSender, readLoadProfileHours } from '../meters/raw-read';
+import { NoEnergyChannelsError, Pacer, ReadSender, readLoadProfileHours } from '../meters/raw-read';
 import { Logger, Service } from '../service';
 import { BackfillState, BackfillStore } from './backfill-store';
-import { boundGaps, findGaps, Gap, gapRows, hoursNeeded, HOUR_MS } from './plan';
+import { uniqueId } from '../../../discovery/discovery-payload';
+import { readEnergyUnit } from './energy-unit';
+import { registryEntityIds } from './entity-ids';
+import { boundGaps, fillGap, findGaps, frozenHours, hoursNeeded, HOUR_MS } from './plan';
 
 /** The panel's view of one meter's backfill (MeterView.backfill). */
 export interface MeterBackfill {
@@ -138,14 +141,17 @@ export class BackfillService implements Service {
     this.timers.add(t);
   }
 
-  private finish(deviceId: string, filled: number, message: string, notBefore?: number | null): void {
+  private finish(deviceId: string, filled: number, message: string, notBefore?: number | null, verified?: number[]): void {
     const prev = this.state.get(deviceId);
-    this.state.set(deviceId, {
+    const next: BackfillState = {
       filledHours: (prev?.filledHours ?? 0) + filled,
       lastRun: this.now(),
       message,
       notBefore: notBefore !== undefined ? notBefore : prev?.notBefore ?? null,
-    });
+    };
+    const keep = verified ?? prev?.verified;
+    if (keep && keep.length > 0) next.verified = keep;
+    this.state.set(deviceId, next);
     void this.store.save(this.state);
   }
 
@@ -154,34 +160,41 @@ export class BackfillService implements Service {
     if (!meter) return;
     const ha = this.deps.ha;
     if (!ha || !ha.status().connected) return this.finish(deviceId, 0, 'Home Assistant is not connected: nothing checked');
-    const entities = ENERGY_KEYS.filter(([key]) => meter.entityIds[key] !== undefined).map(([key, label]) => ({ key, label, entityId: meter.entityIds[key] as string }));
-    if (entities.length === 0) return this.finish(deviceId, 0, 'the meter\'s energy entities are not known yet');
+    const proposed = ENERGY_KEYS.filter(([key]) => meter.entityIds[key] !== undefined).map(([key, label]) => ({ key, label, entityId: meter.entityIds[key] as string }));
+    if (proposed.length === 0) return this.finish(deviceId, 0, 'the meter\'s energy entities are not known yet');
+    const entities = await this.currentIds(deviceId, ha, proposed);
     // Whole hours that have ended, except the last one (the recorder compiles it a few seconds after the hour).
     const to = Math.floor(this.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
     const from = to - (this.deps.lookbackHours ?? 168) * HOUR_MS;
     const prev = this.state.get(deviceId);
     const rows = await statisticsDuringPeriod(ha, entities.map((e) => e.entityId), from, to, ['state', 'sum']);
     const maxHours = this.deps.maxHours ?? 48;
+    const rowsOf = (id: string) => rows.get(id) ?? ([] as StatisticRow[]);
+    // Hours Home Assistant recorded without movement in every energy statistic (a silent meter link), except those
+    // the meter confirmed before (kept for the lookback window).
+    const verified = (prev?.verified ?? []).filter((h) => h >= from);
+    const frozen = frozenHours(entities.map((e) => rowsOf(e.entityId)), verified);
     const plans = entities.map((e) => {
-      const found = findGaps(rows.get(e.entityId) ?? ([] as StatisticRow[]), from, to, prev?.notBefore ?? undefined);
+      const found = findGaps(rowsOf(e.entityId), from, to, prev?.notBefore ?? undefined, frozen);
       return { ...e, ...boundGaps(found, maxHours) };
     });
     const needed = hoursNeeded(plans.flatMap((p) => p.gaps));
     if (needed.length === 0) return this.finish(deviceId, 0, prev && prev.filledHours > 0 ? `no hour missing (filled ${prev.filledHours} h from the meter's memory so far)` : 'no hour missing');
-    // Read each run of consecutive hours once.
+    // Read each run of consecutive hours once; every raw read of the run (the energy unit's too) 1 s apart.
     const figures = new Map<string, Map<number, number | null>>(entities.map((e) => [e.key, new Map()]));
     let oldest: number | null = null;
-    let reads = 0;
+    const pacer = new Pacer(this.deps.spacingMs ?? 1000);
     const t0 = Date.now();
+    // On a CT meter the profile counts in 10 or 100 Wh (ET55); read each run, as a reconfiguration may change it.
+    const unitWh = await readEnergyUnit(this.deps.reader, deviceId, pacer);
     for (const [first, last] of runs(needed)) {
       let got;
       try {
-        got = await readLoadProfileHours(this.deps.reader, deviceId, first, last + HOUR_MS, { spacingMs: this.deps.spacingMs ?? 1000 });
+        got = await readLoadProfileHours(this.deps.reader, deviceId, first, last + HOUR_MS, { pacer, unitWh });
       } catch (err) {
         if (err instanceof NoEnergyChannelsError) return this.finish(deviceId, 0, `the meter's load profile holds no energy channels: nothing filled (${err.message})`);
         throw err;
       }
-      reads += got.reads;
       if (got.oldestMs !== null) oldest = got.oldestMs;
       for (const h of got.hours) {
         const ok = h.complete;
@@ -190,15 +203,25 @@ export class BackfillService implements Service {
       }
     }
     const filled = new Set<number>();
+    // A frozen hour is confirmed when every statistic's row for it was right (or left for good after a mismatch).
+    const confirmedBy = new Map<number, number>();
+    const mismatched = new Set<number>();
     for (const p of plans) {
-      const fill = p.gaps.flatMap((g: Gap) => gapRows(g, figures.get(p.key)!));
+      const fills = p.gaps.map((g) => fillGap(g, figures.get(p.key)!));
+      const fill = fills.flatMap((f) => f.rows);
+      for (const f of fills) {
+        for (const h of f.confirmed) confirmedBy.set(h, (confirmedBy.get(h) ?? 0) + 1);
+        if (f.mismatch) for (const h of f.confirmed) mismatched.add(h);
+      }
       if (fill.length === 0) continue;
       await importEnergyHours(ha, { entityId: p.entityId, name: `${meter.name} ${p.label}`, unit: 'kWh' }, fill);
-      for (const r of fill) filled.add(r.start);
+      const raised = new Set(fills.flatMap((f) => f.raised));
+      for (const r of fill) if (!raised.has(r.start)) filled.add(r.start);
     }
+    const nowVerified = [...verified, ...[...confirmedBy].filter(([, n]) => n === plans.length).map(([h]) => h)];
     const left = Math.max(0, ...plans.map((p) => p.left));
     // Hours older than the meter's memory are given up (never asked again).
-    const missing = new Set(plans.flatMap((p) => p.gaps.flatMap((g) => g.hours)));
+    const missing = new Set(plans.flatMap((p) => p.gaps.flatMap((g) => g.hours)).filter((h) => !confirmedBy.has(h)));
     const lost = oldest !== null ? [...missing].sort((a, b) => a - b).filter((h) => h + HOUR_MS <= oldest! && !filled.has(h)) : [];
     const notBefore = lost.length > 0 ? Math.max(prev?.notBefore ?? -Infinity, lost[lost.length - 1]! + HOUR_MS) : undefined;
     const unfilled = [...missing].filter((h) => !filled.has(h)).length;
@@ -206,8 +229,28 @@ export class BackfillService implements Service {
     if (lost.length > 0) message += `; ${lost.length} h are older than the meter's memory`;
     else if (unfilled > 0) message += `; ${unfilled} h not in the meter's memory yet`;
     if (left > 0) message += `; ${left} h more on the next run`;
-    this.deps.log.info(`backfill of ${deviceId}: ${message} (${reads} raw reads, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    this.finish(deviceId, filled.size, message, notBefore);
+    if (mismatched.size > 0) message += `; ${mismatched.size} h Home Assistant shows without consumption disagree with the meter: left as they are`;
+    const unitNote = unitWh !== 1 ? `, energy unit ${unitWh} Wh` : '';
+    this.deps.log.info(`backfill of ${deviceId}: ${message} (${pacer.reads} raw reads${unitNote}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    this.finish(deviceId, filled.size, message, notBefore, nowVerified);
+  }
+
+  /** The entities' ids as Home Assistant's entity registry has them now (a user may have renamed them: their
+   *  statistics moved with them); discovery's ids where the registry does not answer or lacks the entity. */
+  private async currentIds<E extends { key: string; entityId: string }>(deviceId: string, ha: HaLink, entities: E[]): Promise<E[]> {
+    let found: Map<string, string>;
+    try {
+      found = await registryEntityIds(ha, entities.map((e) => uniqueId(deviceId, e.key)));
+    } catch (err) {
+      this.deps.log.debug(`backfill of ${deviceId}: the entity registry did not answer (${(err as Error).message}): discovery's entity ids used`);
+      return entities;
+    }
+    return entities.map((e) => {
+      const now = found.get(uniqueId(deviceId, e.key));
+      if (now === undefined || now === e.entityId) return e;
+      this.deps.log.info(`backfill of ${deviceId}: ${e.entityId} is ${now} in Home Assistant (renamed): its statistics are filled there`);
+      return { ...e, entityId: now };
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 // The backfill's state on disk (<data dir>/backfill.json): per meter the hours filled so far, the last run and its
-// message (the panel's meter view), and the hour before which the meter's memory holds nothing any more (never asked
-// again). Written atomically (persist/atomic-file.ts); a corrupt entry is dropped, never trusted.
+// message (the panel's meter view), the hour before which the meter's memory holds nothing any more (never asked
+// again), and the frozen hours the meter confirmed (not asked again). Written atomically (persist/atomic-file.ts);
+// a corrupt entry is dropped, never trusted.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtomicFileWriter } from '../persist/atomic-file';
@@ -13,6 +14,8 @@ export interface BackfillState {
   message: string;
   /** Hours before this (epoch ms) are older than the meter's load profile: given up. */
   notBefore: number | null;
+  /** Frozen hours (plan.ts frozenHours) the meter's profile confirmed: not read again (within the lookback). */
+  verified?: number[];
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -23,7 +26,12 @@ export function checkedBackfill(v: unknown): BackfillState | null {
   if (!finite(s.filledHours) || s.filledHours < 0 || typeof s.message !== 'string') return null;
   if (s.lastRun !== null && !finite(s.lastRun)) return null;
   if (s.notBefore !== null && !finite(s.notBefore)) return null;
-  return { filledHours: s.filledHours, lastRun: s.lastRun ?? null, message: s.message, notBefore: s.notBefore ?? null };
+  const out: BackfillState = { filledHours: s.filledHours, lastRun: s.lastRun ?? null, message: s.message, notBefore: s.notBefore ?? null };
+  if (s.verified !== undefined) {
+    if (!Array.isArray(s.verified) || !s.verified.every(finite)) return null;
+    out.verified = s.verified;
+  }
+  return out;
 }
 
 export class BackfillStore {

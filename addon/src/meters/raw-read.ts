@@ -25,8 +25,38 @@ export interface RawReadOptions {
   busyRetries?: number;
 }
 
-/** A failed raw read, with the module's reason. */
-export class RawReadError extends Error {}
+/** A failed raw read, with the module's reason; `meterCode` is the meter's response code when the meter itself
+ *  refused the read (the module's error ends "(0x5)": device/src/meter/session.ts), null for any other failure. */
+export class RawReadError extends Error {
+  readonly meterCode: number | null;
+
+  constructor(message: string, moduleError?: string) {
+    super(message);
+    const m = moduleError !== undefined ? /\(0x([0-9a-f]{1,2})\)$/.exec(moduleError) : null;
+    this.meterCode = m ? parseInt(m[1]!, 16) : null;
+  }
+}
+
+/** Keeps raw reads of one module at least `spacingMs` apart, from the end of one to the start of the next, across
+ *  calls (guide pp. 51, 260: on average at most one table read a second, on top of the module's own polls). The
+ *  first read goes at once. */
+export class Pacer {
+  private last = -Infinity;
+  reads = 0;
+
+  constructor(readonly spacingMs = 1000) {}
+
+  async run<T>(read: () => Promise<T>): Promise<T> {
+    const left = this.last + this.spacingMs - Date.now();
+    if (left > 0) await sleep(left);
+    this.reads++;
+    try {
+      return await read();
+    } finally {
+      this.last = Date.now();
+    }
+  }
+}
 
 const BUSY = 'a read is already in progress';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -47,7 +77,7 @@ export async function rawRead(sender: ReadSender, deviceId: string, table: numbe
       await sleep(1000);
       continue;
     }
-    if (!r.ok) throw new RawReadError(`reading ${count} bytes of table ${table} at ${offset}: ${r.error ?? 'failed'}`);
+    if (!r.ok) throw new RawReadError(`reading ${count} bytes of table ${table} at ${offset}: ${r.error ?? 'failed'}`, r.error);
     if (r.table !== table || r.offset !== offset || typeof r.hex !== 'string' || r.hex.length !== 2 * count) {
       throw new RawReadError(`the module answered a different range or length (table ${r.table}, offset ${r.offset}, ${(r.hex ?? '').length / 2} bytes)`);
     }
@@ -86,6 +116,8 @@ export interface LoadProfileOptions extends RawReadOptions {
   unitWh?: number;
   /** Pause between reads, ms. Default 1000 (guide pp. 51, 260). */
   spacingMs?: number;
+  /** Spaces these reads with others of the same module (a backfill run's); default one of `spacingMs` for this call. */
+  pacer?: Pacer;
 }
 
 /** The profile holds no active energy channel: nothing to backfill from (the panel says so). */
@@ -101,12 +133,11 @@ export async function readLoadProfileHours(sender: ReadSender, deviceId: string,
   const HOUR = 3_600_000;
   const set = options.set ?? 0;
   const unit = options.unitWh ?? 1;
-  const spacing = options.spacingMs ?? 1000;
+  const pacer = options.pacer ?? new Pacer(options.spacingMs ?? 1000);
   let reads = 0;
-  const read = async (table: number, offset: number, count: number): Promise<Uint8Array> => {
-    if (reads > 0 && spacing > 0) await sleep(spacing);
+  const read = (table: number, offset: number, count: number): Promise<Uint8Array> => {
     reads++;
-    return rawRead(sender, deviceId, table, offset, count, options);
+    return pacer.run(() => rawRead(sender, deviceId, table, offset, count, options));
   };
   // Dimensions (BT61 up to this set), channel sources (BT62), status (BT63) and sizes (ET21, re-read before every
   // load profile read: guide p. 30, step 4).

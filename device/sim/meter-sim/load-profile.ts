@@ -1,6 +1,7 @@
 // The simulated meter's load profile (guide pp. 29–31, 95–97, 231–240) and its outage logs (ET81, BT74: logs.ts),
 // recorded from the physics model: at every interval end the energy registers are snapshotted (the same whole units
-// BT23 shows), so the profile and BT23 agree. One data set (BT64), 1–16 channels of the standard sources (p. 203),
+// BT23 shows: on a CT meter the ET55 "Energy Register Unit" of 10 or 100 Wh/varh, guide pp. 155, 158 [INFERRED for
+// the profile: its channels log the registers' totals]), so the profile and BT23 agree. One data set (BT64), 1–16 channels of the standard sources (p. 203),
 // a circular buffer of blocks (a day by default). Recording is lazy: every table read first records the intervals
 // that ended since the last one (advancing the physics to each interval end in turn), so a meter nobody read for
 // hours still has every interval. Injected outages stop the energy (the load model reads zero), flag the intervals
@@ -27,6 +28,10 @@ export interface LoadProfileOptions {
   sources?: number[];
   /** ET81 entries. Default 10. */
   outageLogEntries?: number;
+  /** Wh (varh) per register unit, ET55's "Energy Register Unit" (1, 10 or 100 on CT meters; guide pp. 155, 158).
+   *  The channels snapshot the energy registers, so they count in that unit like BT23 (profiles.ts bt23Blocks).
+   *  Default 1; the simulator passes its profile's unit. */
+  energyUnitWh?: number;
 }
 
 export interface SimOutage {
@@ -47,15 +52,15 @@ function u32le(w: ByteWriter, v: number): ByteWriter {
   return w.u16le(v & 0xffff).u16le((v >>> 16) & 0xffff);
 }
 
-/** The register a standard source logs (whole units, as BT23); sources we do not model log 0. */
-function sourceValue(source: number, e: EnergyRegisters): number {
-  const imp = Math.floor(e.importWh);
-  const exp = Math.floor(e.exportWh);
+/** The register a standard source logs (whole register units of `unit` Wh, as BT23); sources we do not model log 0. */
+function sourceValue(source: number, e: EnergyRegisters, unit: number): number {
+  const imp = Math.floor(e.importWh / unit);
+  const exp = Math.floor(e.exportWh / unit);
   switch (source) {
     case 0: return imp;
     case 1: return exp;
-    case 2: return Math.floor(e.importVarh);
-    case 3: return Math.floor(e.exportVarh);
+    case 2: return Math.floor(e.importVarh / unit);
+    case 3: return Math.floor(e.exportVarh / unit);
     case 6: return imp + exp;
     case 7: return Math.max(0, imp - exp);
     default: return 0;
@@ -67,6 +72,7 @@ export class SimLoadProfile {
   readonly intervalsPerBlock: number;
   readonly blocks: number;
   readonly sources: number[];
+  readonly energyUnitWh: number;
   readonly statusSize: number;
   readonly intervalSize: number;
   readonly headerSize: number;
@@ -102,6 +108,7 @@ export class SimLoadProfile {
     this.intervalsPerBlock = options.intervalsPerBlock ?? Math.max(1, Math.round((24 * HOUR) / this.intervalMs));
     this.blocks = options.blocks ?? 40;
     this.sources = options.sources ?? [0, 1, 2, 3];
+    this.energyUnitWh = options.energyUnitWh ?? 1;
     if (this.sources.length < 1 || this.sources.length > 16) throw new Error('a load profile data set has 1 to 16 channels');
     this.statusSize = (this.sources.length >> 1) + 1;
     this.intervalSize = this.statusSize + 4 * this.sources.length;
@@ -183,7 +190,7 @@ export class SimLoadProfile {
     const status = new Uint8Array(this.statusSize);
     if (fail) status[0] = POWER_FAIL;
     w.bytes(status);
-    for (const s of this.sources) w.i32le(sourceValue(s, regs) | 0);
+    for (const s of this.sources) w.i32le(sourceValue(s, regs, this.energyUnitWh) | 0);
     this.data.set(w.toBytes(), block + this.headerSize + index * this.intervalSize);
     this.validIntervals++;
     this.lastInterval = index;

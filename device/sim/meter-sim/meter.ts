@@ -94,7 +94,9 @@ export class MeterSimulator extends EventEmitter {
       this.simTime(),
     );
     if (options.loadProfile !== false) {
-      this.loadProfile = new SimLoadProfile(this.physics, () => this.simTime(), options.loadProfile);
+      // The profile counts in the meter's energy unit, like BT23 (ct-10wh: 10 Wh).
+      const unit = traitsOf(this.profile).energyUnitWh;
+      this.loadProfile = new SimLoadProfile(this.physics, () => this.simTime(), { energyUnitWh: unit, ...options.loadProfile });
       this.tables.extra = this.loadProfile;
     }
     this.procedures = new ProcedureEngine(this.tables, options.procedures);

@@ -2,9 +2,11 @@
 // (1 simulated hour = 10 s) and publishes to a real broker (aedes); the add-on's registry, commander, Home Assistant
 // connection and backfill service follow it; the Home Assistant stand-in compiles the energy entities' hourly
 // statistics from the readings the way the recorder does (no row while the sensor has no state; the first row after
-// an outage carries the whole outage: the jump). The module loses power for three simulated hours and comes back.
-// Afterwards every hour has a row, the hours of the outage equal the meter's load profile to the Wh, and the hour
-// after it is no jump any more.
+// an outage carries the whole outage: the jump). The meter is a CT meter counting 10 Wh (simulator profile ct-10wh,
+// ET55's energy unit): its load profile holds tens of Wh. The module loses power for three simulated hours and comes
+// back; later the meter link goes silent for two hours while the module stays online (Home Assistant keeps the
+// sensors' last state: frozen rows, then a jump). Afterwards every hour has a row, the hours of the outage and of
+// the silence equal the meter's load profile (× 10 Wh) to the Wh, and the hours after them are no jump any more.
 import { connectExternalBroker } from '../../../addon/src/broker/external';
 import { BackfillService } from '../../../addon/src/backfill/backfill-service';
 import { EventBus } from '../../../addon/src/bus';
@@ -35,6 +37,8 @@ const H = 3_600_000;
 const T0 = Date.UTC(2026, 11, 1, 0);
 const START = T0 + 60_000;
 const SCALE = 360;
+/** ET55's "Energy Register Unit" of the ct-10wh profile: BT23 and the load profile count in 10 Wh. */
+const UNIT = 10;
 
 let broker: Broker;
 let sim: MeterSimulator;
@@ -65,7 +69,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mep-backfill-'));
   broker = await startAedes();
   standin = await HaStandin.start({ token: TOKEN, version: '2026.12.0' });
-  sim = acceleratedMeter({ key: KEY, seed: 13, startTime: START, timeScale: SCALE });
+  sim = acceleratedMeter({ key: KEY, seed: 13, startTime: START, timeScale: SCALE, profile: 'ct-10wh' });
   host = await startHost({
     bundlePath: await productionBundle(),
     meter: sim,
@@ -87,8 +91,11 @@ beforeAll(async () => {
   // Home Assistant's recorder: the last state of each energy sensor in each simulated hour, compiled when it ends.
   // The module reads the energy register every 30 s real time (poll-schedule.ts), three simulated hours here, while
   // Home Assistant sees it within 30 s of every hour's end in real life: so each state message the add-on receives
-  // counts with the meter's register at that moment (BT23's whole Wh) instead of its (here hours old) energy value.
+  // counts with the meter's register at that moment (BT23's whole units of 10 Wh) instead of its (here hours old)
+  // energy value. An hour without a reading while the module is online keeps the sensor's last state (the entities'
+  // availability is the module's): the recorder compiles it unchanged, a frozen row.
   const last = new Map<string, Map<number, number>>();
+  const latest = new Map<string, number>();
   bus.on('test', 'meterState', () => {
     const now = sim.simTime();
     const hour = Math.floor(now / H) * H;
@@ -96,10 +103,11 @@ beforeAll(async () => {
     sim.physics.advanceTo(now);
     const regs = sim.physics.registers();
     for (const key of ['energy_import', 'energy_export'] as const) {
-      const v = Math.floor(key === 'energy_import' ? regs.importWh : regs.exportWh) / 1000;
+      const v = (Math.floor((key === 'energy_import' ? regs.importWh : regs.exportWh) / UNIT) * UNIT) / 1000;
       const m = last.get(key) ?? new Map<number, number>();
       m.set(hour, v);
       last.set(key, m);
+      latest.set(key, v);
     }
   });
   let compiledUpTo = T0;
@@ -107,7 +115,8 @@ beforeAll(async () => {
     const ids = registry.get(DEVICE)?.entityIds ?? {};
     while (compiledUpTo + H <= sim.simTime()) {
       for (const key of ['energy_import', 'energy_export']) {
-        if (ids[key]) standin.compileHour(ids[key], compiledUpTo, last.get(key)?.get(compiledUpTo) ?? null);
+        const kept = registry.get(DEVICE)?.online ? latest.get(key) ?? null : null;
+        if (ids[key]) standin.compileHour(ids[key], compiledUpTo, last.get(key)?.get(compiledUpTo) ?? kept);
       }
       compiledUpTo += H;
     }
@@ -132,7 +141,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('three simulated hours without the module: afterwards every hour equals the meter\'s load profile, no jump hour', async () => {
+test('three simulated hours without the module, then two with a silent meter link: afterwards every hour equals the meter\'s load profile, no jump hour', async () => {
   await until('the module online', () => registry.get(DEVICE)?.online === true && registry.get(DEVICE)?.entityIds['energy_import'] !== undefined, 30000);
   const ids = registry.get(DEVICE)!.entityIds;
   await simAt(T0 + 2 * H + 20 * 60_000);
@@ -141,10 +150,18 @@ test('three simulated hours without the module: afterwards every hour equals the
   await simAt(T0 + 5 * H + 20 * 60_000);
   host.powerOn(); // 05:20: back
   await until('the module online again', () => registry.get(DEVICE)?.online === true, 30000);
-  // Hour 05:00 (the one that would carry the jump) is compiled at 06:00; the runs after it fill hour 04:00 too.
-  await simAt(T0 + 7 * H + 30 * 60_000);
+  await simAt(T0 + 6 * H + 20 * 60_000);
+  sim.setMepPortDisabled(true); // 06:20: the meter stops answering; the module stays online
+  await simAt(T0 + 8 * H + 20 * 60_000);
+  sim.setMepPortDisabled(false); // 08:20: the link is back
+  // Home Assistant recorded hour 7 frozen (its row did not move from hour 6's).
+  const imported = standin.statistics.get(ids['energy_import']!)!;
+  expect(imported.get(T0 + 7 * H)?.sum).toBe(imported.get(T0 + 6 * H)?.sum);
+  // Hour 08:00 (the one that carries the silence's jump) is compiled at 09:00 and is in a run's window (which ends
+  // an hour before the present one) from 10:00: the runs after that fill hours 6 and 7.
+  await simAt(T0 + 10 * H + 30 * 60_000);
   await backfill.run(DEVICE);
-  const to = T0 + 7 * H;
+  const to = T0 + 10 * H;
   for (const [key, channel] of [['energy_import', 0], ['energy_export', 1]] as const) {
     const table = standin.statistics.get(ids[key]!)!;
     const hours = [...table.keys()].filter((h) => h < to).sort((a, b) => a - b);
@@ -152,34 +169,40 @@ test('three simulated hours without the module: afterwards every hour equals the
     // over 10 s to boot it: Home Assistant has no row before a sensor's first state, and nothing to continue from).
     const first = (hours[0]! - T0) / H;
     expect(first).toBeLessThanOrEqual(1);
-    expect(hours.map((h) => (h - T0) / H)).toEqual([0, 1, 2, 3, 4, 5, 6].slice(first));
+    expect(hours.map((h) => (h - T0) / H)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].slice(first));
     const profile = profileHours(sim, channel, T0, to);
     const diffWh = (h: number) => Math.round((table.get(h)!.sum! - table.get(h - H)!.sum!) * 1000);
-    const rows = hours.slice(1).map((h) => ({ hour: (h - T0) / H, ha: diffWh(h), meter: profile.get(h)! }));
+    const rows = hours.slice(1).map((h) => ({ hour: (h - T0) / H, ha: diffWh(h), meter: profile.get(h)! * UNIT }));
     console.log(`${key} per hour (Wh), Home Assistant vs the meter's profile: ${rows.map((r) => `${r.hour}h ${r.ha}/${r.meter}`).join(', ')}`);
-    // The hour the module went away in (2) and the outage's hours (3, 4): the meter's figures to the Wh.
-    for (const r of rows.filter((x) => x.hour >= 2 && x.hour <= 4)) expect(r.ha).toBe(r.meter);
+    // The hours the module went away in (2) and the link went silent in (6), the outage's (3, 4) and the silence's
+    // (7): the meter's figures to the Wh (its profile in units of 10 Wh).
+    const exact = [2, 3, 4, 6, 7];
+    for (const r of rows.filter((x) => exact.includes(x.hour))) expect(r.ha).toBe(r.meter);
     // The other hours are Home Assistant's own: its hour ends at its last reading (a state message every 2 s real =
     // 12 simulated minutes, more when the machine is busy: at 360× a second late is 6 minutes), so they agree to
-    // within a fraction of an hour; hour 5 is no jump (without the backfill it held 2:20–6:00, over three hours).
-    const poll = Math.max(...rows.map((r) => r.meter)) / 2 + 2;
-    for (const r of rows.filter((x) => x.hour === 1 || x.hour >= 5)) expect(Math.abs(r.ha - r.meter)).toBeLessThanOrEqual(poll);
+    // within a fraction of an hour; hours 5 and 8 are no jump (without the backfill they held over three and two).
+    const poll = Math.max(...rows.map((r) => r.meter)) / 2 + 2 * UNIT;
+    for (const r of rows.filter((x) => !exact.includes(x.hour))) expect(Math.abs(r.ha - r.meter)).toBeLessThanOrEqual(poll);
     expect(rows.reduce((a, r) => a + r.ha, 0)).toBeLessThanOrEqual(rows.reduce((a, r) => a + r.meter, 0) + poll);
     // The imports are an entity's statistics (source recorder) in the entity's unit.
     expect(standin.statisticsMeta.get(ids[key]!)).toMatchObject({ source: 'recorder', statistic_id: ids[key], unit_of_measurement: 'kWh', has_sum: true });
   }
   // The panel's meter view says what happened; the state survives on disk.
   const view = registry.get(DEVICE)!.backfill!;
-  expect(view.filledHours).toBeGreaterThanOrEqual(3);
-  expect(view.lastRun).toBeGreaterThanOrEqual(T0 + 7 * H);
-  expect(JSON.parse(readFileSync(join(dir, 'backfill.json'), 'utf8')).meters[DEVICE].filledHours).toBe(view.filledHours);
+  expect(view.filledHours).toBeGreaterThanOrEqual(4);
+  expect(view.lastRun).toBeGreaterThanOrEqual(T0 + 10 * H);
+  // (Saved through a queued atomic writer: on disk moments later.)
+  const saved = () => (JSON.parse(readFileSync(join(dir, 'backfill.json'), 'utf8')) as { meters: { [id: string]: { filledHours: number } } }).meters[DEVICE]?.filledHours;
+  await until('the state on disk', () => saved() === view.filledHours, 5000);
   const runs = logLines.filter((l) => /filled \d+ h from the meter's memory/.test(l));
   console.log(`backfill runs:\n${runs.join('\n')}`);
   expect(runs.length).toBeGreaterThan(0);
+  // The energy unit was read from the meter (ET55 through the module: ET70 refused on this Gen 3 meter).
+  expect(runs.every((l) => /energy unit 10 Wh/.test(l))).toBe(true);
   // Idempotent: another run finds nothing to fill.
   const before = view.filledHours;
   await backfill.run(DEVICE);
   expect(registry.get(DEVICE)!.backfill!.filledHours).toBe(before);
   expect(registry.get(DEVICE)!.backfill!.message).toMatch(/^no hour missing/);
   expect(lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
-}, 180000);
+}, 240000);
