@@ -18,7 +18,7 @@ export interface LazyModule {
 
 export const LAZY_MODULES: LazyModule[] = [
   { name: 'web', entry: 'device/src/web/module.ts', exports: ['createWeb'] },
-  { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createInstaller'] },
+  { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createInstaller', 'receiveUpload'] },
   { name: 'pull', entry: 'device/src/app/pull-module.ts', exports: ['createPull'] },
   { name: 'disc', entry: 'device/src/app/discovery-module.ts', exports: ['createDiscovery'] },
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },

@@ -18,6 +18,7 @@ import { createLogger, Logger } from './log';
 import { LinkStatus } from './meter/session-types';
 import { WifiManager } from './net/wifi-manager';
 import type { InstallerModuleDeps } from './ota/module';
+import type { receiveUpload as ReceiveUpload } from './ota/upload-receiver';
 import type { Installer } from './ota/installer';
 import type { UpdateService, UpdateServiceDeps } from './app/update-service';
 import { Settings } from './settings/schema';
@@ -85,6 +86,8 @@ export class App {
   /** The update engine's lazy modules while loaded: the installer ('ota') and the pull client ('pull'). */
   private installer: Installer | null = null;
   private pull: UpdateService | null = null;
+  /** True while an upload streams into the installer. */
+  private uploading = false;
   private web: WebModule | null = null;
   private webLastUse = 0;
   /** What survives an unloaded web module: logins and the login back-off, as plain data. */
@@ -201,8 +204,14 @@ export class App {
     return this.hal.modules.load('cfg') as typeof SettingsModule;
   }
 
-  /** Every request goes to the web module, loaded on the first one (device/src/lazy). */
+  /** Every request goes to the web module, loaded on the first one (device/src/lazy). Not while an update installs:
+   *  the pages and the update engine together leave a WROOM too little RAM (issue 9), so the pages wait. */
   private onRequest(req: HttpRequest, res: HttpResponse): void {
+    if (this.uploading || (this.pull && this.pull.busy())) {
+      res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '20', 'Cache-Control': 'no-store' });
+      res.end('{"ok":false,"error":"an update is being installed: the pages are back in a minute"}');
+      return;
+    }
     this.webLastUse = this.hal.clock.now();
     if (!this.web) this.web = (this.hal.modules.load('web') as { createWeb(ctx: unknown): WebModule }).createWeb(this.webContext());
     this.web.handle(req, res);
@@ -219,6 +228,7 @@ export class App {
       readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current), meter: this.identity }),
       apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
       installer: (load: boolean): UpdateInstaller | null => (load || this.installer ? this.installerNow() : null),
+      upload: (req: HttpRequest, res: HttpResponse) => this.upload(req, res),
       // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).
       readSlice: (name: string, offset: number, length: number) => {
         const st = this.hal.storage;
@@ -248,6 +258,19 @@ export class App {
       logLine: (line: string) => hal.system.log(line),
     });
     return this.installer;
+  }
+
+  /** POST /api/update, handed over by the pages once its login and CSRF token passed: the pages are unloaded (unless
+   *  another request is open) while the body streams into the installer, which is unloaded once it answered. */
+  private upload(req: HttpRequest, res: HttpResponse): void {
+    if (this.web && !this.web.busy()) this.releaseWeb();
+    const installer = this.installerNow();
+    this.uploading = true;
+    const m = this.hal.modules.load('ota') as { receiveUpload: typeof ReceiveUpload };
+    m.receiveUpload(req, res, installer, this.hal.clock, () => {
+      this.uploading = false;
+      this.housekeeping();
+    });
   }
 
   /** The pull client of cmd/update (with the installer it feeds), unloaded by housekeeping() once idle. */

@@ -6,6 +6,8 @@ import { Clock, Crypto, Storage, System } from '../hal/types';
 import { Installer } from './installer';
 import { StoredWebFiles } from './web-files';
 
+export { receiveUpload } from './upload-receiver';
+
 export interface InstallerModuleDeps {
   storage: Storage;
   system: System;
