@@ -82,7 +82,6 @@ export class App {
   private intervals: unknown[] = [];
   /** The trial guard while a freshly installed firmware is on trial (a lazy module, device/src/lazy). */
   private trial: TrialGuard | null = null;
-  /** Lazy modules (device/src/lazy) while loaded; null when unloaded. */
   /** The update engine's lazy modules while loaded: the installer ('ota') and the pull client ('pull'). */
   private installer: Installer | null = null;
   private pull: UpdateService | null = null;
@@ -254,6 +253,7 @@ export class App {
       system: hal.system,
       crypto: hal.crypto,
       clock: hal.clock,
+      modules: hal.modules,
       firmwareVersion: VERSION,
       logLine: (line: string) => hal.system.log(line),
     });
@@ -313,6 +313,8 @@ export class App {
     if (this.installer && !this.pull && !this.installer.progress() && !(web && web.busy())) {
       this.installer = null;
       this.hal.modules.release('ota');
+      this.hal.modules.release('binp');
+      this.hal.modules.release('wwwp');
     }
   }
 
