@@ -24,7 +24,8 @@ const OTA_SHARED = ['device/src/ota/stream.ts', 'device/src/ota/sha256.ts', 'dev
 
 export const LAZY_MODULES: LazyModule[] = [
   { name: 'web', entry: 'device/src/web/module.ts', exports: ['createWeb'] },
-  { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createInstaller', 'receiveUpload'] },
+  { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createInstaller'] },
+  { name: 'upl', entry: 'device/src/ota/upload-receiver.ts', exports: ['receiveUpload'] },
   { name: 'pull', entry: 'device/src/app/pull-module.ts', exports: ['createPull'] },
   { name: 'disc', entry: 'device/src/app/discovery-module.ts', exports: ['createDiscovery'] },
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },

@@ -266,7 +266,7 @@ export class App {
     if (this.web && !this.web.busy()) this.releaseWeb();
     const installer = this.installerNow();
     this.uploading = true;
-    const m = this.hal.modules.load('ota') as { receiveUpload: typeof ReceiveUpload };
+    const m = this.hal.modules.load('upl') as { receiveUpload: typeof ReceiveUpload };
     m.receiveUpload(req, res, installer, this.hal.clock, () => {
       this.uploading = false;
       this.housekeeping();
@@ -313,6 +313,7 @@ export class App {
     if (this.installer && !this.pull && !this.installer.progress() && !(web && web.busy())) {
       this.installer = null;
       this.hal.modules.release('ota');
+      this.hal.modules.release('upl');
       this.hal.modules.release('binp');
       this.hal.modules.release('wwwp');
     }

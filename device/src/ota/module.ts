@@ -1,8 +1,8 @@
 // The update engine as lazy modules (device/src/lazy, device/build/modules.ts), loaded from Storage only while an
-// update runs and unloaded by the app once it is over: 'ota' is the installer with the upload receiver (an upload on
-// the web pages needs only this), 'pull' the download client of cmd/update (device/src/app/pull-module.ts), and the
-// package parsers 'binp' (.bin) and 'wwwp' (.wwws), which 'ota' loads for the package at hand. A firmware pull so
-// never holds the web bundle parsers (~300 JsVars, measured on the interpreter; issue 9).
+// update runs and unloaded by the app once it is over: 'ota' is the installer, 'upl' the receiver of an upload on the
+// web pages (ota/upload-receiver.ts), 'pull' the download client of cmd/update (device/src/app/pull-module.ts), and
+// the package parsers 'binp' (.bin) and 'wwwp' (.wwws), which 'ota' loads for the package at hand. A firmware pull so
+// never holds the web bundle parsers (~300 JsVars, measured on the interpreter; issue 9) nor the upload receiver.
 import { PackageKind } from '../../../discovery/contract';
 import { Clock, Crypto, ModuleLoader, Storage, System } from '../hal/types';
 import { allZero, hexOf, isBoardId, nameProblem, printable, readText, readU16, readU32, sameBytes } from './format';
@@ -12,8 +12,6 @@ import { createSha256 } from './sha256';
 import { checkPrefix, ChunkParser, Gather, headerCheckOk, ParserOptions, truncatedMessage } from './stream';
 import { StoredWebFiles } from './web-files';
 import type { WwwsParser as WwwsParserType } from './wwws-parser';
-
-export { receiveUpload } from './upload-receiver';
 
 export interface InstallerModuleDeps {
   storage: Storage;
