@@ -442,9 +442,11 @@ export class MeterSession {
     }
     const job = this.queue[0];
     if (!job) return;
-    // Routine reads (polls, the clock) keep to one read per second on average (guide pp. 51, 260). Start-up and alert
-    // reads are not held, nor are the copies and fresh frames of recovery (timeouts, bad digests, 0x0B, 0x0C).
-    const routine = job.purpose === 'poll' || job.purpose === 'clock';
+    // Routine reads (polls, the clock) and the add-on's raw reads (a backfill asks for one a second) keep to one read
+    // per second on average together (guide pp. 51, 260). Start-up and alert reads are not held, nor are the copies
+    // and fresh frames of recovery (timeouts, bad digests, 0x0B, 0x0C).
+    const p = job.purpose;
+    const routine = p === 'poll' || p === 'clock' || p === 'raw';
     const at = routine ? this.schedule.readyAt(now) : now;
     if (now < at) {
       this.holdUntil = at;
