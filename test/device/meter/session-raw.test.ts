@@ -67,7 +67,10 @@ describe('session raw reads', () => {
     let asked = 0;
     // As the add-on does: the next read as soon as the last one answered.
     for (let t = 0; t < 120000; t += 50) {
-      if (h.of('raw').length === asked) h.apply(h.session.raw(LP, 0, 64, h.now)), asked++;
+      if (h.of('raw').length === asked) {
+        h.apply(h.session.raw(LP, 0, 64, h.now));
+        asked++;
+      }
       h.advance(50);
     }
     const reads = h.sent.length - from;
