@@ -44,6 +44,8 @@ const DIAGNOSTICS_EVERY_MS = 60000;
 /** The web module is unloaded after this long without a request (device/src/lazy); an update module once idle. */
 const WEB_IDLE_MS = 30000;
 const HOUSEKEEPING_EVERY_MS = 10000;
+/** The meter's routine reads wait while an update installs, at most this long (Session.pause: under a minute). */
+const UPDATE_PAUSE_MS = 45000;
 /** A request whose response never ended (a client that vanished) stops counting as busy after this long. */
 const WEB_STUCK_MS = 600000;
 const UPDATE_TITLE = 'MEP Bridge firmware';
@@ -121,8 +123,10 @@ export class App {
           this.updatesConnected();
         },
         update: (id, body) => {
-          // A pull needs the update engine's RAM: the web pages are unloaded first unless a request is open.
+          // A pull needs the update engine's RAM: the web pages are unloaded first unless a request is open, and the
+          // meter waits (Session.pause).
           if (this.web && !this.web.busy()) this.releaseWeb();
+          this.meter.pause(UPDATE_PAUSE_MS);
           return this.pullClient().handle(id, body);
         },
         restart: () => {
@@ -264,6 +268,7 @@ export class App {
    *  another request is open) while the body streams into the installer, which is unloaded once it answered. */
   private upload(req: HttpRequest, res: HttpResponse): void {
     if (this.web && !this.web.busy()) this.releaseWeb();
+    this.meter.pause(UPDATE_PAUSE_MS);
     const installer = this.installerNow();
     this.uploading = true;
     const m = this.hal.modules.load('upl') as { receiveUpload: typeof ReceiveUpload };
@@ -312,6 +317,7 @@ export class App {
     }
     if (this.installer && !this.pull && !this.installer.progress() && !(web && web.busy())) {
       this.installer = null;
+      this.meter.pollNow(); // the end of the update's pause
       this.hal.modules.release('ota');
       this.hal.modules.release('upl');
       this.hal.modules.release('binp');

@@ -123,6 +123,11 @@ export class MeterService {
     return !!this.session && !!this.poller && this.session.linkState() === 'online' && this.poller.pollNow();
   }
 
+  /** Routine reads wait `ms` (an update is being installed: Session.pause); pollNow() resumes them. */
+  pause(ms: number): void {
+    if (this.session) this.session.pause(this.hal.clock.now() + ms);
+  }
+
   /** A raw partial read for the add-on (cmd/read, issue 13): '' when queued (`done` follows with the bytes or an
    *  error), else why not. One at a time, only while the meter is being read; the bytes are never decoded here. */
   rawRead(table: number, offset: number, count: number, done: (data: Uint8Array | null, error: string) => void): string {
