@@ -89,6 +89,8 @@ export class App {
   private pull: UpdateService | null = null;
   /** True while an upload streams into the installer. */
   private uploading = false;
+  /** A discovery message was due while an update ran (discoveryPayload): housekeeping() sends it after. */
+  private discoveryHeld = false;
   private web: WebModule | null = null;
   private webLastUse = 0;
   /** What survives an unloaded web module: logins and the login back-off, as plain data. */
@@ -317,11 +319,15 @@ export class App {
     }
     if (this.installer && !this.pull && !this.installer.progress() && !(web && web.busy())) {
       this.installer = null;
-      this.meter.pollNow(); // the end of the update's pause
+      this.meter.pause(0); // the end of the update's pause
       this.hal.modules.release('ota');
       this.hal.modules.release('upl');
       this.hal.modules.release('binp');
       this.hal.modules.release('wwwp');
+      if (this.discoveryHeld) {
+        this.discoveryHeld = false;
+        this.mqtt.updateDiscovery(this.discoveryContext());
+      }
     }
   }
 
@@ -380,9 +386,14 @@ export class App {
   }
 
   /** The discovery message, built by the discovery module loaded just for this. */
-  private discoveryPayload(ctx: DiscoveryContext): Uint8Array {
-    // Building the message needs ~1,100 JsVars for a moment (measured): idle web pages (~1,250) are unloaded first,
-    // as for a pull; a settings change on the pages republishes discovery once its answer has gone out.
+  private discoveryPayload(ctx: DiscoveryContext): Uint8Array | null {
+    // Building the message needs ~1,100 JsVars for a moment (measured): not while an update's modules are loaded
+    // (housekeeping() sends it after them); idle web pages (~1,250) are unloaded first, as for a pull; a settings
+    // change on the pages republishes discovery once its answer has gone out.
+    if (this.installer) {
+      this.discoveryHeld = true;
+      return null;
+    }
     if (this.web && !this.web.busy()) this.releaseWeb();
     const modules = this.hal.modules;
     const m = modules.load('disc') as { createDiscovery(read: (offset: number, length: number) => string): DiscoveryModule };

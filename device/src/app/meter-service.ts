@@ -123,9 +123,11 @@ export class MeterService {
     return !!this.session && !!this.poller && this.session.linkState() === 'online' && this.poller.pollNow();
   }
 
-  /** Routine reads wait `ms` (an update is being installed: Session.pause); pollNow() resumes them. */
+  /** The meter waits `ms` (an update is being installed: Session.pause); 0 ends the pause with a poll at once. */
   pause(ms: number): void {
-    if (this.session) this.session.pause(this.hal.clock.now() + ms);
+    if (!this.session || !this.poller) return;
+    if (ms > 0) this.session.pause(this.hal.clock.now() + ms);
+    else this.poller.pollNow();
   }
 
   /** A raw partial read for the add-on (cmd/read, issue 13): '' when queued (`done` follows with the bytes or an

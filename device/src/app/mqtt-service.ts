@@ -42,8 +42,9 @@ export interface MqttCommandHandlers {
   read(table: number, offset: number, count: number, done: (data: Uint8Array | null, error: string) => void): string;
   /** The current readings as state-message values (HA's birth message asks for them again). */
   stateValues(): PayloadValues;
-  /** The discovery message (built by a lazy module, device/src/lazy). */
-  discoveryPayload(ctx: DiscoveryContext): Uint8Array;
+  /** The discovery message (built by a lazy module, device/src/lazy); null: not now (the app sends it later through
+   *  updateDiscovery). */
+  discoveryPayload(ctx: DiscoveryContext): Uint8Array | null;
 }
 
 export class MqttService {
@@ -160,7 +161,8 @@ export class MqttService {
 
   private publishDiscovery(): void {
     if (!this.client || !this.discovery) return;
-    this.client.publish(this.discoveryTopic, this.handlers.discoveryPayload(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
+    const payload = this.handlers.discoveryPayload(this.discovery);
+    if (payload) this.client.publish(this.discoveryTopic, payload, { qos: 1, retain: true, replaceKey: 'discovery' });
   }
 
   private onConnected(): void {

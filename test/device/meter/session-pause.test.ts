@@ -37,6 +37,22 @@ describe('session pause', () => {
     expect(h.sent.length).toBeGreaterThan(settled);
   });
 
+  test('a pause during the identification holds its reads too; pollNow() lets it go on', () => {
+    const h = new SessionHarness({ pollIntervalMs: 2000 });
+    h.auto = false;
+    h.start();
+    const first = h.sent[h.sent.length - 1]!;
+    h.session.pause(h.now + 45000);
+    h.answer(first);
+    h.advance(10000);
+    expect(h.sent[h.sent.length - 1]).toBe(first);
+    expect(h.session.linkState()).not.toBe('online');
+    h.auto = true;
+    h.apply(h.session.pollNow(h.now));
+    h.advance(100);
+    expect(h.session.linkState()).toBe('online');
+  });
+
   test('a pause never brings a poll forward', () => {
     const h = online();
     h.advance(100);
