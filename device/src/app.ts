@@ -298,7 +298,6 @@ export class App {
           this.mqtt.publishResult(r);
         },
       },
-      online: () => this.mqtt.connected(),
     });
     return this.pull;
   }
