@@ -233,7 +233,7 @@ export class App {
       readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current), meter: this.identity }),
       apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
       installer: (load: boolean): UpdateInstaller | null => (load || this.installer ? this.installerNow() : null),
-      upload: (req: HttpRequest, res: HttpResponse) => this.upload(req, res),
+      takeUpload: (req: HttpRequest, res: HttpResponse) => this.takeUpload(req, res),
       // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).
       readSlice: (name: string, offset: number, length: number) => {
         const st = this.hal.storage;
@@ -268,7 +268,7 @@ export class App {
 
   /** POST /api/update, handed over by the pages once its login and CSRF token passed: the pages are unloaded (unless
    *  another request is open) while the body streams into the installer, which is unloaded once it answered. */
-  private upload(req: HttpRequest, res: HttpResponse): void {
+  private takeUpload(req: HttpRequest, res: HttpResponse): void {
     if (this.web && !this.web.busy()) this.releaseWeb();
     this.meter.pause(UPDATE_PAUSE_MS);
     const installer = this.installerNow();

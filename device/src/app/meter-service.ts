@@ -30,6 +30,7 @@ export interface MeterIdentityInfo {
   hardware: string;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface MeterServiceEvents {
   /** End of a poll cycle (BT28 decoded). */
   onCycle(): void;

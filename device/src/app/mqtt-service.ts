@@ -30,6 +30,7 @@ type Command = 'restart' | 'poll' | 'config' | 'update' | 'read';
 /** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
 const REANNOUNCE_MAX_DELAY_MS = 5000;
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface MqttCommandHandlers {
   /** Every (re)connection: the app re-sends its diagnostics. */
   connected(): void;

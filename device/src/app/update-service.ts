@@ -15,11 +15,13 @@ const RESUME_PAUSE_MS = 1000;
 /** Progress messages: at most one per this many percent. */
 const PROGRESS_STEP = 5;
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface UpdateReporter {
   state(state: UpdateState): void;
   result(result: CommandResult): void;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface UpdateServiceDeps {
   installer: Installer;
   http: HttpClient | undefined;

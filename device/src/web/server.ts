@@ -24,7 +24,8 @@ import { LoginThrottle, ThrottleStore } from './throttle';
 
 type Obj = { [key: string]: unknown };
 
-/** What the web server needs from the rest of the firmware (wired in app.ts). */
+/** What the web server needs from the rest of the firmware (wired in app.ts).
+ *  @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface WebContext {
   hal: Hal;
   version: string;
@@ -41,7 +42,7 @@ export interface WebContext {
   installer(load: boolean): UpdateInstaller | null;
   /** Takes over POST /api/update once its login and CSRF token passed (ota/upload-receiver.ts): the pages are done
    *  with the request and may be unloaded while the body streams in. */
-  upload(req: HttpRequest, res: HttpResponse): void;
+  takeUpload(req: HttpRequest, res: HttpResponse): void;
   webFiles(): WebFiles | null;
   /** `length` bytes of a Storage file from `offset` (web files are streamed in slices, espruino.md §2.8). */
   readSlice(name: string, offset: number, length: number): Uint8Array | string | null;
@@ -96,7 +97,7 @@ export class WebServer {
     this.ctx.hal.http.close();
   }
 
-  /** Set by route() for an upload that passed its checks: handle() hands it to ctx.upload. */
+  /** Set by route() for an upload that passed its checks: handle() hands it to ctx.takeUpload. */
   private handOff = false;
 
   /** True while a request is being answered. */
@@ -121,7 +122,7 @@ export class WebServer {
         res.end = end;
         ended = true;
         this.open--;
-        this.ctx.upload(req, res);
+        this.ctx.takeUpload(req, res);
       }
     } catch (e) {
       // A bug in one handler must not take the server down; the message carries no request data.

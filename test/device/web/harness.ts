@@ -165,7 +165,7 @@ export function testDevice(initial: Record<string, unknown> = {}, networks: Wifi
     apMode: () => dev.ap.on,
     installer: () => dev.installer,
     // As the app does: the installer takes the upload over from the pages.
-    upload: (req, res) => {
+    takeUpload: (req, res) => {
       if (dev.installer) receiveUpload(req, res, dev.installer, hal.clock);
       else sendJson(res, 503, { ok: false, error: 'updates are not available in this firmware' });
     },
