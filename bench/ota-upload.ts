@@ -10,6 +10,8 @@ import { HostStorage, StorageError } from '../device/sim/host/storage';
 import { Clock, Storage } from '../device/src/hal/types';
 import { Installer } from '../device/src/ota/installer';
 import { StoredWebFiles } from '../device/src/ota/web-files';
+import { BinParser } from '../device/src/ota/bin-parser';
+import { WwwsParser } from '../device/src/ota/wwws-parser';
 import { packBin, packWwws } from '../ota/pack';
 import { Figure } from './micro';
 
@@ -56,6 +58,7 @@ function installer(flash: HostStorage, jsHash = false): Installer {
   if (jsHash) delete storage.readTextAt; // the parsers then hash with the pure-JS SHA-256
   return new Installer({
     storage, clock, web: new StoredWebFiles(storage), firmwareVersion: '0.1.0', log: () => undefined,
+    newParser: (kind, o) => (kind === 'bin' ? new BinParser(o) : new WwwsParser(o)),
     crypto: { sha256: (d) => new Uint8Array(createHash('sha256').update(typeof d === 'string' ? Buffer.from(d, 'latin1') : d).digest()), pbkdf2: () => new Uint8Array(0), randomBytes: (n) => new Uint8Array(n) },
     system: {
       reboot: () => undefined, freeMemory: () => 0, uptimeMs: () => 0, enableWatchdog: () => undefined, kickWatchdog: () => undefined,

@@ -3,7 +3,7 @@
 // the size budget. Run: `npx tsx device/build/build.ts [--board auto|esp32|esp32c3] [--out dist/firmware.js]`.
 // Exits non-zero with one clear message per problem.
 import { safeMemberNames } from './member-names';
-import { build, BuildFailure } from 'esbuild';
+import { build, BuildFailure, Plugin } from 'esbuild';
 import { createHash } from 'crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { dirname, join, relative } from 'path';
@@ -11,6 +11,7 @@ import { checkSource, formatViolation, ITERATOR_METHODS, MISSING_METHODS } from 
 import { BOARD_IDS } from '../src/hal/espruino/board';
 import { globalCollisions } from './top-level-names';
 import { LAZY_MODULES, MODULE_TABLE_PLACEHOLDER, moduleEntrySource, SLOT_DATA } from './modules';
+import { SHARED_GLOBAL, sharedImports, sharedNamesUsed } from './shared-imports';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const DEFAULT_OUT = join(REPO_ROOT, 'dist', 'firmware.js');
@@ -150,7 +151,7 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
   // Array.prototype.at and fails the check, depending only on which other names happen to exist.
   let mangleCache: Record<string, string | false> = {};
   for (const name of Object.keys(MISSING_METHODS).concat(ITERATOR_METHODS)) mangleCache[name] = false;
-  const bundle = async (entry: string | { contents: string }, format: 'iife' | 'esm' = 'iife'): Promise<string> => {
+  const bundle = async (entry: string | { contents: string }, format: 'iife' | 'esm' = 'iife', plugins: Plugin[] = []): Promise<string> => {
     try {
       const result = await build({
         ...(typeof entry === 'string'
@@ -190,6 +191,7 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
         // Class members are renamed where that is provably safe (member-names.ts).
         mangleProps: mangleRegex(),
         mangleCache,
+        plugins,
         logLevel: 'silent',
       });
       if (result.mangleCache) mangleCache = result.mangleCache;
@@ -214,8 +216,16 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
   const modules: { name: string; code: string }[] = [];
   const withModules = options.lazyModules ?? options.entry === undefined;
   for (const m of withModules ? LAZY_MODULES : []) {
-    const text = await bundle({ contents: moduleEntrySource(join(REPO_ROOT, m.entry), m.exports) });
+    const plugins = m.sharedFrom ? [sharedImports(REPO_ROOT, m.sharedFrom)] : [];
+    const text = await bundle({ contents: moduleEntrySource(join(REPO_ROOT, m.entry), m.exports) }, 'iife', plugins);
     modules.push({ name: m.name, code: moduleStatement(text) });
+  }
+  // A module that takes shared code must find every name in what its loader lends (ota/module.ts loadParsers).
+  for (const m of LAZY_MODULES.filter((x) => withModules && x.sharedFrom)) {
+    const code = modules.find((x) => x.name === m.name)!.code;
+    const lender = modules.find((x) => x.name === 'ota')!.code;
+    const missing = sharedNamesUsed(code).filter((n) => !new RegExp(`[{,]${n}:`).test(lender));
+    if (missing.length) throw new FirmwareBuildError(`module ${m.name} uses ${missing.join(', ')} from ${SHARED_GLOBAL}, which 'ota' does not lend (ota/module.ts)`);
   }
   const data = withModules ? SLOT_DATA.map((d) => ({ name: d.name, text: d.text() })) : [];
   const laid = layOutSlot(core, modules, data);

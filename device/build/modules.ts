@@ -14,17 +14,26 @@ export interface LazyModule {
   /** The entry's exports that load() returns (as a plain object: esbuild's namespace object for an iife uses a
    *  for-let loop closure that Espruino gets wrong, so the module hands over a literal instead). */
   exports: string[];
+  /** Files whose code the module takes from the module that loads it (ota/module.ts loadParsers), not bundled again:
+   *  their functions and classes are read from the global MEPX, their constants inlined (shared-imports.ts). */
+  sharedFrom?: string[];
 }
+
+/** What the package parsers share with the installer (ota/module.ts lends it to them while they load). */
+const OTA_SHARED = ['device/src/ota/stream.ts', 'device/src/ota/sha256.ts', 'device/src/ota/format.ts'];
 
 export const LAZY_MODULES: LazyModule[] = [
   { name: 'web', entry: 'device/src/web/module.ts', exports: ['createWeb'] },
   { name: 'ota', entry: 'device/src/ota/module.ts', exports: ['createInstaller'] },
+  { name: 'upl', entry: 'device/src/ota/upload-receiver.ts', exports: ['receiveUpload'] },
   { name: 'pull', entry: 'device/src/app/pull-module.ts', exports: ['createPull'] },
   { name: 'disc', entry: 'device/src/app/discovery-module.ts', exports: ['createDiscovery'] },
   { name: 'trial', entry: 'device/src/boot/trial.ts', exports: ['TrialGuard'] },
   { name: 'compat', entry: 'device/src/app/compat-module.ts', exports: ['compatMessages'] },
   { name: 'cfg', entry: 'device/src/settings/module.ts', exports: ['applyConfigCommand', 'loadSettings', 'redactSettings'] },
   { name: 'sec', entry: 'device/src/security/module.ts', exports: ['openCommand', 'sealResult', 'pairing'] },
+  { name: 'binp', entry: 'device/src/ota/bin-parser.ts', exports: ['BinParser'], sharedFrom: OTA_SHARED },
+  { name: 'wwwp', entry: 'device/src/ota/wwws-parser.ts', exports: ['WwwsParser'], sharedFrom: OTA_SHARED },
 ];
 
 /** Data kept in the slot next to the modules, read in slices by the app (hal.modules.read), never evaluated. */
@@ -52,4 +61,4 @@ export function moduleEntrySource(entryPath: string, exports: string[]): string 
 }
 
 /** Fixed-width placeholder the core is built with; replaced by the real table, padded to the same length. */
-export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(240);
+export const MODULE_TABLE_PLACEHOLDER = '#'.repeat(280);

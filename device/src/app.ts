@@ -18,6 +18,7 @@ import { createLogger, Logger } from './log';
 import { LinkStatus } from './meter/session-types';
 import { WifiManager } from './net/wifi-manager';
 import type { InstallerModuleDeps } from './ota/module';
+import type { receiveUpload as ReceiveUpload } from './ota/upload-receiver';
 import type { Installer } from './ota/installer';
 import type { UpdateService, UpdateServiceDeps } from './app/update-service';
 import { Settings } from './settings/schema';
@@ -43,6 +44,8 @@ const DIAGNOSTICS_EVERY_MS = 60000;
 /** The web module is unloaded after this long without a request (device/src/lazy); an update module once idle. */
 const WEB_IDLE_MS = 30000;
 const HOUSEKEEPING_EVERY_MS = 10000;
+/** The meter's routine reads wait while an update installs, at most this long (Session.pause: under a minute). */
+const UPDATE_PAUSE_MS = 45000;
 /** A request whose response never ended (a client that vanished) stops counting as busy after this long. */
 const WEB_STUCK_MS = 600000;
 const UPDATE_TITLE = 'MEP Bridge firmware';
@@ -81,10 +84,13 @@ export class App {
   private intervals: unknown[] = [];
   /** The trial guard while a freshly installed firmware is on trial (a lazy module, device/src/lazy). */
   private trial: TrialGuard | null = null;
-  /** Lazy modules (device/src/lazy) while loaded; null when unloaded. */
   /** The update engine's lazy modules while loaded: the installer ('ota') and the pull client ('pull'). */
   private installer: Installer | null = null;
   private pull: UpdateService | null = null;
+  /** True while an upload streams into the installer. */
+  private uploading = false;
+  /** A discovery message was due while an update ran (discoveryPayload): housekeeping() sends it after. */
+  private discoveryHeld = false;
   private web: WebModule | null = null;
   private webLastUse = 0;
   /** What survives an unloaded web module: logins and the login back-off, as plain data. */
@@ -119,8 +125,10 @@ export class App {
           this.updatesConnected();
         },
         update: (id, body) => {
-          // A pull needs the update engine's RAM: the web pages are unloaded first unless a request is open.
+          // A pull needs the update engine's RAM: the web pages are unloaded first unless a request is open, and the
+          // meter waits (Session.pause).
           if (this.web && !this.web.busy()) this.releaseWeb();
+          this.meter.pause(UPDATE_PAUSE_MS);
           return this.pullClient().handle(id, body);
         },
         restart: () => {
@@ -201,8 +209,14 @@ export class App {
     return this.hal.modules.load('cfg') as typeof SettingsModule;
   }
 
-  /** Every request goes to the web module, loaded on the first one (device/src/lazy). */
+  /** Every request goes to the web module, loaded on the first one (device/src/lazy). Not while an update installs:
+   *  the pages and the update engine together leave a WROOM too little RAM (issue 9), so the pages wait. */
   private onRequest(req: HttpRequest, res: HttpResponse): void {
+    if (this.uploading || (this.pull && this.pull.busy())) {
+      res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '20', 'Cache-Control': 'no-store' });
+      res.end('{"ok":false,"error":"an update is being installed: the pages are back in a minute"}');
+      return;
+    }
     this.webLastUse = this.hal.clock.now();
     if (!this.web) this.web = (this.hal.modules.load('web') as { createWeb(ctx: unknown): WebModule }).createWeb(this.webContext());
     this.web.handle(req, res);
@@ -219,6 +233,7 @@ export class App {
       readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current), meter: this.identity }),
       apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
       installer: (load: boolean): UpdateInstaller | null => (load || this.installer ? this.installerNow() : null),
+      takeUpload: (req: HttpRequest, res: HttpResponse) => this.takeUpload(req, res),
       // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).
       readSlice: (name: string, offset: number, length: number) => {
         const st = this.hal.storage;
@@ -244,10 +259,25 @@ export class App {
       system: hal.system,
       crypto: hal.crypto,
       clock: hal.clock,
+      modules: hal.modules,
       firmwareVersion: VERSION,
       logLine: (line: string) => hal.system.log(line),
     });
     return this.installer;
+  }
+
+  /** POST /api/update, handed over by the pages once its login and CSRF token passed: the pages are unloaded (unless
+   *  another request is open) while the body streams into the installer, which is unloaded once it answered. */
+  private takeUpload(req: HttpRequest, res: HttpResponse): void {
+    if (this.web && !this.web.busy()) this.releaseWeb();
+    this.meter.pause(UPDATE_PAUSE_MS);
+    const installer = this.installerNow();
+    this.uploading = true;
+    const m = this.hal.modules.load('upl') as { receiveUpload: typeof ReceiveUpload };
+    m.receiveUpload(req, res, installer, this.hal.clock, () => {
+      this.uploading = false;
+      this.housekeeping();
+    });
   }
 
   /** The pull client of cmd/update (with the installer it feeds), unloaded by housekeeping() once idle. */
@@ -268,7 +298,6 @@ export class App {
           this.mqtt.publishResult(r);
         },
       },
-      online: () => this.mqtt.connected(),
     });
     return this.pull;
   }
@@ -289,7 +318,15 @@ export class App {
     }
     if (this.installer && !this.pull && !this.installer.progress() && !(web && web.busy())) {
       this.installer = null;
+      this.meter.pause(0); // the end of the update's pause
       this.hal.modules.release('ota');
+      this.hal.modules.release('upl');
+      this.hal.modules.release('binp');
+      this.hal.modules.release('wwwp');
+      if (this.discoveryHeld) {
+        this.discoveryHeld = false;
+        this.mqtt.updateDiscovery(this.discoveryContext());
+      }
     }
   }
 
@@ -348,9 +385,14 @@ export class App {
   }
 
   /** The discovery message, built by the discovery module loaded just for this. */
-  private discoveryPayload(ctx: DiscoveryContext): Uint8Array {
-    // Building the message needs ~1,100 JsVars for a moment (measured): idle web pages (~1,250) are unloaded first,
-    // as for a pull; a settings change on the pages republishes discovery once its answer has gone out.
+  private discoveryPayload(ctx: DiscoveryContext): Uint8Array | null {
+    // Building the message needs ~1,100 JsVars for a moment (measured): not while an update's modules are loaded
+    // (housekeeping() sends it after them); idle web pages (~1,250) are unloaded first, as for a pull; a settings
+    // change on the pages republishes discovery once its answer has gone out.
+    if (this.installer) {
+      this.discoveryHeld = true;
+      return null;
+    }
     if (this.web && !this.web.busy()) this.releaseWeb();
     const modules = this.hal.modules;
     const m = modules.load('disc') as { createDiscovery(read: (offset: number, length: number) => string): DiscoveryModule };

@@ -9,6 +9,9 @@
 // (platform-stub.ts).
 import { ChildProcess, spawn } from 'node:child_process';
 import { diesWithParent } from './orphan-guard';
+import { appendFileSync } from 'node:fs';
+
+const CONSOLE_FILE = process.env.MEP_ESPRUINO_CONSOLE || '';
 
 export interface InterpreterOptions {
   binary: string;
@@ -90,6 +93,8 @@ export class Interpreter {
       if (redraw >= 0 && redraw <= 1) line = line.slice(redraw + 4);
       this.partial = this.partial.slice(nl + 1);
       this.lines.push({ boot, text: line });
+      // A debugging aid: every console line, timed, appended to the file MEP_ESPRUINO_CONSOLE names.
+      if (CONSOLE_FILE) appendFileSync(CONSOLE_FILE, `${new Date().toISOString().slice(11, 23)} [${boot}] ${line}\n`);
       this.options.onLine?.(line, boot);
       nl = this.partial.indexOf('\n');
     }

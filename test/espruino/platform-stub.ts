@@ -29,6 +29,9 @@ export interface StubOptions {
   ssids?: string[];
   /** Port of the harness's query server. */
   queryPort: number;
+  /** Print "$L <free>" at every new low of free variables (a debugging aid: with MEP_ESPRUINO_CONSOLE the console
+   *  then shows what the firmware was doing at each low point). */
+  traceLows?: boolean;
 }
 
 /** Global the stub keeps its state in: {m: min free, e: error flags seen, c: stub cost, u0: usage before it; t: last
@@ -65,7 +68,7 @@ Serial2.setup=function(b,opt){opt=opt||{};opt.path=${JSON.stringify(o.serialPath
 var H=require("http"),cs=H.createServer;
 H.createServer=function(f){var s=cs.call(H,f),l=s.listen;s.listen=function(p){return l.call(s,p===80?${o.httpPort}:p);};return s;};
 var n=0;
-function tick(){var f=process.memory().free;if(f<M.m)M.m=f;M.t=getTime();if(++n%20===0)print("$M "+JSON.stringify({m:M.m,e:M.e,c:M.c}));}
+function tick(){var f=process.memory().free;if(f<M.m){M.m=f;${o.traceLows ? 'print("$L "+f);' : ''}}M.t=getTime();if(++n%20===0)print("$M "+JSON.stringify({m:M.m,e:M.e,c:M.c}));}
 M.a=function(){if(M.i!==undefined)try{clearInterval(M.i);}catch(x){}M.i=setInterval(tick,50);};
 M.g=function(){var g=E.getErrorFlags();for(var i=0;i<g.length;i++)if(M.e.indexOf(g[i])<0)M.e+=(M.e?",":"")+g[i];if(getTime()-M.t>1)M.a();return {m:M.m,e:M.e,c:M.c};};
 M.a();

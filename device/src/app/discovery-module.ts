@@ -5,6 +5,7 @@
 import { discoveryChunkIn, DiscoveryContext } from '../../../discovery/discovery-payload';
 import { entityRowsFrom } from '../../../discovery/entity-rows';
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface DiscoveryModule {
   /** The whole message as one byte array: flat in Espruino's memory (~14 bytes per JsVar), where the same text held
    *  as an array of chunk strings costs about twice as many JsVars (measured: ~2,200 for a 3-phase meter) until the

@@ -30,6 +30,7 @@ export interface MeterIdentityInfo {
   hardware: string;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface MeterServiceEvents {
   /** End of a poll cycle (BT28 decoded). */
   onCycle(): void;
@@ -121,6 +122,13 @@ export class MeterService {
   /** Reads now instead of at the next poll time (the "poll now" button). */
   pollNow(): boolean {
     return !!this.session && !!this.poller && this.session.linkState() === 'online' && this.poller.pollNow();
+  }
+
+  /** The meter waits `ms` (an update is being installed: Session.pause); 0 ends the pause with a poll at once. */
+  pause(ms: number): void {
+    if (!this.session || !this.poller) return;
+    if (ms > 0) this.session.pause(this.hal.clock.now() + ms);
+    else this.poller.pollNow();
   }
 
   /** A raw partial read for the add-on (cmd/read, issue 13): '' when queued (`done` follows with the bytes or an

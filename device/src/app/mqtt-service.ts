@@ -30,6 +30,7 @@ type Command = 'restart' | 'poll' | 'config' | 'update' | 'read';
 /** HA asks integrations to spread their re-announcements after its birth message (home-assistant.md §3.4). */
 const REANNOUNCE_MAX_DELAY_MS = 5000;
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface MqttCommandHandlers {
   /** Every (re)connection: the app re-sends its diagnostics. */
   connected(): void;
@@ -42,8 +43,9 @@ export interface MqttCommandHandlers {
   read(table: number, offset: number, count: number, done: (data: Uint8Array | null, error: string) => void): string;
   /** The current readings as state-message values (HA's birth message asks for them again). */
   stateValues(): PayloadValues;
-  /** The discovery message (built by a lazy module, device/src/lazy). */
-  discoveryPayload(ctx: DiscoveryContext): Uint8Array;
+  /** The discovery message (built by a lazy module, device/src/lazy); null: not now (the app sends it later through
+   *  updateDiscovery). */
+  discoveryPayload(ctx: DiscoveryContext): Uint8Array | null;
 }
 
 export class MqttService {
@@ -160,7 +162,8 @@ export class MqttService {
 
   private publishDiscovery(): void {
     if (!this.client || !this.discovery) return;
-    this.client.publish(this.discoveryTopic, this.handlers.discoveryPayload(this.discovery), { qos: 1, retain: true, replaceKey: 'discovery' });
+    const payload = this.handlers.discoveryPayload(this.discovery);
+    if (payload) this.client.publish(this.discoveryTopic, payload, { qos: 1, retain: true, replaceKey: 'discovery' });
   }
 
   private onConnected(): void {

@@ -4,7 +4,6 @@
 // reports what the trial guard (boot/trial.ts) decided about a freshly installed firmware.
 // The token is a secret (contract.ts): it goes into the Authorization header only, never into a log or a result.
 import { CommandResult, UpdateCommand, UpdateState } from '../../../discovery/contract';
-import { TrialOutcome } from '../boot/trial';
 import { Clock, HttpClient, HttpClientResponse } from '../hal/types';
 import { Logger } from '../log';
 import { Installer } from '../ota/installer';
@@ -16,11 +15,13 @@ const RESUME_PAUSE_MS = 1000;
 /** Progress messages: at most one per this many percent. */
 const PROGRESS_STEP = 5;
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface UpdateReporter {
   state(state: UpdateState): void;
   result(result: CommandResult): void;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface UpdateServiceDeps {
   installer: Installer;
   http: HttpClient | undefined;
@@ -28,8 +29,6 @@ export interface UpdateServiceDeps {
   log: Logger;
   firmwareVersion: string;
   report: UpdateReporter;
-  /** True while the broker connection is up (an outcome otherwise waits for connected()). */
-  online(): boolean;
 }
 
 function isHex64(s: unknown): boolean {
@@ -69,8 +68,6 @@ export class UpdateService {
   private request: { abort(): void } | null = null;
   private summary = '';
   private lastPercent = -1;
-  /** A trial outcome waiting for a broker connection. */
-  private pending: CommandResult | null = null;
 
   constructor(deps: UpdateServiceDeps) {
     this.d = deps;
@@ -89,25 +86,9 @@ export class UpdateService {
     return s;
   }
 
-  /** True while a download runs or an outcome waits for the broker (the app keeps this module loaded meanwhile). */
+  /** True while a download runs (the app keeps this module loaded meanwhile). */
   busy(): boolean {
-    return !!this.cmd || !!this.pending;
-  }
-
-  /** Broker (re)connected: the update entity's state and an outcome that waited for the connection. */
-  connected(): void {
-    this.d.report.state(this.state());
-    if (this.pending) this.d.report.result(this.pending);
-    this.pending = null;
-  }
-
-  /** From the trial guard: the new firmware was kept, or the loader went back to the previous one. */
-  trialOutcome(o: TrialOutcome): void {
-    this.summary = o.summary;
-    const r: CommandResult = { id: o.id, command: 'update', ok: o.ok, version: o.version };
-    if (!o.ok) r.error = o.summary;
-    this.pending = r;
-    if (this.d.online()) this.connected();
+    return !!this.cmd;
   }
 
   /** An UpdateCommand (already JSON with an id): starts the download, or returns the refusal to publish. */

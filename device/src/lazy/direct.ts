@@ -9,12 +9,15 @@ import * as cfg from '../settings/module';
 import * as compat from '../app/compat-module';
 import * as web from '../web/module';
 import * as sec from '../security/module';
+import * as binp from '../ota/bin-parser';
+import * as wwwp from '../ota/wwws-parser';
+import * as upl from '../ota/upload-receiver';
 import { entityRowsText } from '../../../discovery/entity-rows';
 import { RECOVERY_HTML } from '../web/recovery-page';
 import { HOME_HTML } from '../web/built-in-pages';
 import { compactFieldTable } from '../../../discovery/compact-fields';
 
-const ENTRIES: { [name: string]: unknown } = { web, ota, pull, disc, cfg, trial, compat, sec };
+const ENTRIES: { [name: string]: unknown } = { web, ota, pull, disc, cfg, trial, compat, sec, binp, wwwp, upl };
 const DATA: { [name: string]: () => string } = {
   ents: entityRowsText,
   rcv: () => RECOVERY_HTML,

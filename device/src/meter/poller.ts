@@ -22,6 +22,7 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface PollerDeps {
   link: MeterLink;
   timers: Timers;

@@ -83,6 +83,8 @@ export class MeterSession {
   private readonly schedule: PollSchedule;
   /** A routine read is queued but the budget or the quiet time holds it until then. */
   private holdUntil = 0;
+  /** pause(): no request goes out before this (clock ms). */
+  private pausedUntil = 0;
   private nextClockAt = 0;
   private state: LinkState = 'starting';
   private stateSince = 0;
@@ -168,13 +170,25 @@ export class MeterSession {
     return this.flush();
   }
 
-  /** Poll at once instead of at the next poll time (a user's "poll now"); false while the meter is not identified. */
+  /** Poll at once instead of at the next poll time (a user's "poll now", the end of a pause). */
   pollNow(now: number): SessionCommand[] {
-    if (this.configured) {
-      this.schedule.start(now);
-      if (this.phase === 'ready') this.pump(now);
+    if (this.pausedUntil) {
+      // The end of a pause: what waited (the identification's reads too) goes now.
+      this.pausedUntil = 0;
+      this.holdUntil = 0;
     }
+    if (this.configured) this.schedule.start(now);
+    if (this.phase === 'ready') this.pump(now);
     return this.flush();
+  }
+
+  /** No requests before `until` (clock ms) while an update is installed: behind a download they would only time out,
+   *  and the meter's identification (at boot, or after a link reset) needs ~1,000 JsVars on top of the update's
+   *  (measured on the interpreter, issue 9). A request already out is answered as usual; pollNow() ends the pause.
+   *  The caller keeps it under a minute: a meter that monitors MEP health alarms after 60 s without a request
+   *  (guide pp. 20, 128). */
+  pause(until: number): void {
+    this.pausedUntil = until;
   }
 
   /** A partial read for the add-on (cmd/read, issue 13), queued behind the jobs already waiting so it goes between
@@ -200,9 +214,8 @@ export class MeterSession {
   nextDeadline(): number {
     if (this.phase === 'awaiting' || this.phase === 'waiting') return this.deadline;
     if (this.phase !== 'ready') return -1;
-    if (this.queue.length) return this.holdUntil;
-    if (this.configured) return Math.min(this.schedule.nextAt, this.nextClockAt);
-    return -1;
+    const at = this.queue.length ? this.holdUntil : this.configured ? Math.min(this.schedule.nextAt, this.nextClockAt) : -1;
+    return at >= 0 && at < this.pausedUntil ? this.pausedUntil : at;
   }
 
   linkState(): LinkState {
@@ -428,6 +441,10 @@ export class MeterSession {
 
   private pump(now: number): void {
     if (this.phase !== 'ready' || this.current) return;
+    if (now < this.pausedUntil) {
+      this.holdUntil = this.pausedUntil;
+      return;
+    }
     if (!this.queue.length && this.configured) {
       if (now >= this.nextClockAt) {
         this.queue.push(clockJob(this.maxReplyLength));
@@ -442,9 +459,11 @@ export class MeterSession {
     }
     const job = this.queue[0];
     if (!job) return;
-    // Routine reads (polls, the clock) keep to one read per second on average (guide pp. 51, 260). Start-up and alert
-    // reads are not held, nor are the copies and fresh frames of recovery (timeouts, bad digests, 0x0B, 0x0C).
-    const routine = job.purpose === 'poll' || job.purpose === 'clock';
+    // Routine reads (polls, the clock) and the add-on's raw reads (a backfill asks for one a second) keep to one read
+    // per second on average together (guide pp. 51, 260). Start-up and alert reads are not held, nor are the copies
+    // and fresh frames of recovery (timeouts, bad digests, 0x0B, 0x0C).
+    const p = job.purpose;
+    const routine = p === 'poll' || p === 'clock' || p === 'raw';
     const at = routine ? this.schedule.readyAt(now) : now;
     if (now < at) {
       this.holdUntil = at;

@@ -15,15 +15,16 @@ import { PackageKind } from '../../../discovery/contract';
 import { BOOT_RECORD, BootRecord, CONFIRMED, INSTALLED, isBootLoader, otherSlot, slotFile } from '../boot/boot-record';
 import { readRecord, writeRecord } from '../boot/record';
 import { Clock, Crypto, Storage, System } from '../hal/types';
-import { BinHeader, binIncompatibility, BinParser } from './bin-parser';
+import { BinHeader, binIncompatibility } from './bin-parser';
+import type { BinParser } from './bin-parser';
 import { hexOf, MAX_BUNDLE_BYTES, MAX_FILES, MAX_PAYLOAD_BYTES, WWWS_ENTRY_LENGTH } from './format';
 import { InstallOutcome, InstallProgress, UpdateInstaller } from './installer-types';
 import { HasherFactory } from './sha256';
-import { OtaError } from './stream';
+import { OtaError, ParserOptions } from './stream';
 import { StagedHashes } from './staged-hash';
 import { StoredWebFiles, WEB_RECORD, WebEntry, webFileName, WebRecord, readWebRecord } from './web-files';
 import { WwwsEvent } from './wwws-events';
-import { WwwsParser } from './wwws-parser';
+import type { WwwsParser } from './wwws-parser';
 
 export const STAGE_FILE = 'ota.stage';
 /** Optional JSON {h, l}: trial hold and limit in ms (boot-record.ts), for slow sites and the test bench. */
@@ -47,9 +48,13 @@ export interface InstallerDeps {
   firmwareVersion: string;
   web: StoredWebFiles;
   log(line: string): void;
+  /** A parser for the package kind: on the device each comes from a lazy module of its own ('binp', 'wwwp';
+   *  ota/module.ts), so a firmware pull never holds the web bundle parsers in RAM, nor an upload of pages the
+   *  firmware's (issue 9). */
+  newParser(kind: PackageKind, options?: ParserOptions): Parser;
 }
 
-type Parser = BinParser | WwwsParser;
+export type Parser = BinParser | WwwsParser;
 
 interface StagedFile {
   name: string;
@@ -213,10 +218,10 @@ export class Installer implements UpdateInstaller {
         return this.fail('this device has no update boot loader: upload dist/boot.js as .bootcde and the firmware as app.a once over USB');
       }
       this.kind = 'bin';
-      this.parser = new BinParser(this.parserOptions());
+      this.parser = this.d.newParser('bin', this.parserOptions());
     } else {
       this.kind = 'wwws';
-      this.parser = new WwwsParser(this.parserOptions());
+      this.parser = this.d.newParser('wwws', this.parserOptions());
     }
     return this.feed(this.parser, new Uint8Array(h), false);
   }
@@ -367,7 +372,7 @@ export class Installer implements UpdateInstaller {
   private reparseWebFiles(gen: string): string | null {
     const s = this.d.storage;
     const staged = s.read(STAGE_FILE) || new Uint8Array(0);
-    const parser = new WwwsParser(); // legacy text: no hashes to compute
+    const parser = this.d.newParser('wwws') as WwwsParser; // legacy text: no hashes to compute
     let index = -1;
     let size = 0;
     for (let at = 0; at <= staged.length; at += PIECE) {

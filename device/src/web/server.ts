@@ -21,11 +21,11 @@ import { pairCall } from './pair';
 import { COOKIE, Session, sessionCookie, Sessions, SessionStore } from './sessions';
 import { applySetupForm, formView } from './setup-form';
 import { LoginThrottle, ThrottleStore } from './throttle';
-import { receiveUpload } from './upload';
 
 type Obj = { [key: string]: unknown };
 
-/** What the web server needs from the rest of the firmware (wired in app.ts). */
+/** What the web server needs from the rest of the firmware (wired in app.ts).
+ *  @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface WebContext {
   hal: Hal;
   version: string;
@@ -40,6 +40,9 @@ export interface WebContext {
   /** The update engine (null: not available); `load` false: only if an update is already under way (status pages
    *  must not load the update code just to say that nothing is happening). */
   installer(load: boolean): UpdateInstaller | null;
+  /** Takes over POST /api/update once its login and CSRF token passed (ota/upload-receiver.ts): the pages are done
+   *  with the request and may be unloaded while the body streams in. */
+  takeUpload(req: HttpRequest, res: HttpResponse): void;
   webFiles(): WebFiles | null;
   /** `length` bytes of a Storage file from `offset` (web files are streamed in slices, espruino.md §2.8). */
   readSlice(name: string, offset: number, length: number): Uint8Array | string | null;
@@ -94,7 +97,10 @@ export class WebServer {
     this.ctx.hal.http.close();
   }
 
-  /** True while a request is being answered (an upload can take minutes). */
+  /** Set by route() for an upload that passed its checks: handle() hands it to ctx.takeUpload. */
+  private handOff = false;
+
+  /** True while a request is being answered. */
   busy(): boolean {
     return this.open > 0;
   }
@@ -110,6 +116,14 @@ export class WebServer {
     };
     try {
       this.route(req, res);
+      if (this.handOff) {
+        // An upload leaves the pages: no wrapper of theirs may stay on the response (it would keep them loaded).
+        this.handOff = false;
+        res.end = end;
+        ended = true;
+        this.open--;
+        this.ctx.takeUpload(req, res);
+      }
     } catch (e) {
       // A bug in one handler must not take the server down; the message carries no request data.
       this.ctx.hal.system.log(`web: ${req.method} failed: ${String(e)}`);
@@ -195,7 +209,7 @@ export class WebServer {
         if (get) return void (this.mayRead(req, res) && ctx.hal.wifi.scan((list) => sendJson(res, 200, { networks: list })));
         break;
       case '/api/update':
-        if (post) return void (this.mayPost(req, res, true) && this.upload(req, res));
+        if (post) return void (this.mayPost(req, res, true) && (this.handOff = true));
         break;
       case '/api/format':
         if (post) return void (this.mayPost(req, res, true) && this.format(req, res));
@@ -335,12 +349,6 @@ export class WebServer {
       }
       sendJson(res, 200, { ok: true, changed: out.changed, restarted: out.restart, csrf }, headers);
     });
-  }
-
-  private upload(req: HttpRequest, res: HttpResponse): void {
-    const installer = this.ctx.installer(true);
-    if (!installer) sendJson(res, 503, { ok: false, error: 'updates are not available in this firmware' });
-    else receiveUpload(req, res, installer, this.ctx.hal.clock);
   }
 
   private format(req: HttpRequest, res: HttpResponse): void {

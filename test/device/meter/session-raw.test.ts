@@ -1,5 +1,6 @@
 // The session's raw partial read for the add-on (cmd/read, issue 13): queued behind the waiting jobs (between
-// regular polls), its bytes relayed undecoded, its failure reported, never lost in a link reset.
+// regular polls), held like a poll to the guide's one read per second (pp. 51, 260), its bytes relayed undecoded,
+// its failure reported, never lost in a link reset.
 import { SessionHarness, readPayload } from '../../helpers/session-harness';
 import { BT23, BT28, ET03 } from '../../../device/src/meter/table-ids';
 
@@ -19,6 +20,7 @@ describe('session raw reads', () => {
     const prev = h.respond;
     h.respond = (req) => (req.table === LP ? { status: 0, payload: readPayload(image.subarray(req.offset, req.offset! + req.count!)) } : prev(req));
     h.apply(h.session.raw(LP, 100, 465, h.now));
+    h.advance(1000); // the start-up reads used the credit (poll-schedule.ts)
     const req = h.sent[h.sent.length - 1]!;
     expect(req).toMatchObject({ cmd: 0x3f, table: LP, offset: 100, count: 465 });
     const raw = h.of('raw');
@@ -40,7 +42,7 @@ describe('session raw reads', () => {
     const next = h.sent[h.sent.length - 1]!;
     expect(next.table).toBe(BT28);
     h.answer(next);
-    h.advance(200);
+    h.advance(1000); // the poll spent the read credit: the raw read waits its turn
     const raw = h.sent[h.sent.length - 1]!;
     expect(raw).toMatchObject({ table: ET03, offset: 0, count: 16 });
     h.answer(raw);
@@ -50,10 +52,31 @@ describe('session raw reads', () => {
   test('an error reply is a raw failure with the reason', () => {
     const h = online();
     h.apply(h.session.raw(0x0999, 0, 4, h.now)); // unknown table → 0x02
+    h.advance(1000);
     const raw = h.of('raw');
     expect(raw).toHaveLength(1);
     expect(raw[0]!.data).toBeNull();
     expect(raw[0]!.message).toMatch(/not supported|0x2/);
+  });
+
+  test('raw reads asked for back to back (a backfill) and the polls together stay within one read per second', () => {
+    const h = new SessionHarness({ pollIntervalMs: 2000 }).start();
+    h.advance(10);
+    const from = h.sent.length;
+    const start = h.now;
+    let asked = 0;
+    // As the add-on does: the next read as soon as the last one answered.
+    for (let t = 0; t < 120000; t += 50) {
+      if (h.of('raw').length === asked) {
+        h.apply(h.session.raw(LP, 0, 64, h.now));
+        asked++;
+      }
+      h.advance(50);
+    }
+    const reads = h.sent.length - from;
+    const seconds = (h.now - start) / 1000;
+    expect(h.of('raw').length).toBeGreaterThan(20); // the backfill does get its reads
+    expect(reads).toBeLessThanOrEqual(Math.ceil(seconds) + 2); // BURST_READS
   });
 
   test('a link failure while it waits answers it with a failure instead of dropping it silently', () => {

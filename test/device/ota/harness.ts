@@ -4,6 +4,8 @@ import { createHash } from 'crypto';
 import { Clock, Crypto, Storage, System } from '../../../device/src/hal/types';
 import { HostStorage, StorageError } from '../../../device/sim/host/storage';
 import { Installer } from '../../../device/src/ota/installer';
+import { BinParser } from '../../../device/src/ota/bin-parser';
+import { WwwsParser } from '../../../device/src/ota/wwws-parser';
 import { StoredWebFiles } from '../../../device/src/ota/web-files';
 
 export function halStorage(flash: HostStorage): Storage & { writes: number } {
@@ -125,7 +127,7 @@ export function rig(options: { board?: string; flash?: HostStorage } = {}): Rig 
   const system = testSystem(options.board);
   const web = new StoredWebFiles(storage);
   const log: string[] = [];
-  const installer = new Installer({ storage, clock, system, crypto: nodeCrypto, firmwareVersion: '0.1.0', web, log: (l) => log.push(l) });
+  const installer = new Installer({ storage, clock, system, crypto: nodeCrypto, firmwareVersion: '0.1.0', web, log: (l) => log.push(l), newParser: (kind, o) => (kind === 'bin' ? new BinParser(o) : new WwwsParser(o)) });
   return { flash, storage, clock, system, web, installer, log };
 }
 

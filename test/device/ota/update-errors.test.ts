@@ -48,7 +48,7 @@ function service(http: HttpClient, r = rig()) {
   const lines: string[] = [];
   const s = new UpdateService({
     installer: r.installer, http, clock: r.clock, log: createLogger((l) => lines.push(l), 'update', 'debug'), firmwareVersion: '0.1.0',
-    report: { state: (x) => states.push(x), result: (x) => results.push(x) }, online: () => true,
+    report: { state: (x) => states.push(x), result: (x) => results.push(x) },
   });
   return { r, s, states, results, lines };
 }

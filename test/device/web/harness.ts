@@ -11,6 +11,8 @@ import { WebContext, WebServer } from '../../../device/src/web/server';
 import { formatWebArea } from '../../../device/src/web/format';
 import { memoryStorage } from '../../helpers/app-hal';
 import { createDirectModules } from '../../../device/src/lazy/direct';
+import { receiveUpload } from '../../../device/src/ota/upload-receiver';
+import { sendJson } from '../../../device/src/web/http';
 
 export interface Reply {
   status: number;
@@ -162,6 +164,11 @@ export function testDevice(initial: Record<string, unknown> = {}, networks: Wifi
     readings: () => ({ name: settings.name, link: 'online', values: { energy_import: 1234.5, power_import: 321 } }),
     apMode: () => dev.ap.on,
     installer: () => dev.installer,
+    // As the app does: the installer takes the upload over from the pages.
+    takeUpload: (req, res) => {
+      if (dev.installer) receiveUpload(req, res, dev.installer, hal.clock);
+      else sendJson(res, 503, { ok: false, error: 'updates are not available in this firmware' });
+    },
     webFiles: () => dev.webFiles,
     readSlice: (name, offset, length) => {
       const d = files.get(name);

@@ -1,12 +1,15 @@
 // POST /api/update: the raw request body (no multipart; Content-Length required) is streamed chunk by chunk into
 // the update engine (ota/installer-types.ts), never held whole in RAM (issue 4 "Installing an update safely").
+// Part of the 'ota' lazy module, not of the web pages: the pages check the login and CSRF token, then hand the
+// request over, and the app unloads them while the upload runs (issue 9: pages and installer together left a WROOM
+// ~2,000 JsVars free, the installer alone ~3,300).
 // The answer is the engine's InstallOutcome; when it says reboot, the engine reboots after this answer went out.
 // A body that stops arriving (browser closed mid-upload: Espruino may never say 'end') aborts after STALL_MS, so
 // the engine is free for the next upload.
 import { HttpRequest, HttpResponse } from '../hal/types';
 import { Timers } from '../meter/poller';
 import { UpdateInstaller } from '../ota/installer-types';
-import { sendJson } from './http';
+import { sendJson } from '../web/http';
 
 export const STALL_MS = 30000;
 
@@ -25,16 +28,19 @@ export function wrongFile(b: Uint8Array): string | null {
   return 'this is not a MEP Bridge update package: upload firmware.bin (firmware) or update.wwws (web pages)';
 }
 
-export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: UpdateInstaller, timers: Timers): void {
+/** `done` runs once the answer went out (the app may then unload the installer). */
+export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: UpdateInstaller, timers: Timers, done?: () => void): void {
   const lengthText = req.header('content-length') || '';
   const total = parseInt(lengthText, 10);
   if (!(total > 0) || String(total) !== lengthText.trim()) {
     sendJson(res, 411, { ok: false, error: 'the upload needs a Content-Length (send the file as the raw request body)' });
+    if (done) done();
     return;
   }
   const refused = installer.begin(total, 'upload');
   if (refused) {
     sendJson(res, 409, { ok: false, error: refused });
+    if (done) done();
     return;
   }
   let received = 0;
@@ -46,6 +52,7 @@ export function receiveUpload(req: HttpRequest, res: HttpResponse, installer: Up
     if (answered) return;
     answered = true;
     sendJson(res, status, body);
+    if (done) done();
   };
   const watch = (): void => {
     if (timer !== null) timers.clearTimeout(timer);
