@@ -214,9 +214,12 @@ export async function buildFirmware(options: BuildOptions = {}): Promise<BuildRe
     throw new FirmwareBuildError(`the core declares ${collisions.join(', ')} at the top level, hiding Espruino's global(s) of that name (top-level-names.ts)`);
   }
   const modules: { name: string; code: string }[] = [];
+  // What 'ota' lends its parser modules (ota/module.ts parserHelpers), read from the source itself.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lentByOta = (): string[] => Object.keys((require(join(REPO_ROOT, 'device', 'src', 'ota', 'module.ts')) as { parserHelpers(): object }).parserHelpers());
   const withModules = options.lazyModules ?? options.entry === undefined;
   for (const m of withModules ? LAZY_MODULES : []) {
-    const plugins = m.sharedFrom ? [sharedImports(REPO_ROOT, m.sharedFrom)] : [];
+    const plugins = m.sharedFrom ? [sharedImports(REPO_ROOT, m.sharedFrom, lentByOta())] : [];
     const text = await bundle({ contents: moduleEntrySource(join(REPO_ROOT, m.entry), m.exports) }, 'iife', plugins);
     modules.push({ name: m.name, code: moduleStatement(text) });
   }

@@ -12,14 +12,16 @@ export const SHARED_GLOBAL = 'MEPX';
 /** Each shared name is read by a call marked pure, so that esbuild drops the ones the module does not use (a plain
  *  property read might have side effects, so it would keep them all); the "MEPX:" prefix lets the build find the
  *  names that remain in the minified code. */
-export function sharedStandIn(exportsOf: Record<string, unknown>, file: string): string {
+export function sharedStandIn(exportsOf: Record<string, unknown>, file: string, lent: string[]): string {
   const lines = [
     `declare const ${SHARED_GLOBAL}: { [name: string]: any };`,
     `function shared(tagged: string): any { return ${SHARED_GLOBAL}[tagged.substring(${SHARED_GLOBAL.length + 1})]; }`,
   ];
   for (const name of Object.keys(exportsOf)) {
     const value = exportsOf[name];
-    if (typeof value === 'function') lines.push(`export const ${name} = /* @__PURE__ */ shared(${JSON.stringify(`${SHARED_GLOBAL}:${name}`)});`);
+    if (typeof value === 'function' && lent.includes(name)) {
+      lines.push(`export const ${name} = /* @__PURE__ */ shared(${JSON.stringify(`${SHARED_GLOBAL}:${name}`)});`);
+    } else if (typeof value === 'function') lines.push(`export { ${name} } from ${JSON.stringify(`${file}${OWN}`)};`);
     else if (value === null || ['number', 'string', 'boolean'].includes(typeof value) || Array.isArray(value) || isPlainData(value)) {
       lines.push(`export const ${name} = ${JSON.stringify(value)};`);
     } else throw new Error(`${file}: export ${name} is neither a function nor plain data, so it cannot be shared`);
@@ -40,11 +42,16 @@ export function sharedNamesUsed(code: string): string[] {
   return [...names].sort();
 }
 
-export function sharedImports(root: string, files: string[]): Plugin {
+/** Marks an import of a shared file's own code (a function the lender does not lend: bundled as usual). */
+const OWN = '?own';
+
+/** `lent`: the names the loading module lends (ota/module.ts parserHelpers). */
+export function sharedImports(root: string, files: string[], lent: string[]): Plugin {
   const shared = new Set(files.map((f) => resolve(root, f)));
   return {
     name: 'mep-shared-imports',
     setup(b) {
+      b.onResolve({ filter: /\?own$/ }, (args) => ({ path: args.path.slice(0, -OWN.length) }));
       b.onResolve({ filter: /^\./ }, (args) => {
         const path = resolve(args.resolveDir, args.path.endsWith('.ts') ? args.path : `${args.path}.ts`);
         return shared.has(path) ? { path, namespace: 'mep-shared' } : undefined;
@@ -53,7 +60,7 @@ export function sharedImports(root: string, files: string[]): Plugin {
         // require, not import(): the build also runs inside jest, which has no dynamic import without a flag.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const real = require(args.path) as Record<string, unknown>;
-        return { contents: sharedStandIn(real, args.path), loader: 'ts', resolveDir: root };
+        return { contents: sharedStandIn(real, args.path, lent), loader: 'ts', resolveDir: root };
       });
     },
   };

@@ -261,7 +261,7 @@ export class App {
       clock: hal.clock,
       modules: hal.modules,
       firmwareVersion: VERSION,
-      logLine: (line: string) => hal.system.log(line),
+      log: (line: string) => hal.system.log(line),
     });
     return this.installer;
   }

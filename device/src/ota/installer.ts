@@ -19,7 +19,6 @@ import { BinHeader, binIncompatibility } from './bin-parser';
 import type { BinParser } from './bin-parser';
 import { hexOf, MAX_BUNDLE_BYTES, MAX_FILES, MAX_PAYLOAD_BYTES, WWWS_ENTRY_LENGTH } from './format';
 import { InstallOutcome, InstallProgress, UpdateInstaller } from './installer-types';
-import { HasherFactory } from './sha256';
 import { OtaError, ParserOptions } from './stream';
 import { StagedHashes } from './staged-hash';
 import { StoredWebFiles, WEB_RECORD, WebEntry, webFileName, WebRecord, readWebRecord } from './web-files';
@@ -116,7 +115,8 @@ export class Installer implements UpdateInstaller {
 
   constructor(deps: InstallerDeps) {
     this.d = deps;
-    this.hashes = new StagedHashes((offset, length) => deps.crypto.sha256(this.stagedText(offset, length)));
+    const st = deps.storage;
+    this.hashes = new StagedHashes((offset, length) => deps.crypto.sha256((st.readTextAt ? st.readTextAt(STAGE_FILE, offset, length) : null) || ''));
     // A stage or a half-written web generation left by a power cut is never resumed: nothing refers to them.
     deps.storage.erase(STAGE_FILE);
     const live = readWebRecord(deps.storage);
@@ -199,29 +199,21 @@ export class Installer implements UpdateInstaller {
   }
 
   // ------------------------------------------------------------------------------------------------ pass 1
-  private stagedText(offset: number, length: number): string {
-    const s = this.d.storage;
-    return (s.readTextAt ? s.readTextAt(STAGE_FILE, offset, length) : null) || '';
-  }
-
-  /** Native hashing of staged regions when Storage can hand out slices (the Espruino HAL), else the JS SHA-256. */
-  private parserOptions(): { createHash?: HasherFactory } {
-    return this.d.storage.readTextAt ? { createHash: this.hashes.factory() } : {};
-  }
-
   /** Picks the parser from the first bytes and feeds them to it. */
   private startParser(): string | null {
     const h = this.head;
+    // Native hashing of staged regions when Storage can hand out slices (the Espruino HAL), else the JS SHA-256.
+    const options = this.d.storage.readTextAt ? { createHash: this.hashes.factory() } : {};
     const binary = h[0] === 0x89;
     if (binary && h[1] === 0x4d && h[2] === 0x45 && h[3] === 0x42) {
       if (!isBootLoader(this.d.storage.readText('.bootcde'))) {
         return this.fail('this device has no update boot loader: upload dist/boot.js as .bootcde and the firmware as app.a once over USB');
       }
       this.kind = 'bin';
-      this.parser = this.d.newParser('bin', this.parserOptions());
+      this.parser = this.d.newParser('bin', options);
     } else {
       this.kind = 'wwws';
-      this.parser = this.d.newParser('wwws', this.parserOptions());
+      this.parser = this.d.newParser('wwws', options);
     }
     return this.feed(this.parser, new Uint8Array(h), false);
   }
@@ -232,6 +224,8 @@ export class Installer implements UpdateInstaller {
     this.fed += end ? 0 : bytes.length;
     this.hashes.pushing(bytes, base);
     const events = (end ? parser.finish() : parser.push(bytes)) as ({ type: string } | OtaError)[];
+    // Not kept until the next chunk: both would be in RAM when it arrives (~40 JsVars each).
+    this.hashes.pushing(null, 0);
     const error = firstError(events);
     if (error) return this.fail(`${this.kind === 'bin' ? 'firmware' : 'web bundle'} package rejected: ${error.message}`);
     for (let i = 0; i < events.length; i++) {

@@ -4,34 +4,30 @@
 // the package parsers 'binp' (.bin) and 'wwwp' (.wwws), which 'ota' loads for the package at hand. A firmware pull so
 // never holds the web bundle parsers (~300 JsVars, measured on the interpreter; issue 9) nor the upload receiver.
 import { PackageKind } from '../../../discovery/contract';
-import { Clock, Crypto, ModuleLoader, Storage, System } from '../hal/types';
-import { allZero, hexOf, isBoardId, nameProblem, printable, readText, readU16, readU32, sameBytes } from './format';
+import { ModuleLoader } from '../hal/types';
+import { hexOf, sameBytes } from './format';
 import type { BinParser as BinParserType } from './bin-parser';
-import { Installer, Parser } from './installer';
+import { Installer, InstallerDeps, Parser } from './installer';
 import { createSha256 } from './sha256';
 import { checkPrefix, ChunkParser, Gather, headerCheckOk, ParserOptions, truncatedMessage } from './stream';
 import { StoredWebFiles } from './web-files';
 import type { WwwsParser as WwwsParserType } from './wwws-parser';
 
-export interface InstallerModuleDeps {
-  storage: Storage;
-  system: System;
-  crypto: Crypto;
-  clock: Clock;
-  modules: ModuleLoader;
-  firmwareVersion: string;
-  logLine(line: string): void;
-}
+/** The installer's dependencies the app gives (the module adds the web file store and the parser loader). */
+export type InstallerModuleDeps = Omit<InstallerDeps, 'web' | 'newParser'> & { modules: ModuleLoader };
 
 declare const global: { MEPX?: unknown };
 
-/** The parser modules' shared code comes from this module (the build replaces their imports of stream, sha256 and
- *  format by reads of MEPX, device/build/shared-imports.ts) instead of a second copy: lent only while one loads. */
+/** What the parser modules take from this module instead of a copy of their own: code the installer holds anyway.
+ *  The build replaces their imports of stream, sha256 and format by reads of MEPX for these names (and bundles any
+ *  other function of those files into the parser module: device/build/shared-imports.ts). */
+export function parserHelpers(): { [name: string]: unknown } {
+  return { ChunkParser, Gather, checkPrefix, headerCheckOk, truncatedMessage, createSha256, hexOf, sameBytes };
+}
+
+/** Loads a parser module with the helpers lent for the moment of its load. */
 function loadParsers(modules: ModuleLoader, name: string): unknown {
-  global.MEPX = {
-    ChunkParser, Gather, checkPrefix, headerCheckOk, truncatedMessage, createSha256,
-    allZero, hexOf, isBoardId, nameProblem, printable, readText, readU16, readU32, sameBytes,
-  };
+  global.MEPX = parserHelpers();
   try {
     return modules.load(name);
   } finally {
@@ -39,18 +35,13 @@ function loadParsers(modules: ModuleLoader, name: string): unknown {
   }
 }
 
+/** The app's object becomes the installer's own deps (one object, not a copy kept beside it). */
 export function createInstaller(deps: InstallerModuleDeps): Installer {
-  return new Installer({
-    storage: deps.storage,
-    clock: deps.clock,
-    system: deps.system,
-    crypto: deps.crypto,
-    firmwareVersion: deps.firmwareVersion,
-    web: new StoredWebFiles(deps.storage),
-    log: deps.logLine,
-    newParser: (kind: PackageKind, options?: ParserOptions): Parser => {
-      if (kind === 'bin') return new (loadParsers(deps.modules, 'binp') as { BinParser: typeof BinParserType }).BinParser(options);
-      return new (loadParsers(deps.modules, 'wwwp') as { WwwsParser: typeof WwwsParserType }).WwwsParser(options);
-    },
-  });
+  const d = deps as InstallerModuleDeps & InstallerDeps;
+  d.web = new StoredWebFiles(deps.storage);
+  d.newParser = (kind: PackageKind, options?: ParserOptions): Parser => {
+    if (kind === 'bin') return new (loadParsers(deps.modules, 'binp') as { BinParser: typeof BinParserType }).BinParser(options);
+    return new (loadParsers(deps.modules, 'wwwp') as { WwwsParser: typeof WwwsParserType }).WwwsParser(options);
+  };
+  return new Installer(d);
 }

@@ -53,8 +53,8 @@ export class StagedHashes {
     this.region = region;
   }
 
-  /** The bytes about to be pushed into the parser and their offset in the package. */
-  pushing(chunk: Uint8Array, base: number): void {
+  /** The bytes about to be pushed into the parser and their offset in the package (null once the push is over). */
+  pushing(chunk: Uint8Array | null, base: number): void {
     this.chunk = chunk;
     this.base = base;
   }
