@@ -9,6 +9,7 @@ import { EventBus } from '../bus';
 import { HaLink } from '../ha/connection';
 import { importEnergyHours, statisticsDuringPeriod, StatisticRow } from '../ha/recorder';
 import { NoEnergyChannelsError, Pacer, ReadSender, readLoadProfileHours } from '../meters/raw-read';
+import { MeterRuns } from '../meters/meter-runs';
 import { Logger, Service } from '../service';
 import { BackfillState, BackfillStore } from './backfill-store';
 import { uniqueId } from '../../../discovery/discovery-payload';
@@ -54,16 +55,15 @@ export class BackfillService implements Service {
   private readonly state = new Map<string, BackfillState>();
   private readonly store: BackfillStore;
   private readonly now: () => number;
-  private chain: Promise<void> = Promise.resolve();
-  private readonly queued = new Set<string>();
-  private readonly lastState = new Map<string, number>();
-  private readonly retries = new Map<string, number>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private readonly runs: MeterRuns;
 
   constructor(private readonly deps: BackfillServiceDeps) {
     this.store = new BackfillStore(BackfillStore.fileIn(deps.dataDir), deps.log);
     this.now = deps.now ?? Date.now;
+    this.runs = new MeterRuns({
+      bus: deps.bus, meters: deps.meters, name: this.name, job: (id) => this.job(id),
+      everyMs: deps.everyMs ?? HOUR_MS, settleMs: deps.settleMs, silentAfterMs: deps.silentAfterMs,
+    });
   }
 
   describe(): string {
@@ -71,34 +71,16 @@ export class BackfillService implements Service {
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
     for (const [id, s] of this.store.load()) this.state.set(id, s);
-    const { bus } = this.deps;
-    bus.on(this.name, 'meterAvailability', (e) => {
-      if (e.online) this.later(e.deviceId, this.deps.settleMs ?? 30_000);
-    });
-    bus.on(this.name, 'meterState', (e) => {
-      const t = Date.now();
-      const before = this.lastState.get(e.deviceId);
-      this.lastState.set(e.deviceId, t);
-      if (before !== undefined && t - before > (this.deps.silentAfterMs ?? 300_000)) this.later(e.deviceId, this.deps.settleMs ?? 30_000);
-    });
-    bus.on(this.name, 'meterRemoved', (e) => {
+    this.deps.bus.on(this.name, 'meterRemoved', (e) => {
       if (this.state.delete(e.deviceId)) void this.store.save(this.state);
     });
-    const every = setInterval(() => {
-      for (const m of this.deps.meters.list()) if (m.online) void this.run(m.deviceId);
-    }, this.deps.everyMs ?? HOUR_MS);
-    every.unref();
-    this.timers.add(every);
+    this.runs.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.deps.bus.removeListeners(this.name);
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await this.chain;
+    await this.runs.stop();
     await this.store.flush();
   }
 
@@ -110,35 +92,19 @@ export class BackfillService implements Service {
 
   /** Queues a run for one meter (one run at a time for all meters); resolves when it is done. */
   run(deviceId: string): Promise<void> {
-    if (this.queued.has(deviceId)) return this.chain;
-    this.queued.add(deviceId);
-    this.chain = this.chain.then(async () => {
-      this.queued.delete(deviceId);
-      if (this.stopped) return;
-      try {
-        await this.runOnce(deviceId);
-      } catch (err) {
-        this.finish(deviceId, 0, `not filled: ${(err as Error).message}`);
-        this.deps.log.warn(`backfill of ${deviceId}: ${(err as Error).message}`);
-        // A module that has just come back may not read its meter yet: tried again once it settled (a few times).
-        const tries = this.retries.get(deviceId) ?? 0;
-        if (/not being read yet/.test((err as Error).message) && tries < 5) {
-          this.retries.set(deviceId, tries + 1);
-          this.later(deviceId, this.deps.settleMs ?? 30_000);
-          return;
-        }
-      }
-      this.retries.delete(deviceId);
-    });
-    return this.chain;
+    return this.runs.run(deviceId);
   }
 
-  private later(deviceId: string, ms: number): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      void this.run(deviceId);
-    }, ms);
-    this.timers.add(t);
+  /** One run; true when the module could not read its meter yet (MeterRuns tries again once it settled). */
+  private async job(deviceId: string): Promise<boolean> {
+    try {
+      await this.runOnce(deviceId);
+      return false;
+    } catch (err) {
+      this.finish(deviceId, 0, `not filled: ${(err as Error).message}`);
+      this.deps.log.warn(`backfill of ${deviceId}: ${(err as Error).message}`);
+      return /not being read yet/.test((err as Error).message);
+    }
   }
 
   private finish(deviceId: string, filled: number, message: string, notBefore?: number | null, verified?: number[]): void {

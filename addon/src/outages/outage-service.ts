@@ -10,6 +10,7 @@ import { DEFAULT_DISCOVERY_PREFIX } from '../../../discovery/topics';
 import { MeterRegistry, MeterView } from '../backend';
 import { EventBus } from '../bus';
 import { HaLink } from '../ha/connection';
+import { MeterRuns } from '../meters/meter-runs';
 import { ReadSender } from '../meters/raw-read';
 import { Logger, MqttPublisher, Service } from '../service';
 import { systemTimeZone } from '../usage/local-time';
@@ -50,18 +51,18 @@ export class OutageService implements Service {
   private readonly store: OutageStore;
   private readonly now: () => number;
   private readonly published = new Map<string, string>();
-  private chain: Promise<void> = Promise.resolve();
-  private readonly queued = new Set<string>();
-  private readonly lastState = new Map<string, number>();
-  private readonly retries = new Map<string, number>();
   /** Meters that keep no readable outage log: not asked again before this (real ms). */
   private readonly noLogUntil = new Map<string, number>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private readonly runs: MeterRuns;
 
   constructor(private readonly deps: OutageServiceDeps) {
     this.store = new OutageStore(OutageStore.fileIn(deps.dataDir), deps.log);
     this.now = deps.now ?? Date.now;
+    // The first reading after the add-on started is a comeback too: the log may hold an outage from while it was away.
+    this.runs = new MeterRuns({
+      bus: deps.bus, meters: deps.meters, name: this.name, job: (id) => this.job(id),
+      everyMs: deps.everyMs, settleMs: deps.settleMs, silentAfterMs: deps.silentAfterMs, firstReadingRuns: true,
+    });
   }
 
   describe(): string {
@@ -70,35 +71,17 @@ export class OutageService implements Service {
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
     for (const [id, c] of this.store.load()) this.cursors.set(id, c);
     const { bus } = this.deps;
-    const settle = this.deps.settleMs ?? 30_000;
-    bus.on(this.name, 'meterAvailability', (e) => {
-      if (e.online) this.later(e.deviceId, settle);
-    });
-    bus.on(this.name, 'meterState', (e) => {
-      const t = Date.now();
-      const before = this.lastState.get(e.deviceId);
-      this.lastState.set(e.deviceId, t);
-      if (before === undefined || t - before > (this.deps.silentAfterMs ?? 300_000)) this.later(e.deviceId, settle);
-    });
     bus.on(this.name, 'meterChanged', (e) => this.refreshDiscovery(e.deviceId));
     bus.on(this.name, 'meterRemoved', (e) => this.remove(e.deviceId));
     for (const m of this.deps.meters.list()) this.refreshDiscovery(m.deviceId);
-    const every = setInterval(() => {
-      for (const m of this.deps.meters.list()) if (m.online) void this.run(m.deviceId);
-    }, this.deps.everyMs ?? 3_600_000);
-    every.unref();
-    this.timers.add(every);
+    this.runs.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.deps.bus.removeListeners(this.name);
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await this.chain;
+    await this.runs.stop();
     await this.store.flush();
   }
 
@@ -115,47 +98,30 @@ export class OutageService implements Service {
 
   /** Queues a read of one meter's log (one at a time for all meters); resolves when it is done. */
   run(deviceId: string): Promise<void> {
-    if (this.queued.has(deviceId)) return this.chain;
-    this.queued.add(deviceId);
-    this.chain = this.chain.then(async () => {
-      this.queued.delete(deviceId);
-      if (this.stopped) return;
-      if ((this.noLogUntil.get(deviceId) ?? 0) > Date.now()) return;
-      try {
-        await this.runOnce(deviceId);
-        this.retries.delete(deviceId);
-      } catch (err) {
-        const message = (err as Error).message;
-        if (err instanceof NoOutageLogError) {
-          // Asked again a day later (a firmware update may add one), not every hour.
-          this.noLogUntil.set(deviceId, Date.now() + 24 * 3_600_000);
-          this.deps.log.warn(`${deviceId}: no outages can be reported: ${message}`);
-          return;
-        }
-        this.deps.log.warn(`outage log of ${deviceId} not read: ${message}`);
-        // A module that has just come back may not read its meter yet: tried again once it settled (a few times).
-        const tries = this.retries.get(deviceId) ?? 0;
-        if (/not being read yet|already in progress/.test(message) && tries < 5) {
-          this.retries.set(deviceId, tries + 1);
-          this.later(deviceId, this.deps.settleMs ?? 30_000);
-        } else {
-          this.retries.delete(deviceId);
-        }
+    return this.runs.run(deviceId);
+  }
+
+  /** One read; true when the module was not ready (MeterRuns tries again once it settled). */
+  private async job(deviceId: string): Promise<boolean> {
+    if ((this.noLogUntil.get(deviceId) ?? 0) > Date.now()) return false;
+    try {
+      await this.runOnce(deviceId);
+      return false;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (err instanceof NoOutageLogError) {
+        // Asked again a day later (a firmware update may add one), not every hour.
+        this.noLogUntil.set(deviceId, Date.now() + 24 * 3_600_000);
+        this.deps.log.warn(`${deviceId}: no outages can be reported: ${message}`);
+        return false;
       }
-    });
-    return this.chain;
+      this.deps.log.warn(`outage log of ${deviceId} not read: ${message}`);
+      return /not being read yet|already in progress/.test(message);
+    }
   }
 
   private zone(): string {
     return this.deps.zone?.() ?? systemTimeZone();
-  }
-
-  private later(deviceId: string, ms: number): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      void this.run(deviceId);
-    }, ms);
-    this.timers.add(t);
   }
 
   private cursorOf(deviceId: string): OutageCursor {

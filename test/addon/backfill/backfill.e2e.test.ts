@@ -26,6 +26,7 @@ import { productionBundle } from '../../device/host/helpers';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../helpers/wait';
 
 const KEY = 'ABCDEFGHIJKLMNOPQRST';
 const MAC = '24:0a:c4:00:00:e1';
@@ -54,16 +55,7 @@ let recorder: NodeJS.Timeout;
 const lines: string[] = [];
 const logLines: string[] = [];
 
-
-async function until(what: string, ok: () => boolean, realMs: number): Promise<void> {
-  const end = Date.now() + realMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const simAt = (ms: number) => until(`simulated ${new Date(ms).toISOString()}`, () => sim.simTime() >= ms, 120_000);
+const simAt = (ms: number) => waitFor(`simulated ${new Date(ms).toISOString()}`, () => sim.simTime() >= ms, 120_000);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mep-backfill-'));
@@ -142,14 +134,14 @@ afterAll(async () => {
 });
 
 test('three simulated hours without the module, then two with a silent meter link: afterwards every hour equals the meter\'s load profile, no jump hour', async () => {
-  await until('the module online', () => registry.get(DEVICE)?.online === true && registry.get(DEVICE)?.entityIds['energy_import'] !== undefined, 30000);
+  await waitFor('the module online', () => registry.get(DEVICE)?.online === true && registry.get(DEVICE)?.entityIds['energy_import'] !== undefined, 30000);
   const ids = registry.get(DEVICE)!.entityIds;
   await simAt(T0 + 2 * H + 20 * 60_000);
   host.kill(); // 02:20: the module loses power (the meter goes on)
-  await until('the module offline', () => registry.get(DEVICE)?.online === false, 30000);
+  await waitFor('the module offline', () => registry.get(DEVICE)?.online === false, 30000);
   await simAt(T0 + 5 * H + 20 * 60_000);
   host.powerOn(); // 05:20: back
-  await until('the module online again', () => registry.get(DEVICE)?.online === true, 30000);
+  await waitFor('the module online again', () => registry.get(DEVICE)?.online === true, 30000);
   await simAt(T0 + 6 * H + 20 * 60_000);
   sim.setMepPortDisabled(true); // 06:20: the meter stops answering; the module stays online
   await simAt(T0 + 8 * H + 20 * 60_000);
@@ -193,7 +185,7 @@ test('three simulated hours without the module, then two with a silent meter lin
   expect(view.lastRun).toBeGreaterThanOrEqual(T0 + 10 * H);
   // (Saved through a queued atomic writer: on disk moments later.)
   const saved = () => (JSON.parse(readFileSync(join(dir, 'backfill.json'), 'utf8')) as { meters: { [id: string]: { filledHours: number } } }).meters[DEVICE]?.filledHours;
-  await until('the state on disk', () => saved() === view.filledHours, 5000);
+  await waitFor('the state on disk', () => saved() === view.filledHours, 5000);
   const runs = logLines.filter((l) => /filled \d+ h from the meter's memory/.test(l));
   console.log(`backfill runs:\n${runs.join('\n')}`);
   expect(runs.length).toBeGreaterThan(0);

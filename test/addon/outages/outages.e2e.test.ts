@@ -26,6 +26,7 @@ import { productionBundle } from '../../device/host/helpers';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../helpers/wait';
 
 const KEY = 'ABCDEFGHIJKLMNOPQRST';
 const MAC = '24:0a:c4:00:00:e3';
@@ -55,15 +56,7 @@ const lines: string[] = [];
 const logLines: string[] = [];
 const logger = createLogger('info', 'test', (l) => logLines.push(l));
 
-async function until(what: string, ok: () => boolean, realMs: number): Promise<void> {
-  const end = Date.now() + realMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const simAt = (ms: number) => until(`simulated ${new Date(ms).toISOString()}`, () => sim.simTime() >= ms, 120_000);
+const simAt = (ms: number) => waitFor(`simulated ${new Date(ms).toISOString()}`, () => sim.simTime() >= ms, 120_000);
 
 function outageService(): OutageService {
   return new OutageService({
@@ -117,20 +110,20 @@ afterAll(async () => {
 const outageEvents = () => standin.firedEvents.filter((e) => e.eventType === 'mep_bridge_power_outage');
 
 test('a power outage of the meter: one event, one notification, the "Last outage" sensor; nothing twice after a restart', async () => {
-  await until('the module online', () => registry.get(DEVICE)?.online === true, 30000);
+  await waitFor('the module online', () => registry.get(DEVICE)?.online === true, 30000);
   // The watch publishes its sensors on the meter's device and reads the (empty) log once the readings flow.
   const discovery = await mqtt.next(`homeassistant/device/${DEVICE}_outage/config`);
   expect(JSON.parse(discovery.text).device).toEqual({ identifiers: [DEVICE] });
-  await until('the first read of the (empty) log', () => JSON.parse(readFileSafe()).meters?.[DEVICE]?.lastSeq === 0, 30000);
+  await waitFor('the first read of the (empty) log', () => JSON.parse(readFileSafe()).meters?.[DEVICE]?.lastSeq === 0, 30000);
   await simAt(OUTAGE_START);
   host.kill(); // the meter loses power, and the module with it
-  await until('the module offline', () => registry.get(DEVICE)?.online === false, 30000);
+  await waitFor('the module offline', () => registry.get(DEVICE)?.online === false, 30000);
   expect(outageEvents()).toEqual([]);
   await simAt(OUTAGE_END + M);
   const mark = mqtt.mark();
   host.powerOn();
-  await until('the module online again', () => registry.get(DEVICE)?.online === true, 30000);
-  await until('the outage announced', () => outageEvents().length > 0, 60000);
+  await waitFor('the module online again', () => registry.get(DEVICE)?.online === true, 30000);
+  await waitFor('the outage announced', () => outageEvents().length > 0, 60000);
   expect(outageEvents()).toEqual([{
     eventType: 'mep_bridge_power_outage',
     data: { device_id: DEVICE, meter: 'Outage meter', start: '2026-12-01T13:02:00+00:00', end: '2026-12-01T13:39:00+00:00', duration_s: 37 * 60, source: 'ET81' },
