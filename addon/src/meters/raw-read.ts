@@ -3,8 +3,9 @@
 // undecoded and the add-on decodes in Node with the firmware's own table code (device/src/meter/tables).
 // readLoadProfileHours() reads a module's load profile between two times that way (guide pp. 29–31: BT61, BT62,
 // BT63, ET21, then the blocks of BT64 by partial reads of at most 465 bytes) and turns it into hourly energies.
-// Reads are spaced (default 1 s apart: the guide's average of at most one table read per second, pp. 51, 260, on
-// top of the module's own polls) and one at a time per module (the module refuses a second one).
+// Reads are spaced (default 1 s apart) and one at a time per module (the module refuses a second one); the module
+// itself counts them with its polls in the guide's average of at most one table read per second (pp. 51, 260;
+// device/src/meter/session.ts), so a backfill slows its polls a little rather than adding reads on top.
 import type { CommandResult, ReadCommand } from '../../../discovery/contract';
 import { READ_MAX_COUNT } from '../../../discovery/contract';
 import { BT61, BT62, BT63, ET21, BT61_HEADER, BT63_SET, decodeBt61, decodeBt62, decodeBt63, decodeEt21, intervalMs, type LpSetControl } from '../../../device/src/meter/tables/lp-config';
@@ -38,8 +39,8 @@ export class RawReadError extends Error {
 }
 
 /** Keeps raw reads of one module at least `spacingMs` apart, from the end of one to the start of the next, across
- *  calls (guide pp. 51, 260: on average at most one table read a second, on top of the module's own polls). The
- *  first read goes at once. */
+ *  calls (guide pp. 51, 260: on average at most one table read a second; the module holds them to that budget
+ *  together with its polls). The first read goes at once. */
 export class Pacer {
   private last = -Infinity;
   reads = 0;
