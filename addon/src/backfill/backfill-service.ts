@@ -12,9 +12,8 @@ import { NoEnergyChannelsError, Pacer, ReadSender, readLoadProfileHours } from '
 import { MeterRuns } from '../meters/meter-runs';
 import { Logger, Service } from '../service';
 import { BackfillState, BackfillStore } from './backfill-store';
-import { uniqueId } from '../../../discovery/discovery-payload';
 import { readEnergyUnit } from './energy-unit';
-import { registryEntityIds } from './entity-ids';
+import { currentEntityIds } from '../ha/entity-ids';
 import { boundGaps, fillGap, findGaps, frozenHours, hoursNeeded, HOUR_MS } from './plan';
 
 /** The panel's view of one meter's backfill (MeterView.backfill). */
@@ -204,18 +203,13 @@ export class BackfillService implements Service {
   /** The entities' ids as Home Assistant's entity registry has them now (a user may have renamed them: their
    *  statistics moved with them); discovery's ids where the registry does not answer or lacks the entity. */
   private async currentIds<E extends { key: string; entityId: string }>(deviceId: string, ha: HaLink, entities: E[]): Promise<E[]> {
-    let found: Map<string, string>;
-    try {
-      found = await registryEntityIds(ha, entities.map((e) => uniqueId(deviceId, e.key)));
-    } catch (err) {
-      this.deps.log.debug(`backfill of ${deviceId}: the entity registry did not answer (${(err as Error).message}): discovery's entity ids used`);
-      return entities;
-    }
+    const now = await currentEntityIds(ha, deviceId, Object.fromEntries(entities.map((e) => [e.key, e.entityId])), (m) =>
+      this.deps.log.debug(`backfill of ${deviceId}: the entity registry did not answer (${m}): discovery's entity ids used`));
     return entities.map((e) => {
-      const now = found.get(uniqueId(deviceId, e.key));
-      if (now === undefined || now === e.entityId) return e;
-      this.deps.log.info(`backfill of ${deviceId}: ${e.entityId} is ${now} in Home Assistant (renamed): its statistics are filled there`);
-      return { ...e, entityId: now };
+      const id = now[e.key] ?? e.entityId;
+      if (id === e.entityId) return e;
+      this.deps.log.info(`backfill of ${deviceId}: ${e.entityId} is ${id} in Home Assistant (renamed): its statistics are filled there`);
+      return { ...e, entityId: id };
     });
   }
 }

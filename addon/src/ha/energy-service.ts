@@ -2,6 +2,7 @@
 // version's format (energy.ts) → energy/save_prefs with the complete energy_sources list (home-assistant.md §4.3).
 // Calls are serialised so two clicks cannot interleave a read and a write.
 import { EnergyResult, HaStatus, HomeAssistant, MeterRegistry } from '../backend';
+import { currentEntityIds } from './entity-ids';
 import { Logger } from '../service';
 import { HaError, HaLink } from './connection';
 import { describeEnergyIssues } from './energy-validation';
@@ -35,7 +36,10 @@ export class EnergyService implements HomeAssistant {
     }
     const meter = this.deps.registry.get(deviceId);
     if (meter === null) return fail(`No meter ${deviceId} is known`);
-    const entities = meterEnergyEntities(meter.entityIds);
+    // A sensor the user renamed is wired under its name now (the entity registry keeps the link, entity-ids.ts).
+    const ids = await currentEntityIds(this.deps.ha, deviceId, meter.entityIds, (m) =>
+      this.deps.log.debug(`Energy dashboard: the entity registry did not answer (${m}): discovery's entity ids used`));
+    const entities = meterEnergyEntities(ids);
     if (entities === null) {
       return fail(`${meter.name} has not announced its energy sensors yet (waiting for its discovery message)`);
     }

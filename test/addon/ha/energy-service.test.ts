@@ -57,6 +57,17 @@ describe('Energy dashboard service', () => {
     return { service: new EnergyService({ ha: connection, registry, log }), registry, standin: s };
   }
 
+  it('a sensor the user renamed in Home Assistant is added under its name now (entity registry), the others as discovered', async () => {
+    const { service, standin: s } = await setup('2026.2.3', LEGACY_PREFS);
+    for (const key of ['energy_import', 'energy_export', 'power_net']) s.registerEntity(`sensor.${DEVICE}_${key}`, 'mqtt', `${DEVICE}_${key}`);
+    s.renameEntity(`sensor.${DEVICE}_energy_import`, 'sensor.house_grid_import');
+    const result = await service.addToEnergy(DEVICE);
+    expect(result).toMatchObject({ ok: true, added: ['sensor.house_grid_import', `sensor.${DEVICE}_energy_export`, `sensor.${DEVICE}_power_net`] });
+    expect(s.prefs?.energy_sources[1]).toMatchObject({
+      flow_from: [{ stat_energy_from: 'sensor.old_meter' }, { stat_energy_from: 'sensor.house_grid_import' }],
+    });
+  });
+
   it('HA 2026.2 (legacy): adds to the single grid source, keeps solar, gas, the old meter and the devices', async () => {
     const { service, standin: s } = await setup('2026.2.3', LEGACY_PREFS);
     const result = await service.addToEnergy(DEVICE);

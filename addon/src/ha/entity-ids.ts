@@ -5,7 +5,8 @@
 // (discovery-payload.ts uniqueId). `config/entity_registry/list` answers every entry in Core's as_partial_dict shape
 // (homeassistant/helpers/entity_registry.py: entity_id, platform, unique_id, …); `config/entity_registry/get` takes
 // an entity id only, so it cannot find a renamed one.
-import { HaLink } from '../ha/connection';
+import { uniqueId } from '../../../discovery/discovery-payload';
+import { HaLink } from './connection';
 
 interface RegistryEntry {
   entity_id?: unknown;
@@ -24,5 +25,23 @@ export async function registryEntityIds(ha: HaLink, uniqueIds: string[]): Promis
       out.set(e.unique_id, e.entity_id);
     }
   }
+  return out;
+}
+
+/** A meter's entity ids (key → the id discovery proposed) as Home Assistant names them now: renamed ones followed
+ *  through the registry, the rest as proposed. Without an answer from the registry, discovery's ids (`onError`). */
+export async function currentEntityIds(
+  ha: HaLink, deviceId: string, proposed: { [key: string]: string }, onError: (message: string) => void,
+): Promise<{ [key: string]: string }> {
+  const keys = Object.keys(proposed);
+  let found: Map<string, string>;
+  try {
+    found = await registryEntityIds(ha, keys.map((k) => uniqueId(deviceId, k)));
+  } catch (err) {
+    onError((err as Error).message);
+    return proposed;
+  }
+  const out: { [key: string]: string } = {};
+  for (const k of keys) out[k] = found.get(uniqueId(deviceId, k)) ?? (proposed[k] as string);
   return out;
 }
