@@ -59,6 +59,9 @@ export interface MeterUsage {
   /** This month's three highest complete hours by average import power, highest first. `hour`: the hour's local
    *  start, ISO 8601 with offset; `estimated`: a boundary of it was interpolated across a silent module. */
   monthPeaks: { hour: string; w: number; estimated?: boolean }[];
+  /** The highest hour of each of this month's three highest days (Norwegian and some Swedish capacity tariffs),
+   *  highest first, in the same shape. */
+  monthPeakDays: { hour: string; w: number; estimated?: boolean }[];
 }
 
 export interface MeterRegistry {

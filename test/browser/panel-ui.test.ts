@@ -341,7 +341,7 @@ test('energy today and this month, the hour\'s average and the month\'s peak hou
   t.registry.patch('mep_b2', { usage: null } as unknown as Partial<MeterView>);
   await cell('today-import').getByText('—').waitFor();
   expect(await usage.getByTestId('peaks').textContent()).toBe('—');
-  t.registry.patch('mep_b2', { usage: { ...usageView, monthPeaks: [] } } as Partial<MeterView>);
+  t.registry.patch('mep_b2', { usage: { ...usageView, monthPeaks: [], monthPeakDays: [] } } as Partial<MeterView>);
   await usage.getByText('No complete hour this month yet.').waitFor();
   // What the backfill did (MeterView.backfill, addon/src/backfill): said under the figures; nothing without it.
   expect(await card().getByTestId('backfill').count()).toBe(0);

@@ -13,7 +13,8 @@
 //    flagged estimated, as their shared boundary lies in a 10-minute gap (longer than 5 minutes).
 //  * the 12:30 reading carries a 9,000 W power sample: peaks come from the register, so it changes nothing.
 //  * the add-on is down 20:00-21:00 (no reading 20:05-20:55): hour 20 is still 1,920 W (both boundaries read).
-//  => month peaks: 18:00 4,725 W, 07:00 3,600 W, 19:00 3,075 W; average 3,800 W.
+//  => month peaks: 18:00 4,725 W, 07:00 3,600 W, 19:00 3,075 W; average 3,800 W. Peak days (the highest hour of
+//     each day): one day so far, 31 Dec 18:00, 4,725 W; their average 4,725 W.
 //  * today at 23:55 = Σ W (30,600 Wh) − the last 5 minutes of hour 23 (50 Wh) = 30.550 kWh; export 4 × 1.2 = 4.8 kWh.
 //  * 1 Jan 00:05: a new month, no peaks yet; 01:05: the first January hour (480 W) is its only peak; today = month
 //    = 480 + 40 Wh = 0.520 kWh.
@@ -157,6 +158,8 @@ test('the peaks equal the hand computation (outage and missed reading included, 
     [3075, '2026-12-31T19:00:00+01:00', true],
   ]);
   expect(u.peak_hours_average).toBe(3800);
+  expect(u.peak_days_average).toBe(4725);
+  expect(JSON.parse(u.peak_days as string)).toEqual([{ hour: '2026-12-31T18:00:00+01:00', w: 4725 }]);
   expect(u.energy_import_month).toBeNull(); // the add-on did not see 1 Dec begin
 });
 
@@ -189,6 +192,7 @@ test("the panel API's meter view carries the same usage", async () => {
     quarterHourW: 480,
     hourW: 480,
     monthPeaks: [{ hour: '2027-01-01T00:00:00+01:00', w: 480 }],
+    monthPeakDays: [{ hour: '2027-01-01T00:00:00+01:00', w: 480 }],
   });
 });
 

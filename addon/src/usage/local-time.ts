@@ -113,6 +113,12 @@ export function monthKey(t: number, zone: string): string {
   return `${w.year}-${String(w.month).padStart(2, '0')}`;
 }
 
+/** Local 'YYYY-MM-DD' of instant `t`. */
+export function dayKey(t: number, zone: string): string {
+  const w = wallClock(t, zone);
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
 /** ISO 8601 with the zone's offset, e.g. 2026-12-03T18:00:00+01:00 (what the panel and HA attributes show). */
 export function localIso(t: number, zone: string): string {
   const w = wallClock(t, zone);

@@ -2,8 +2,8 @@
 // Home Assistant sensors show. Pure.
 import { StatePayload } from '../../../discovery/contract';
 import { MeterUsage } from '../backend';
-import { localIso, monthKey } from './local-time';
-import { addHour, MonthPeaks } from './peaks';
+import { dayKey, localIso, monthKey } from './local-time';
+import { addHour, MonthPeaks, PeakHour } from './peaks';
 import { advance, averageW, emptyTracker, Reading, runningAverageW, runningEnergy, TrackerState } from './register-tracker';
 
 export interface MeterUsageState {
@@ -38,7 +38,7 @@ export function applyReading(s: MeterUsageState, reading: Reading, zone: string)
   for (const c of step.closed) {
     if (c.unit !== 'hour') continue;
     hoursClosed++;
-    peaks = addHour(peaks, monthKey(c.start, zone), { start: c.start, w: averageW(c), estimated: c.estimated });
+    peaks = addHour(peaks, monthKey(c.start, zone), { start: c.start, w: averageW(c), estimated: c.estimated }, undefined, dayKey(c.start, zone));
   }
   const out: UsageStep = { state: { tracker: step.state, peaks }, hoursClosed };
   if (step.note) out.note = step.note;
@@ -52,16 +52,19 @@ function kwh(v: number | null | undefined): number | null {
 /** What is known at instant `now` (null members when unknown). */
 export function usageView(s: MeterUsageState | null, now: number, zone: string): MeterUsage {
   if (s === null) {
-    return { today: { importKwh: null, exportKwh: null }, month: { importKwh: null, exportKwh: null }, quarterHourW: null, hourW: null, monthPeaks: [] };
+    return { today: { importKwh: null, exportKwh: null }, month: { importKwh: null, exportKwh: null }, quarterHourW: null, hourW: null, monthPeaks: [], monthPeakDays: [] };
   }
   const day = runningEnergy(s.tracker, 'day', now);
   const month = runningEnergy(s.tracker, 'month', now);
-  const current = s.peaks !== null && s.peaks.month === monthKey(now, zone) ? s.peaks.top : [];
+  const thisMonth = s.peaks !== null && s.peaks.month === monthKey(now, zone) ? s.peaks : null;
+  const current = thisMonth ? thisMonth.top : [];
+  const shown = (p: PeakHour) => (p.estimated ? { hour: localIso(p.start, zone), w: p.w, estimated: true } : { hour: localIso(p.start, zone), w: p.w });
   return {
     today: { importKwh: kwh(day?.importKwh), exportKwh: kwh(day?.exportKwh) },
     month: { importKwh: kwh(month?.importKwh), exportKwh: kwh(month?.exportKwh) },
     quarterHourW: runningAverageW(s.tracker, 'quarter', now),
     hourW: runningAverageW(s.tracker, 'hour', now),
-    monthPeaks: current.map((p) => (p.estimated ? { hour: localIso(p.start, zone), w: p.w, estimated: true } : { hour: localIso(p.start, zone), w: p.w })),
+    monthPeaks: current.map(shown),
+    monthPeakDays: (thisMonth?.days ?? []).map(shown),
   };
 }

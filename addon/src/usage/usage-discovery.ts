@@ -35,6 +35,8 @@ interface UsageEntity {
   live: boolean;
   /** Peak n: its hour and whether it was estimated as attributes. */
   peak?: 1 | 2 | 3;
+  /** The peak days' average: the hours it averages as an attribute. */
+  days?: true;
   phase?: 1 | 2 | 3;
 }
 
@@ -57,6 +59,7 @@ export const USAGE_ENTITIES: readonly UsageEntity[] = [
   power('peak_hour_2', 'Month peak hour 2', false, { peak: 2, icon: 'mdi:trophy-outline' }),
   power('peak_hour_3', 'Month peak hour 3', false, { peak: 3, icon: 'mdi:trophy-outline' }),
   power('peak_hours_average', 'Month peak hours average', false, { icon: 'mdi:trophy-variant' }),
+  power('peak_days_average', 'Month peak days average', false, { icon: 'mdi:trophy-variant', days: true }),
   energy('energy_import_today', 'Energy import today'),
   energy('energy_export_today', 'Energy export today'),
   energy('energy_import_month', 'Energy import this month'),
@@ -108,6 +111,10 @@ export function usageDiscoveryPayload(ctx: UsageDiscoveryContext): string {
     if (e.peak !== undefined) {
       c.json_attributes_topic = stateTopic;
       c.json_attributes_template = `{{ {'hour': value_json.${e.key}_start | default(None), 'estimated': value_json.${e.key}_estimated | default(False)} | tojson }}`;
+    }
+    if (e.days) {
+      c.json_attributes_topic = stateTopic;
+      c.json_attributes_template = `{{ {'hours': value_json.peak_days | default('[]') | from_json} | tojson }}`;
     }
     components[e.key] = c;
   }

@@ -17,6 +17,10 @@ export function usageStatePayload(usage: MeterUsage, state: StatePayload | null,
   }
   const ws = usage.monthPeaks.map((p) => p.w);
   out.peak_hours_average = ws.length > 0 ? Math.round(ws.reduce((a, b) => a + b, 0) / ws.length) : null;
+  const days = usage.monthPeakDays.map((p) => p.w);
+  out.peak_days_average = days.length > 0 ? Math.round(days.reduce((a, b) => a + b, 0) / days.length) : null;
+  // The hours it averages, as one attribute (a JSON text: the state message's values are scalars).
+  out.peak_days = JSON.stringify(usage.monthPeakDays.map((p) => ({ hour: p.hour, w: p.w })));
   out.energy_import_today = usage.today.importKwh;
   out.energy_export_today = usage.today.exportKwh;
   out.energy_import_month = usage.month.importKwh;

@@ -24,7 +24,7 @@ test('peaks: the three highest hours, highest first, ties to the earlier hour; a
   expect(p.top.map((h) => [h.start, h.w])).toEqual([[2, 900], [4, 900], [3, 700]]);
   expect(addHour(p, '2026-12', { start: 3, w: 950, estimated: false }).top.map((h) => [h.start, h.w])).toEqual([[3, 950], [2, 900], [4, 900]]);
   expect(addHour(p, '2026-11', { start: 0, w: 9999, estimated: false })).toBe(p);
-  expect(addHour(p, '2027-01', { start: 9, w: 10, estimated: false })).toEqual({ month: '2027-01', top: [{ start: 9, w: 10, estimated: false }] });
+  expect(addHour(p, '2027-01', { start: 9, w: 10, estimated: false })).toEqual({ month: '2027-01', top: [{ start: 9, w: 10, estimated: false }], days: [] });
 });
 
 test('signed current: negative while the phase exports, positive otherwise, null without its three values', () => {
@@ -44,7 +44,7 @@ test('readings: only a positive import register counts (the module never sends 0
 
 test('view: unknown before the interval starts are seen; running averages and energies after; stale ones unknown again', () => {
   const t = (s: string): number => Date.parse(s);
-  expect(usageView(null, 0, ZONE)).toEqual({ today: { importKwh: null, exportKwh: null }, month: { importKwh: null, exportKwh: null }, quarterHourW: null, hourW: null, monthPeaks: [] });
+  expect(usageView(null, 0, ZONE)).toEqual({ today: { importKwh: null, exportKwh: null }, month: { importKwh: null, exportKwh: null }, quarterHourW: null, hourW: null, monthPeaks: [], monthPeakDays: [] });
   let s = emptyUsage(ZONE);
   s = applyReading(s, { t: t('2026-12-03T09:50:00Z'), importKwh: 100, exportKwh: 10 }, ZONE).state;
   expect(usageView(s, t('2026-12-03T09:50:00Z'), ZONE).quarterHourW).toBeNull();
@@ -71,7 +71,7 @@ test('discovery: the add-on\'s entities on the module\'s device, valid classes a
   const components = payload.components as { [key: string]: { [key: string]: unknown } };
   expect(Object.keys(components)).toEqual([
     'power_average_15min', 'power_average_hour', 'peak_hour_1', 'peak_hour_2', 'peak_hour_3', 'peak_hours_average',
-    'energy_import_today', 'energy_export_today', 'energy_import_month', 'energy_export_month',
+    'peak_days_average', 'energy_import_today', 'energy_export_today', 'energy_import_month', 'energy_export_month',
     'current_signed_l1', 'current_signed_l2', 'current_signed_l3',
   ]);
   for (const [key, c] of Object.entries(components)) {
@@ -93,6 +93,7 @@ test('state message: peaks with their hours, the average of the peaks, signed cu
   const usage = {
     today: { importKwh: 1.5, exportKwh: null }, month: { importKwh: null, exportKwh: null }, quarterHourW: 800, hourW: null,
     monthPeaks: [{ hour: '2026-12-03T18:00:00+01:00', w: 4800 }, { hour: '2026-12-03T07:00:00+01:00', w: 3600, estimated: true }],
+    monthPeakDays: [{ hour: '2026-12-03T18:00:00+01:00', w: 4800 }, { hour: '2026-12-02T19:00:00+01:00', w: 3000 }],
   };
   const out = usageStatePayload(usage, { current_l1: 2, power_import_l1: 0, power_export_l1: 400, current_l2: 1 }, 1);
   expect(out).toEqual({
@@ -101,6 +102,8 @@ test('state message: peaks with their hours, the average of the peaks, signed cu
     peak_hour_2: 3600, peak_hour_2_start: '2026-12-03T07:00:00+01:00', peak_hour_2_estimated: true,
     peak_hour_3: null, peak_hour_3_start: null, peak_hour_3_estimated: false,
     peak_hours_average: 4200,
+    peak_days_average: 3900,
+    peak_days: JSON.stringify([{ hour: '2026-12-03T18:00:00+01:00', w: 4800 }, { hour: '2026-12-02T19:00:00+01:00', w: 3000 }]),
     energy_import_today: 1.5, energy_export_today: null, energy_import_month: null, energy_export_month: null,
     current_signed_l1: -2,
   });
