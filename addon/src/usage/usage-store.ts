@@ -29,9 +29,14 @@ function isOpen(v: unknown): v is OpenInterval {
   return typeof o === 'object' && o !== null && finite(o.start) && finite(o.importKwh) && kwhOrNull(o.exportKwh) && typeof o.estimated === 'boolean';
 }
 
+function isPeakHour(h: unknown): boolean {
+  const e = h as { start?: unknown; w?: unknown; estimated?: unknown } | null;
+  return typeof e === 'object' && e !== null && finite(e.start) && finite(e.w) && typeof e.estimated === 'boolean';
+}
+
 /** One meter's entry if it has the right shape, else null. */
 export function checkedUsage(v: unknown): MeterUsageState | null {
-  const s = v as { tracker?: { zone?: unknown; last?: unknown; open?: { [k: string]: unknown } }; peaks?: { month?: unknown; top?: unknown } | null } | null;
+  const s = v as { tracker?: { zone?: unknown; last?: unknown; open?: { [k: string]: unknown } }; peaks?: { month?: unknown; top?: unknown; days?: unknown } | null } | null;
   if (typeof s !== 'object' || s === null || typeof s.tracker !== 'object' || s.tracker === null) return null;
   const t = s.tracker;
   if (typeof t.zone !== 'string' || !isTimeZone(t.zone) || (t.last !== null && !isReading(t.last))) return null;
@@ -40,9 +45,11 @@ export function checkedUsage(v: unknown): MeterUsageState | null {
   const p = s.peaks;
   if (p !== null && p !== undefined) {
     if (typeof p !== 'object' || typeof p.month !== 'string' || !/^\d{4}-\d{2}$/.test(p.month) || !Array.isArray(p.top)) return null;
-    for (const h of p.top as unknown[]) {
-      const e = h as { start?: unknown; w?: unknown; estimated?: unknown } | null;
-      if (typeof e !== 'object' || e === null || !finite(e.start) || !finite(e.w) || typeof e.estimated !== 'boolean') return null;
+    for (const h of p.top as unknown[]) if (!isPeakHour(h)) return null;
+    // Peak days came later: a file without them is fine (they fill from the next hour on).
+    if (p.days !== undefined) {
+      if (!Array.isArray(p.days)) return null;
+      for (const h of p.days as unknown[]) if (!isPeakHour(h) || !/^\d{4}-\d{2}-\d{2}$/.test(String((h as { day?: unknown }).day))) return null;
     }
   }
   return s as MeterUsageState;

@@ -125,11 +125,15 @@ test('store: a corrupt file or entry is dropped with a warning, a good one survi
     const raw = JSON.parse(readFileSync(file, 'utf8'));
     raw.meters['mep_000000000001'] = { tracker: { zone: 'Mars/Olympus', last: null, open: {} }, peaks: null };
     raw.meters['not-a-device'] = good;
+    // Peak days with a day that is no date: the entry is unreadable.
+    raw.meters['mep_000000000002'] = { ...good, peaks: { month: '2026-12', top: [], days: [{ start: 1, w: 2, estimated: false, day: 'Monday' }] } };
+    // An entry from before the peak days (no `days`) is still good.
+    raw.meters['mep_000000000003'] = { ...good, peaks: { month: '2026-12', top: [{ start: 1, w: 2, estimated: false }] } };
     writeFileSync(file, JSON.stringify(raw));
     const loaded = new UsageStore(file, log).load();
-    expect([...loaded.keys()]).toEqual([ID]);
+    expect([...loaded.keys()].sort()).toEqual(['mep_000000000003', ID].sort());
     expect(loaded.get(ID)).toEqual(good);
-    expect(warnings.join()).toMatch(/dropped 2 unreadable usage entries/);
+    expect(warnings.join()).toMatch(/dropped 3 unreadable usage entries/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
