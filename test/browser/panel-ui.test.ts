@@ -323,6 +323,11 @@ test('energy today and this month, the hour\'s average and the month\'s peak hou
       { hour: '2026-12-01T07:00:00+01:00', w: 2980.6, estimated: true },
       { hour: '2026-12-03T23:00:00+01:00', w: 2400 },
     ],
+    monthPeakDays: [
+      { hour: '2026-12-02T18:00:00+01:00', w: 3520 },
+      { hour: '2026-12-01T07:00:00+01:00', w: 2980.6, estimated: true },
+      { hour: '2026-12-03T23:00:00+01:00', w: 2400 },
+    ],
   };
   t.registry.patch('mep_b2', { usage: usageView } as Partial<MeterView>);
   await cell('today-import').getByText('3.46 kWh').waitFor();
@@ -335,6 +340,7 @@ test('energy today and this month, the hour\'s average and the month\'s peak hou
   expect(await peak(1).textContent()).toMatch(/2 Dec, 18:00–19:00\s*3520 W/);
   expect(await peak(2).textContent()).toMatch(/1 Dec, 07:00–08:00 \(estimated\)\s*2981 W/);
   expect(await peak(3).textContent()).toMatch(/3 Dec, 23:00–00:00\s*2400 W/);
+  expect(await cell('peak-days').textContent()).toBe('2967 W'); // (3520 + 2980.6 + 2400) / 3
   expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
 
   // Null when the add-on knows nothing yet (a new meter, or after a restart before the first reading).

@@ -18,6 +18,8 @@ export interface PanelUsage {
   /** This month's three highest complete hours by average import power, highest first; `hour` is the hour's local
    *  start, ISO 8601 with its offset; `estimated`: a boundary was interpolated across a silent module. */
   monthPeaks: { hour: string; w: number; estimated?: boolean }[] | null;
+  /** The highest hour of each of this month's three highest days (absent with an older add-on). */
+  monthPeakDays?: { hour: string; w: number; estimated?: boolean }[] | null;
 }
 
 export type PanelMeter = Omit<ServerPanelMeter, 'usage'> & { usage?: PanelUsage | null };

@@ -1,5 +1,6 @@
 // <mep-usage>: energy today and this month (import and export, from the meter's energy register), the current
-// hour's average import power and this month's three peak hours (issue 12; the add-on computes them, addon/src/usage).
+// hour's average import power, this month's three peak hours and the average of its three highest days' peak hours
+// (issues 12, 13; the add-on computes them, addon/src/usage).
 // Every figure may be unknown (null) or missing with an older add-on: it shows "—" then.
 import { css, html, LitElement, TemplateResult } from 'lit';
 import { fixed, hourSpan, orUnknown, watts } from '../format';
@@ -31,6 +32,15 @@ export class MepUsage extends LitElement {
       <strong>${orUnknown(p.w, watts)}</strong></li>`)}</ol>`;
   }
 
+  /** What tariffs that take the highest hour of three different days bill (Norway, some of Sweden). */
+  private peakDays(): TemplateResult | string {
+    const days = this.usage?.monthPeakDays ?? [];
+    if (days.length === 0) return '';
+    const average = days.reduce((sum, d) => sum + d.w, 0) / days.length;
+    return html`<p class="muted">Average of the highest hour of the ${days.length === 1 ? 'one day' : `${days.length} highest days`} so far:
+      <strong data-usage="peak-days">${watts(average)}</strong></p>`;
+  }
+
   override render(): TemplateResult {
     const u = this.usage ?? null;
     const cell = (key: string, value: number | null | undefined): TemplateResult => html`<td class="num" data-usage=${key}>${orUnknown(value, kwh)}</td>`;
@@ -46,7 +56,8 @@ export class MepUsage extends LitElement {
         <div><div class="muted">This quarter-hour's average</div><div class="value" data-usage="quarter-hour">${orUnknown(u?.quarterHourW, watts)}</div></div>
       </div>
       <h3>Peak hours this month</h3>
-      ${this.peaks()}`;
+      ${this.peaks()}
+      ${this.peakDays()}`;
   }
 }
 customElements.define('mep-usage', MepUsage);
