@@ -44,7 +44,7 @@ const DIAGNOSTICS_EVERY_MS = 60000;
 /** The web module is unloaded after this long without a request (device/src/lazy); an update module once idle. */
 const WEB_IDLE_MS = 30000;
 const HOUSEKEEPING_EVERY_MS = 10000;
-/** The meter's routine reads wait while an update installs, at most this long (Session.pause: under a minute). */
+/** The meter waits while an update installs, at most this long (Session.pause: under a minute). */
 const UPDATE_PAUSE_MS = 45000;
 /** A request whose response never ended (a client that vanished) stops counting as busy after this long. */
 const WEB_STUCK_MS = 600000;
