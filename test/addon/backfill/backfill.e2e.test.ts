@@ -7,25 +7,16 @@
 // back; later the meter link goes silent for two hours while the module stays online (Home Assistant keeps the
 // sensors' last state: frozen rows, then a jump). Afterwards every hour has a row, the hours of the outage and of
 // the silence equal the meter's load profile (× 10 Wh) to the Wh, and the hours after them are no jump any more.
-import { connectExternalBroker } from '../../../addon/src/broker/external';
 import { BackfillService } from '../../../addon/src/backfill/backfill-service';
-import { EventBus } from '../../../addon/src/bus';
 import { HaConnection } from '../../../addon/src/ha/connection';
-import { createLogger } from '../../../addon/src/log';
-import { MqttDeviceCommander } from '../../../addon/src/meters/commander';
 import { MeterRegistryService } from '../../../addon/src/meters/registry-service';
-import { resultChecker } from '../../../addon/src/pairing/command-payload';
-import { SecretStore } from '../../../addon/src/pairing/secret-store';
-import { HostHandle, startHost } from '../../../device/sim/host';
+import { HostHandle } from '../../../device/sim/host';
 import { MeterSimulator } from '../../../device/sim/meter-sim/meter';
-import { SECRET_FILE } from '../../../device/src/security/store';
-import { Broker, startAedes } from '../../helpers/brokers';
 import { HaStandin } from '../../helpers/ha-standin';
 import { acceleratedMeter, profileHours } from '../../helpers/meter-sim';
-import { productionBundle } from '../../device/host/helpers';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PairedModule, startPairedModule } from '../../helpers/paired-module';
 import { waitFor } from '../../helpers/wait';
 
 const KEY = 'ABCDEFGHIJKLMNOPQRST';
@@ -41,43 +32,27 @@ const SCALE = 360;
 /** ET55's "Energy Register Unit" of the ct-10wh profile: BT23 and the load profile count in 10 Wh. */
 const UNIT = 10;
 
-let broker: Broker;
+let rig: PairedModule;
 let sim: MeterSimulator;
 let host: HostHandle;
-let dir: string;
 let standin: HaStandin;
 let ha: HaConnection;
-let commander: MqttDeviceCommander;
 let registry: MeterRegistryService;
 let backfill: BackfillService;
-let link: Awaited<ReturnType<typeof connectExternalBroker>>;
 let recorder: NodeJS.Timeout;
-const lines: string[] = [];
 const logLines: string[] = [];
 
 const simAt = (ms: number) => waitFor(`simulated ${new Date(ms).toISOString()}`, () => sim.simTime() >= ms, 120_000);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mep-backfill-'));
-  broker = await startAedes();
   standin = await HaStandin.start({ token: TOKEN, version: '2026.12.0' });
   sim = acceleratedMeter({ key: KEY, seed: 13, startTime: START, timeScale: SCALE, profile: 'ct-10wh' });
-  host = await startHost({
-    bundlePath: await productionBundle(),
-    meter: sim,
-    settings: { name: 'Backfill meter', wifi: { ssid: 'home', password: 'x' }, mqtt: { host: '127.0.0.1', port: broker.port }, meter: { key: KEY, pollIntervalS: 2 } },
-    files: { [SECRET_FILE]: SECRET.toString('hex') + ' 127.0.0.1' },
-    wifi: { mac: MAC },
-    log: (l) => lines.push(l),
+  rig = await startPairedModule({
+    sim, name: 'Backfill meter', key: KEY, mac: MAC, deviceId: DEVICE, secret: SECRET, dirPrefix: 'mep-backfill-',
+    log: (l) => logLines.push(l), registry: { backfill: (id) => backfill?.view(id) },
   });
-  const logger = createLogger('info', 'test', (l) => logLines.push(l));
-  const bus = new EventBus((m) => logLines.push(m));
-  const secrets = new SecretStore(SecretStore.fileIn(dir));
-  secrets.pair(DEVICE, SECRET, '127.0.0.1');
-  link = await connectExternalBroker({ host: '127.0.0.1', port: broker.port, ssl: false, logger });
-  registry = new MeterRegistryService({ bus, link, logger, checkResult: resultChecker(secrets), backfill: (id) => backfill?.view(id) });
-  await registry.start();
-  commander = new MqttDeviceCommander({ publisher: link, bus, registry, logger, secrets, timeoutMs: 15000 });
+  ({ host, registry } = rig);
+  const { bus, logger, commander } = rig;
   ha = new HaConnection({ bus, log: logger, target: { hassUrl: standin.hassUrl, token: TOKEN }, heartbeatMs: 0 });
   await ha.start();
   // Home Assistant's recorder: the last state of each energy sensor in each simulated hour, compiled when it ends.
@@ -114,7 +89,7 @@ beforeAll(async () => {
     }
   }, 50);
   backfill = new BackfillService({
-    bus, log: logger, ha, meters: registry, reader: commander, dataDir: dir, now: () => sim.simTime(), everyMs: 5000, settleMs: 3000,
+    bus, log: logger, ha, meters: registry, reader: commander, dataDir: rig.dir, now: () => sim.simTime(), everyMs: 5000, settleMs: 3000,
   });
   await backfill.start();
 }, 60000);
@@ -123,14 +98,8 @@ afterAll(async () => {
   clearInterval(recorder);
   await backfill?.stop();
   await ha?.stop();
-  commander?.dispose();
-  await registry?.stop();
-  await link?.close();
-  await host?.stop();
-  sim?.close();
   await standin?.close();
-  await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 test('three simulated hours without the module, then two with a silent meter link: afterwards every hour equals the meter\'s load profile, no jump hour', async () => {
@@ -184,7 +153,7 @@ test('three simulated hours without the module, then two with a silent meter lin
   expect(view.filledHours).toBeGreaterThanOrEqual(4);
   expect(view.lastRun).toBeGreaterThanOrEqual(T0 + 10 * H);
   // (Saved through a queued atomic writer: on disk moments later.)
-  const saved = () => (JSON.parse(readFileSync(join(dir, 'backfill.json'), 'utf8')) as { meters: { [id: string]: { filledHours: number } } }).meters[DEVICE]?.filledHours;
+  const saved = () => (JSON.parse(readFileSync(join(rig.dir, 'backfill.json'), 'utf8')) as { meters: { [id: string]: { filledHours: number } } }).meters[DEVICE]?.filledHours;
   await waitFor('the state on disk', () => saved() === view.filledHours, 5000);
   const runs = logLines.filter((l) => /filled \d+ h from the meter's memory/.test(l));
   console.log(`backfill runs:\n${runs.join('\n')}`);
@@ -196,5 +165,5 @@ test('three simulated hours without the module, then two with a silent meter lin
   await backfill.run(DEVICE);
   expect(registry.get(DEVICE)!.backfill!.filledHours).toBe(before);
   expect(registry.get(DEVICE)!.backfill!.message).toMatch(/^no hour missing/);
-  expect(lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
+  expect(rig.lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
 }, 240000);

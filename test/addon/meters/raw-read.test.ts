@@ -2,27 +2,15 @@
 // firmware on the Node host, paired (commands and results signed), reading a simulated meter's load profile: the
 // bytes equal the meter's table, and readLoadProfileHours() gives, hour by hour, what the meter's profile holds,
 // including an injected power outage (no energy, "power fail" flagged).
-import { connectExternalBroker } from '../../../addon/src/broker/external';
-import { EventBus } from '../../../addon/src/bus';
-import { createLogger } from '../../../addon/src/log';
 import { MqttDeviceCommander } from '../../../addon/src/meters/commander';
 import { NoEnergyChannelsError, RawReadError, rawRead, readLoadProfileHours } from '../../../addon/src/meters/raw-read';
-import { MeterRegistryService } from '../../../addon/src/meters/registry-service';
-import { resultChecker } from '../../../addon/src/pairing/command-payload';
-import { SecretStore } from '../../../addon/src/pairing/secret-store';
-import { HostHandle, startHost } from '../../../device/sim/host';
 import { MeterSimulator } from '../../../device/sim/meter-sim/meter';
-import { SECRET_FILE } from '../../../device/src/security/store';
 import { BT61, BT64 } from '../../../device/src/meter/tables/lp-config';
 import { blockRange, decodeBlock, lpLayout, type LpInterval } from '../../../device/src/meter/tables/lp-data';
 import { decodeBt61 } from '../../../device/src/meter/tables/lp-config';
-import { Broker, startAedes } from '../../helpers/brokers';
 import { acceleratedMeter, profileHours } from '../../helpers/meter-sim';
 import { watcher, Watcher } from '../../helpers/mqtt-watch';
-import { productionBundle } from '../../device/host/helpers';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { PairedModule, startPairedModule } from '../../helpers/paired-module';
 
 const KEY = 'ABCDEFGHIJKLMNOPQRST';
 const MAC = '24:0a:c4:00:00:13';
@@ -34,56 +22,30 @@ const H = 3_600_000;
 const START = Date.UTC(2026, 11, 1, 0, 1);
 const SCALE = 1800;
 
-let broker: Broker;
+let rig: PairedModule;
 let w: Watcher;
 let sim: MeterSimulator;
-let host: HostHandle;
-let dir: string;
 let commander: MqttDeviceCommander;
-let registry: MeterRegistryService;
-let link: Awaited<ReturnType<typeof connectExternalBroker>>;
-const lines: string[] = [];
-
 
 async function simAtLeast(ms: number): Promise<void> {
   while (sim.simTime() < ms) await new Promise((r) => setTimeout(r, 200));
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mep-raw-read-'));
-  broker = await startAedes();
-  w = await watcher(broker.url);
   sim = acceleratedMeter({ key: KEY, seed: 5, startTime: START, timeScale: SCALE });
   // An outage from 03:30 to 05:30 (simulated): the hour 04:00–05:00 without power at all.
   sim.loadProfile!.injectOutage(START - 60_000 + 3.5 * H, 2 * H);
-  host = await startHost({
-    bundlePath: await productionBundle(),
-    meter: sim,
-    settings: { name: 'Backfill meter', wifi: { ssid: 'home', password: 'x' }, mqtt: { host: '127.0.0.1', port: broker.port }, meter: { key: KEY, pollIntervalS: 2 } },
-    files: { [SECRET_FILE]: SECRET.toString('hex') + ' 127.0.0.1' },
-    wifi: { mac: MAC },
-    log: (l) => lines.push(l),
+  rig = await startPairedModule({
+    sim, name: 'Backfill meter', key: KEY, mac: MAC, deviceId: DEVICE, secret: SECRET, dirPrefix: 'mep-raw-read-',
+    onBroker: async (broker) => void (w = await watcher(broker.url)),
   });
-  const logger = createLogger('error', 'test', () => undefined);
-  const bus = new EventBus(() => undefined);
-  const secrets = new SecretStore(SecretStore.fileIn(dir));
-  secrets.pair(DEVICE, SECRET, '127.0.0.1');
-  link = await connectExternalBroker({ host: '127.0.0.1', port: broker.port, ssl: false, logger });
-  registry = new MeterRegistryService({ bus, link, logger, checkResult: resultChecker(secrets) });
-  await registry.start();
-  commander = new MqttDeviceCommander({ publisher: link, bus, registry, logger, secrets, timeoutMs: 15000 });
+  commander = rig.commander;
   await w.next(`${BASE}/diagnostics`, (t) => t.includes('"link_state":"online"'), { ms: 30000 });
 }, 60000);
 
 afterAll(async () => {
-  commander?.dispose();
-  await registry?.stop();
-  await link?.close();
-  await host?.stop();
-  sim?.close();
   await w?.client.endAsync();
-  await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 test('a signed raw read returns the meter\'s table bytes; bad ranges are refused before anything is sent', async () => {
@@ -115,7 +77,7 @@ test('the load profile between two times, hour by hour as the meter recorded it,
   expect(at(3).importWh).toBeGreaterThan(0); // 03:00–03:30 had, and 05:30–06:00
   expect(at(5).importWh).toBeGreaterThan(0);
   expect(result.hours.map((h) => h.powerFail)).toEqual([false, false, true, true, true, false, false]);
-  expect(lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
+  expect(rig.lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
 }, 60000);
 
 test('15-minute intervals across two days (blocks of 1,841 bytes read in parts of at most 465): four intervals an hour', async () => {

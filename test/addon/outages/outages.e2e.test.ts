@@ -5,26 +5,16 @@
 // module with it. When the module is back the add-on reads ET81: Home Assistant gets one event
 // mep_bridge_power_outage and one notification with the right start and length, and the retained "Last outage"
 // state is the start. Hourly reads (every 4 s here) and a restart of the add-on's service announce nothing again.
-import { connectExternalBroker } from '../../../addon/src/broker/external';
-import { EventBus } from '../../../addon/src/bus';
 import { HaConnection } from '../../../addon/src/ha/connection';
-import { createLogger } from '../../../addon/src/log';
-import { MqttDeviceCommander } from '../../../addon/src/meters/commander';
-import { MeterRegistryService } from '../../../addon/src/meters/registry-service';
 import { ModuleReadQueue } from '../../../addon/src/outages/module-read-queue';
 import { OutageService } from '../../../addon/src/outages/outage-service';
-import { resultChecker } from '../../../addon/src/pairing/command-payload';
-import { SecretStore } from '../../../addon/src/pairing/secret-store';
-import { HostHandle, startHost } from '../../../device/sim/host';
+import { HostHandle } from '../../../device/sim/host';
 import { MeterSimulator } from '../../../device/sim/meter-sim/meter';
-import { SECRET_FILE } from '../../../device/src/security/store';
-import { Broker, startAedes } from '../../helpers/brokers';
 import { HaStandin } from '../../helpers/ha-standin';
 import { acceleratedMeter } from '../../helpers/meter-sim';
 import { watcher, Watcher } from '../../helpers/mqtt-watch';
-import { productionBundle } from '../../device/host/helpers';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { PairedModule, startPairedModule } from '../../helpers/paired-module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../../helpers/wait';
 
@@ -40,54 +30,35 @@ const SCALE = 360;
 const OUTAGE_START = Date.UTC(2026, 11, 1, 13, 2);
 const OUTAGE_END = Date.UTC(2026, 11, 1, 13, 39);
 
-let broker: Broker;
+let rig: PairedModule;
 let sim: MeterSimulator;
 let host: HostHandle;
-let dir: string;
 let standin: HaStandin;
 let ha: HaConnection;
-let commander: MqttDeviceCommander;
-let registry: MeterRegistryService;
-let bus: EventBus;
 let outages: OutageService;
-let link: Awaited<ReturnType<typeof connectExternalBroker>>;
 let mqtt: Watcher;
-const lines: string[] = [];
 const logLines: string[] = [];
-const logger = createLogger('info', 'test', (l) => logLines.push(l));
 
 const simAt = (ms: number) => waitFor(`simulated ${new Date(ms).toISOString()}`, () => sim.simTime() >= ms, 120_000);
 
 function outageService(): OutageService {
   return new OutageService({
-    bus, log: logger, ha, mqtt: link, meters: registry, reader: new ModuleReadQueue(commander), dataDir: dir,
+    bus: rig.bus, log: rig.logger, ha, mqtt: rig.link, meters: rig.registry, reader: new ModuleReadQueue(rig.commander), dataDir: rig.dir,
     zone: () => 'Europe/Copenhagen', now: () => sim.simTime(), everyMs: 4000, settleMs: 2000,
   });
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mep-outages-'));
-  broker = await startAedes();
-  mqtt = await watcher(broker.url);
   standin = await HaStandin.start({ token: TOKEN, version: '2026.12.0' });
   sim = acceleratedMeter({ key: KEY, seed: 14, startTime: START, timeScale: SCALE });
   sim.loadProfile!.injectOutage(OUTAGE_START, OUTAGE_END - OUTAGE_START);
-  host = await startHost({
-    bundlePath: await productionBundle(),
-    meter: sim,
-    settings: { name: 'Outage meter', wifi: { ssid: 'home', password: 'x' }, mqtt: { host: '127.0.0.1', port: broker.port }, meter: { key: KEY, pollIntervalS: 2 } },
-    files: { [SECRET_FILE]: SECRET.toString('hex') + ' 127.0.0.1' },
-    wifi: { mac: MAC },
-    log: (l) => lines.push(l),
+  rig = await startPairedModule({
+    sim, name: 'Outage meter', key: KEY, mac: MAC, deviceId: DEVICE, secret: SECRET, dirPrefix: 'mep-outages-',
+    log: (l) => logLines.push(l), registry: { lastOutage: (id) => outages?.view(id) ?? null },
+    onBroker: async (broker) => void (mqtt = await watcher(broker.url)),
   });
-  bus = new EventBus((m) => logLines.push(m));
-  const secrets = new SecretStore(SecretStore.fileIn(dir));
-  secrets.pair(DEVICE, SECRET, '127.0.0.1');
-  link = await connectExternalBroker({ host: '127.0.0.1', port: broker.port, ssl: false, logger });
-  registry = new MeterRegistryService({ bus, link, logger, checkResult: resultChecker(secrets), lastOutage: (id) => outages?.view(id) ?? null });
-  await registry.start();
-  commander = new MqttDeviceCommander({ publisher: link, bus, registry, logger, secrets, timeoutMs: 15000 });
-  ha = new HaConnection({ bus, log: logger, target: { hassUrl: standin.hassUrl, token: TOKEN }, heartbeatMs: 0 });
+  host = rig.host;
+  ha = new HaConnection({ bus: rig.bus, log: rig.logger, target: { hassUrl: standin.hassUrl, token: TOKEN }, heartbeatMs: 0 });
   await ha.start();
   outages = outageService();
   await outages.start();
@@ -96,33 +67,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await outages?.stop();
   await ha?.stop();
-  commander?.dispose();
-  await registry?.stop();
-  await link?.close();
-  await host?.stop();
-  sim?.close();
   await standin?.close();
   await mqtt?.client.endAsync();
-  await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 const outageEvents = () => standin.firedEvents.filter((e) => e.eventType === 'mep_bridge_power_outage');
 
 test('a power outage of the meter: one event, one notification, the "Last outage" sensor; nothing twice after a restart', async () => {
-  await waitFor('the module online', () => registry.get(DEVICE)?.online === true, 30000);
+  await waitFor('the module online', () => rig.registry.get(DEVICE)?.online === true, 30000);
   // The watch publishes its sensors on the meter's device and reads the (empty) log once the readings flow.
   const discovery = await mqtt.next(`homeassistant/device/${DEVICE}_outage/config`);
   expect(JSON.parse(discovery.text).device).toEqual({ identifiers: [DEVICE] });
   await waitFor('the first read of the (empty) log', () => JSON.parse(readFileSafe()).meters?.[DEVICE]?.lastSeq === 0, 30000);
   await simAt(OUTAGE_START);
   host.kill(); // the meter loses power, and the module with it
-  await waitFor('the module offline', () => registry.get(DEVICE)?.online === false, 30000);
+  await waitFor('the module offline', () => rig.registry.get(DEVICE)?.online === false, 30000);
   expect(outageEvents()).toEqual([]);
   await simAt(OUTAGE_END + M);
   const mark = mqtt.mark();
   host.powerOn();
-  await waitFor('the module online again', () => registry.get(DEVICE)?.online === true, 30000);
+  await waitFor('the module online again', () => rig.registry.get(DEVICE)?.online === true, 30000);
   await waitFor('the outage announced', () => outageEvents().length > 0, 60000);
   expect(outageEvents()).toEqual([{
     eventType: 'mep_bridge_power_outage',
@@ -135,7 +100,7 @@ test('a power outage of the meter: one event, one notification, the "Last outage
   expect(JSON.parse(state.text)).toEqual({ last_outage_start: '2026-12-01T13:02:00+00:00', last_outage_end: '2026-12-01T13:39:00+00:00', last_outage_duration_s: 2220 });
   expect(outages.lastOutage(DEVICE)).toMatchObject({ startMs: OUTAGE_START, endMs: OUTAGE_END, durationS: 2220 });
   // The panel's meter view shows it too.
-  expect(registry.get(DEVICE)!.lastOutage).toEqual({ start: '2026-12-01T13:02:00+00:00', end: '2026-12-01T13:39:00+00:00', durationS: 2220, text: '2026-12-01 14:02–14:39 (37 min)' });
+  expect(rig.registry.get(DEVICE)!.lastOutage).toEqual({ start: '2026-12-01T13:02:00+00:00', end: '2026-12-01T13:39:00+00:00', durationS: 2220, text: '2026-12-01 14:02–14:39 (37 min)' });
 
   // Hourly reads go on (every 4 s here): nothing announced again.
   const reads = () => logLines.filter((l) => /power outage 2026-12-01 14:02–14:39/.test(l)).length;
@@ -153,7 +118,7 @@ test('a power outage of the meter: one event, one notification, the "Last outage
   expect(JSON.parse(readFileSafe()).meters[DEVICE]).toMatchObject({ source: 'ET81', lastSeq: 1 });
   console.log(`outage watch:\n${logLines.filter((l) => /outage/i.test(l)).join('\n')}`);
   // Both are retained: a subscriber that comes later (Home Assistant after a restart) gets them.
-  const late = await watcher(broker.url);
+  const late = await watcher(rig.broker.url);
   try {
     const retained = await late.next(`mep-addon/${DEVICE}/outage`);
     expect(retained.retain).toBe(true);
@@ -162,12 +127,12 @@ test('a power outage of the meter: one event, one notification, the "Last outage
   } finally {
     await late.client.endAsync();
   }
-  expect(lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
+  expect(rig.lines.filter((l) => l.startsWith('Uncaught'))).toEqual([]);
 }, 180000);
 
 function readFileSafe(): string {
   try {
-    return readFileSync(join(dir, 'outages.json'), 'utf8');
+    return readFileSync(join(rig.dir, 'outages.json'), 'utf8');
   } catch {
     return '{}';
   }
