@@ -8,10 +8,10 @@ import type { Plugin } from 'esbuild';
 
 export const SHARED_GLOBAL = 'MEPX';
 
-/** The stand-in source of a shared file: one export per export of the real module. */
-/** Each shared name is read by a call marked pure, so that esbuild drops the ones the module does not use (a plain
- *  property read might have side effects, so it would keep them all); the "MEPX:" prefix lets the build find the
- *  names that remain in the minified code. */
+/** The stand-in source of a shared file: one export per export of the real module. Each lent name is read by a call
+ *  marked pure, so that esbuild drops the ones the module does not use (a plain property read might have side
+ *  effects, so it would keep them all); the "MEPX:" prefix lets the build find the names that remain in the minified
+ *  code. */
 export function sharedStandIn(exportsOf: Record<string, unknown>, file: string, lent: string[]): string {
   const lines = [
     `declare const ${SHARED_GLOBAL}: { [name: string]: any };`,

@@ -232,7 +232,7 @@ export class App {
       storeSettings: (next: Settings, restart: Service[]) => this.storeSettings(next, restart),
       readings: () => ({ name: this.settings.name, link: this.link ? this.link.state : null, values: stateValues(this.meter.readings.current), meter: this.identity }),
       apMode: () => !!this.wifi && this.wifi.current() === 'access-point',
-      installer: (load: boolean): UpdateInstaller | null => (load || this.installer ? this.installerNow() : null),
+      installer: (): UpdateInstaller | null => this.installer,
       takeUpload: (req: HttpRequest, res: HttpResponse) => this.takeUpload(req, res),
       // By range where Storage offers it (no view more than 64 KB into a buffer on Espruino: hal/types.ts readAt).
       readSlice: (name: string, offset: number, length: number) => {

@@ -1,7 +1,7 @@
 // Pull updates (issue 4): on an UpdateCommand from the add-on the device downloads the package with HTTP Range
 // requests into the installer (ota/installer.ts), resuming where a dropped connection stopped, and reports on MQTT in
-// the shape of Home Assistant's MQTT update entity: UpdateState (retained, progress) and one CommandResult. It also
-// reports what the trial guard (boot/trial.ts) decided about a freshly installed firmware.
+// the shape of Home Assistant's MQTT update entity: UpdateState (retained, progress) and one CommandResult. What the
+// trial guard (boot/trial.ts) decides about a freshly installed firmware the app reports itself.
 // The token is a secret (contract.ts): it goes into the Authorization header only, never into a log or a result.
 import { CommandResult, UpdateCommand, UpdateState } from '../../../discovery/contract';
 import { Clock, HttpClient, HttpClientResponse } from '../hal/types';

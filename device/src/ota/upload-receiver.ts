@@ -1,6 +1,6 @@
 // POST /api/update: the raw request body (no multipart; Content-Length required) is streamed chunk by chunk into
 // the update engine (ota/installer-types.ts), never held whole in RAM (issue 4 "Installing an update safely").
-// Part of the 'ota' lazy module, not of the web pages: the pages check the login and CSRF token, then hand the
+// A lazy module of its own ('upl'), not part of the web pages: the pages check the login and CSRF token, then hand the
 // request over, and the app unloads them while the upload runs (issue 9: pages and installer together left a WROOM
 // ~2,000 JsVars free, the installer alone ~3,300).
 // The answer is the engine's InstallOutcome; when it says reboot, the engine reboots after this answer went out.

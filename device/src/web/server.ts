@@ -37,9 +37,9 @@ export interface WebContext {
   readings(): Obj;
   /** True while the device serves its own access point. */
   apMode(): boolean;
-  /** The update engine (null: not available); `load` false: only if an update is already under way (status pages
-   *  must not load the update code just to say that nothing is happening). */
-  installer(load: boolean): UpdateInstaller | null;
+  /** The update engine while an update is under way, else null (status pages must not load the update code just to
+   *  say that nothing is happening; an upload goes to takeUpload). */
+  installer(): UpdateInstaller | null;
   /** Takes over POST /api/update once its login and CSRF token passed (ota/upload-receiver.ts): the pages are done
    *  with the request and may be unloaded while the body streams in. */
   takeUpload(req: HttpRequest, res: HttpResponse): void;
@@ -311,7 +311,7 @@ export class WebServer {
 
   private status(): Obj {
     const files = this.ctx.webFiles();
-    const installer = this.ctx.installer(false);
+    const installer = this.ctx.installer();
     return {
       version: this.ctx.version,
       web: files ? files.version() : null,
