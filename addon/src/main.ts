@@ -28,7 +28,7 @@ import { createPanelServer } from './panel/server';
 import { Logger, Service } from './service';
 import { UsageService } from './usage/usage-service';
 import { BackfillService } from './backfill/backfill-service';
-import { ModuleReadQueue } from './outages/module-read-queue';
+import { ModuleReadQueue } from './meters/module-read-queue';
 import { OutageService } from './outages/outage-service';
 import { usageView } from './usage/meter-usage';
 

@@ -6,7 +6,7 @@
 // mep_bridge_power_outage and one notification with the right start and length, and the retained "Last outage"
 // state is the start. Hourly reads (every 4 s here) and a restart of the add-on's service announce nothing again.
 import { HaConnection } from '../../../addon/src/ha/connection';
-import { ModuleReadQueue } from '../../../addon/src/outages/module-read-queue';
+import { ModuleReadQueue } from '../../../addon/src/meters/module-read-queue';
 import { OutageService } from '../../../addon/src/outages/outage-service';
 import { HostHandle } from '../../../device/sim/host';
 import { MeterSimulator } from '../../../device/sim/meter-sim/meter';

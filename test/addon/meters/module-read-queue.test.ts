@@ -2,7 +2,7 @@
 // flight (the module would answer "a read is already in progress") and a read starts at least the spacing after the
 // previous one ended; different modules do not wait for each other.
 import type { CommandResult, ReadCommand } from '../../../discovery/contract';
-import { ModuleReadQueue } from '../../../addon/src/outages/module-read-queue';
+import { ModuleReadQueue } from '../../../addon/src/meters/module-read-queue';
 
 test('reads through one module are one at a time and spaced; another module is not held up', async () => {
   const inFlight = new Map<string, number>();

@@ -2,9 +2,9 @@
 // takes one cmd/read at a time (it answers "a read is already in progress" to a second one), and the meter behind it
 // should see at most one of our table reads a second on average (guide pp. 51, 260). Each reader already spaces its
 // own reads; this keeps two readers from interleaving theirs: a read starts only when the previous one through the
-// same module has ended, and `spacingMs` after that. (It could live in meters/ next to raw-read.ts.)
+// same module has ended, and `spacingMs` after that.
 import type { CommandResult, ReadCommand } from '../../../discovery/contract';
-import type { ReadSender } from '../meters/raw-read';
+import type { ReadSender } from './raw-read';
 
 export class ModuleReadQueue implements ReadSender {
   private readonly tails = new Map<string, Promise<void>>();
