@@ -102,9 +102,7 @@ export class App {
   constructor(hal: Hal) {
     this.hal = hal;
     this.log = createLogger((line) => hal.system.log(line), 'app', 'info');
-    const loaded = this.cfg().loadSettings(hal.storage);
-    this.settings = loaded.settings;
-    for (let i = 0; i < loaded.problems.length; i++) this.log.warn(`settings: ${loaded.problems[i]}`);
+    this.settings = this.storedSettings();
     this.deviceId = deviceIdFromMac(hal.wifi.mac()) || 'mep_000000000000';
     this.meter = new MeterService({
       hal,
@@ -181,8 +179,17 @@ export class App {
     if (this.wifi) this.wifi.dispose();
   }
 
+  /** The settings in Storage; what was wrong with them goes to the log. Not inline in the constructor: a closure on
+   *  Espruino keeps every local of the function it was made in, and the constructor's would keep these first settings
+   *  alive after a change replaced them (~55 JsVars). */
+  private storedSettings(): Settings {
+    const loaded = this.cfg().loadSettings(this.hal.storage);
+    for (let i = 0; i < loaded.problems.length; i++) this.log.warn(`settings: ${loaded.problems[i]}`);
+    return loaded.settings;
+  }
+
   private startWifi(): void {
-    const s = this.settings;
+    // No local for this.settings here: the closures below would keep it (and so a replaced copy) alive on Espruino.
     if (this.wifi) this.wifi.dispose();
     this.wifiListeners = {};
     this.hal.wifi.setHostname(this.deviceId.replace('_', '-'));
@@ -198,7 +205,7 @@ export class App {
     };
     this.wifi = new WifiManager(
       { wifi: wifi as Hal['wifi'], clock: this.hal.clock },
-      { ssid: s.wifi.ssid, password: s.wifi.password, apSsid: AP_SSID, apPassword: this.apPassword() },
+      { ssid: this.settings.wifi.ssid, password: this.settings.wifi.password, apSsid: AP_SSID, apPassword: this.apPassword() },
     );
     this.wifi.onChange((state) => this.log.info(`WiFi: ${state}`));
     this.wifi.start();

@@ -13,6 +13,7 @@ import { describeOnInterpreter } from '../helpers/espruino-binary';
 import { retained, watcher, Watcher } from '../helpers/mqtt-watch';
 import { nextUnlessOutOfMemory as next } from './watch';
 import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
+import { propertiesNamed } from './heap-census';
 import { ESP32_POOL, POOL } from './memory-budget';
 import { MemoryLog } from './memory-report';
 import { encryptSecretFields, openSignedResult, signCommand } from '../../addon/src/pairing/signer';
@@ -229,6 +230,11 @@ describeOnInterpreter('firmware on the real interpreter ↔ MQTT', (binary) => {
       const everything = w.seen.filter((s) => !(s.topic.endsWith('/cmd/config') && s.text.includes('"k0"'))).map((s) => `${s.topic} ${s.text}`).join('\n') + d.board.lines.map((l) => l.text).join('\n');
       for (const secret of [KEY, 'ZYXWVUTSRQPONMLKJIHG', MQTT_SECRET, WIFI_SECRET]) expect(everything).not.toContain(secret);
     }, 200000);
+
+    // ~55 JsVars a copy: nothing may keep the settings a change replaced (the key command above replaced them).
+    test('after the settings changed, memory holds one copy of them, not the old one as well', async () => {
+      expect(await propertiesNamed(d, 'pollIntervalS')).toBe(1);
+    }, 60000);
   });
 
   const gate = POOL === ESP32_POOL ? test : test.skip;

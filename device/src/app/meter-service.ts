@@ -91,6 +91,13 @@ export class MeterService {
       rc4: settings.meter.rc4,
       cycleTimes: this.cycles,
     });
+    this.poll(this.session);
+    return true;
+  }
+
+  /** Apart from start(): a closure on Espruino keeps every local of the function it was made in, and start()'s hold
+   *  the settings, which a later change replaces (the old copy, ~55 JsVars, would stay reachable). */
+  private poll(session: MeterSession): void {
     const uart = this.hal.uart;
     this.poller = new MeterPoller({
       link: {
@@ -102,11 +109,10 @@ export class MeterService {
       },
       timers: this.hal.clock,
       cycleTimes: this.cycles,
-      session: this.session,
+      session,
       onEvent: (c: SessionCommand) => this.onEvent(c),
     });
     this.poller.start();
-    return true;
   }
 
   stop(): void {

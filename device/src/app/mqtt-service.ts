@@ -11,6 +11,7 @@ import { buildTopics } from '../../../discovery/topics';
 import { Hal } from '../hal/types';
 import { Logger } from '../log';
 import { MqttClient } from '../mqtt/client';
+import type { MqttClientOptions } from '../mqtt/options';
 import { Settings } from '../settings/schema';
 import type { SecModule } from '../security/module';
 import { asciiFromBytes, isAscii } from './text';
@@ -83,6 +84,20 @@ export class MqttService {
       return false;
     }
     this.setTopics(settings, discovery);
+    this.connect({
+      host: settings.mqtt.host,
+      port: settings.mqtt.port,
+      clientId: discovery.deviceId,
+      username: settings.mqtt.username || undefined,
+      password: settings.mqtt.password || undefined,
+      will: { topic: this.t('availability'), payload: AVAILABILITY_OFFLINE, qos: 1, retain: true },
+    });
+    return true;
+  }
+
+  /** Apart from start(): a closure on Espruino keeps every local of the function it was made in, and start()'s hold
+   *  the settings, which a later change replaces (the old copy, ~55 JsVars, would stay reachable). */
+  private connect(options: MqttClientOptions): void {
     const random = () => {
       const b = this.hal.crypto.randomBytes(2);
       return (((b[0] as number) << 8) | (b[1] as number)) / 65536;
@@ -90,17 +105,7 @@ export class MqttService {
     // `log` is read into a local: an arrow whose body is `this.x(() => …)` loses `this` on Espruino 2v29 (shared
     // espruino README, known difference (b)).
     const log = this.log;
-    const client = new MqttClient(
-      { tcp: this.hal.tcp, clock: this.hal.clock, random, log: (line: string) => log.debug(() => line) },
-      {
-        host: settings.mqtt.host,
-        port: settings.mqtt.port,
-        clientId: discovery.deviceId,
-        username: settings.mqtt.username || undefined,
-        password: settings.mqtt.password || undefined,
-        will: { topic: this.t('availability'), payload: AVAILABILITY_OFFLINE, qos: 1, retain: true },
-      },
-    );
+    const client = new MqttClient({ tcp: this.hal.tcp, clock: this.hal.clock, random, log: (line: string) => log.debug(() => line) }, options);
     client.on('connected', () => {
       this.log.info('connected to the broker');
       this.onConnected();
@@ -114,7 +119,6 @@ export class MqttService {
     client.subscribe(this.t('cmd/+'), 1);
     client.subscribe(this.haStatus, 0);
     client.start();
-    return true;
   }
 
   stop(): void {
