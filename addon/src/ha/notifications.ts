@@ -31,6 +31,8 @@ export class NotificationService implements Service {
   /** notification_id → what HA shows ('' = unknown, send again). */
   private readonly sent = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
+  /** Per meter, what changedFor() saw last. */
+  private readonly lastFacts = new Map<string, string>();
   private running: Promise<void> | null = null;
   private again = false;
 
@@ -48,8 +50,13 @@ export class NotificationService implements Service {
       else if (!this.offlineSince.has(deviceId)) this.offlineSince.set(deviceId, this.now());
       this.update();
     });
-    bus.on(this.name, 'meterChanged', () => this.update());
+    // Nearly every change is a new reading: all meters are reconciled only when this one's notifications would change
+    // (200 meters reporting each second made it 40,000 meter views a second).
+    bus.on(this.name, 'meterChanged', ({ deviceId }) => {
+      if (this.changedFor(deviceId)) this.update();
+    });
     bus.on(this.name, 'meterRemoved', ({ deviceId }) => {
+      this.lastFacts.delete(deviceId);
       this.offlineSince.delete(deviceId);
       this.failedUpdates.delete(deviceId);
       this.update();
@@ -77,6 +84,21 @@ export class NotificationService implements Service {
   /** Resolves when HA's notifications match the current facts (or HA is not connected). For tests and shutdown. */
   async settled(): Promise<void> {
     while (this.running !== null) await this.running;
+  }
+
+  /** Whether what the rules would say about this meter (its notifications, and whether it is online) differs from the
+   *  last time it was asked. */
+  private changedFor(deviceId: string): boolean {
+    const meter = this.deps.registry.get(deviceId);
+    if (!meter) return true;
+    const mine = desiredNotifications({
+      meters: [meter], offlineSince: this.offlineSince, failedUpdates: this.failedUpdates, now: this.now(),
+      offlineNotifyMinutes: this.deps.options.offline_notify_minutes,
+    });
+    const facts = `${meter.online}\n${mine.map((n) => `${n.notificationId}\n${fingerprint(n)}`).join('\n')}`;
+    if (this.lastFacts.get(deviceId) === facts) return false;
+    this.lastFacts.set(deviceId, facts);
+    return true;
   }
 
   private now(): number {

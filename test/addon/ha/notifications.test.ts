@@ -103,6 +103,22 @@ describe('Home Assistant notifications', () => {
     await waitFor('dismissed', () => !standin.notifications.has(WRONG_KEY_ID));
   });
 
+  it('a new reading does not make it look at every meter again; a change of what it would notify does', async () => {
+    const { standin, registry, service } = await setup(10);
+    for (let i = 0; i < 50; i++) registry.put(meterView(`mep_0000000000${String(i).padStart(2, '0')}`, { name: `Meter ${i}` }));
+    await service.settled();
+    const listed = jest.spyOn(registry, 'list');
+    // 200 readings from 50 meters (each put is a meterChanged): no reconciliation of all meters.
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 50; i++) registry.put({ ...registry.get(`mep_0000000000${String(i).padStart(2, '0')}`)!, state: { energy_import: round } });
+    }
+    await service.settled();
+    expect(listed).not.toHaveBeenCalled();
+    registry.setProblems(DEVICE, [{ code: 'wrong-key', message: 'The meter does not accept the MBK key' }]);
+    await waitFor('wrong-key notification', () => standin.notifications.has(WRONG_KEY_ID));
+    expect(listed).toHaveBeenCalled();
+  });
+
   it('a failed update is notified without the download URL or token, and dismissed after a successful one', async () => {
     const { standin, bus, rollouts, log } = await setup(10);
     const secretUrl = 'http://192.168.1.10:8125/ota/fw.bin?token=5f1e0c9a7b3d';
