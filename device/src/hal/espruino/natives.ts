@@ -63,6 +63,7 @@ export interface EspruinoHttpRequest {
   headers: { [name: string]: string };
   on(event: 'data', listener: (data: string) => void): void;
   on(event: 'end' | 'close', listener: () => void): void;
+  removeAllListeners(event: string): void;
 }
 
 export interface EspruinoHttpResponse {
@@ -70,6 +71,7 @@ export interface EspruinoHttpResponse {
   write(data: string): void;
   end(data?: string): void;
   on(event: 'drain' | 'close', listener: () => void): void;
+  removeAllListeners(event: string): void;
 }
 
 export interface EspruinoHttpServer {
