@@ -72,6 +72,11 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
       files: [{ name: 'ota.timing', data: new Uint8Array(Buffer.from(JSON.stringify({ h: 1500, l: 30000 }))) }],
     });
     await runs(VERSION, 0, 90000);
+    // The scenarios start from a settled device: the meter's identity (~20 s after boot) republishes discovery, and
+    // its ~13 KB message is held (~1,000 JsVars) until the broker acknowledges it. On a loaded machine that fell into
+    // the page session or the upload and left 1,850-2,500 free there: a coincidence of the boot with an update,
+    // measured and left open under issue 9 (boot itself is mqtt.test.ts' scenario), not what these scenarios measure.
+    await next(d, w)(`homeassistant/device/${d.id}/config`, (t) => (JSON.parse(t) as { dev?: { sn?: string } }).dev?.sn !== undefined, { ms: 90000 }).catch(withConsole);
   }, DEVICE_WAIT_MS + 150000);
 
   afterAll(async () => {
