@@ -12,7 +12,7 @@ import { nextUnlessOutOfMemory as next } from './watch';
 import { firmwareOf, packageServer, PackageServer, updateCommand } from '../integration/ota-rig';
 import { firmwareBuild } from './firmware';
 import { Device, DEVICE_WAIT_MS, KEY, startDevice } from './harness';
-import { WEB_MIN_FREE, WEB_POOL } from './memory-budget';
+import { MIN_FREE, POOL } from './memory-budget';
 import { MemoryLog } from './memory-report';
 import { CutRule } from './platform-stub';
 import { BOOT_RECORD, BootRecord, CONFIRMED } from '../../device/src/boot/boot-record';
@@ -24,7 +24,7 @@ const SECRETS = ['wifi-secret-xyz2', 'mqtt-secret-xyz2', KEY, 'owner-pass-123'];
 const LOGIN = { user: 'owner', password: 'owner-pass-123' };
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
-const log = new MemoryLog(WEB_MIN_FREE);
+const log = new MemoryLog(MIN_FREE);
 let bundle = '';
 
 /** The firmware under test with another version string, packed as the add-on serves it. */
@@ -60,7 +60,7 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
     server = await packageServer();
     d = await startDevice({
       binary,
-      pool: WEB_POOL,
+      pool: POOL,
       settings: {
         name: 'Cellar meter',
         wifi: { ssid: 'WiFi', password: SECRETS[0] },
@@ -80,7 +80,7 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
   }, DEVICE_WAIT_MS + 150000);
 
   afterAll(async () => {
-    console.log(`memory on the interpreter (pool ${WEB_POOL}):\n${log.summary()}`);
+    console.log(`memory on the interpreter (pool ${POOL}):\n${log.summary()}`);
     await d?.stop();
     await server?.close();
     await w?.client.endAsync();
@@ -284,7 +284,7 @@ describeOnInterpreter('firmware on the real interpreter: web pages and updates',
     });
   }, 240000);
 
-  test(`memory gate (pool ${WEB_POOL}): no memory error and enough free in every scenario above`, () => {
+  test(`memory gate (pool ${POOL}): no memory error and enough free in every scenario above`, () => {
     expect(log.records.length).toBeGreaterThan(0);
     expect(log.gateFailures()).toEqual([]);
   });

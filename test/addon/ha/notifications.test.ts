@@ -105,12 +105,13 @@ describe('Home Assistant notifications', () => {
 
   it('a new reading does not make it look at every meter again; a change of what it would notify does', async () => {
     const { standin, registry, service } = await setup(10);
-    for (let i = 0; i < 50; i++) registry.put(meterView(`mep_0000000000${String(i).padStart(2, '0')}`, { name: `Meter ${i}` }));
+    const id = (i: number) => `mep_0000000000${String(i).padStart(2, '0')}`;
+    for (let i = 0; i < 50; i++) registry.put(meterView(id(i), { name: `Meter ${i}` }));
     await service.settled();
     const listed = jest.spyOn(registry, 'list');
     // 200 readings from 50 meters (each put is a meterChanged): no reconciliation of all meters.
     for (let round = 0; round < 4; round++) {
-      for (let i = 0; i < 50; i++) registry.put({ ...registry.get(`mep_0000000000${String(i).padStart(2, '0')}`)!, state: { energy_import: round } });
+      for (let i = 0; i < 50; i++) registry.put({ ...registry.get(id(i))!, state: { energy_import: round } });
     }
     await service.settled();
     expect(listed).not.toHaveBeenCalled();
