@@ -3,7 +3,7 @@
 // provoke a Last Will), and watch the bytes the device writes.
 import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Clock, Tcp, TcpSocket } from '../../device/src/hal/types';
+import { Clock, PieceSource, Tcp, TcpSocket } from '../../device/src/hal/types';
 
 export interface NodeTcp extends Tcp {
   /** Sockets opened through this Tcp and not yet closed. */
@@ -19,12 +19,23 @@ export interface NodeTcpOptions {
   endTimeoutMs?: number;
 }
 
+/** The pieces of a write: the bytes, or everything a piece source gives. */
+export function piecesOf(data: Uint8Array | PieceSource): Uint8Array[] {
+  if (typeof data !== 'function') return [data];
+  const pieces: Uint8Array[] = [];
+  for (let piece = data(); piece !== null; piece = data()) pieces.push(piece);
+  return pieces;
+}
+
 function wrap(socket: net.Socket, options: NodeTcpOptions): TcpSocket {
   return {
-    write(data: Uint8Array): boolean {
+    write(data: Uint8Array | PieceSource): boolean {
       if (socket.destroyed || !socket.writable) return false;
-      if (options.onWrite) options.onWrite(data);
-      socket.write(data);
+      // Node buffers the socket itself: a piece source is drained at once.
+      for (const piece of piecesOf(data)) {
+        if (options.onWrite) options.onWrite(piece);
+        socket.write(piece);
+      }
       return true;
     },
     end(): void {

@@ -17,10 +17,14 @@ export interface Clock extends Timers {
 /** The MEP UART (9600 8N1 on the board's pins) with the ENABLE and transceiver lines (spec §2). */
 export type MeterUart = MeterLink;
 
+/** Gives the next piece of a message each time it is called, then null: a big message made as it is sent. */
+export type PieceSource = () => Uint8Array | null;
+
 /** @mangle (internal to the firmware: see device/build/member-names.ts) */
 export interface TcpSocket {
-  /** Queues bytes; false when the socket is closed. */
-  write(data: Uint8Array): boolean;
+  /** Queues bytes, or a source asked for its pieces only when the socket can take them (in order with other writes,
+   *  so a big message is never held whole); false when the socket is closed. */
+  write(data: Uint8Array | PieceSource): boolean;
   end(): void;
   /** Exactly one of these ends the socket's life: onClose after connect, or onError before/after. */
   onData(listener: (chunk: Uint8Array) => void): void;

@@ -1,7 +1,7 @@
 // The device's MQTT 3.1.1 client over the HAL's Tcp and Clock (architecture C2): CONNECT with Last Will, QoS 0/1
 // publish from a bounded queue, subscriptions renewed on every connection, keep-alive, and reconnects with jittered
 // exponential backoff. publish() never waits and never throws; problems are values reported via 'error' and status().
-import { TimerHandle } from '../hal/types';
+import { PieceSource, TimerHandle } from '../hal/types';
 import { backoffDelay } from './backoff';
 import {
   Payload, QoS, connackMessage, encodeConnect, encodeDisconnect, encodePingreq, encodePuback, payloadLength,
@@ -256,14 +256,14 @@ export class MqttClient {
 
   // ------------------------------------------------------------------ outgoing
 
-  private writeNow(bytes: Uint8Array): boolean {
-    return this.write(this.conn, bytes);
+  private writeNow(data: Uint8Array | PieceSource): boolean {
+    return this.write(this.conn, data);
   }
 
   /** A failed write means the connection is gone. */
-  private write(conn: Connection | null, bytes: Uint8Array): boolean {
+  private write(conn: Connection | null, data: Uint8Array | PieceSource): boolean {
     if (!conn || this.conn !== conn || !conn.socket) return false;
-    const ok = writeQuietly(conn.socket, bytes);
+    const ok = writeQuietly(conn.socket, data);
     if (ok) this.keepalive.sent();
     else this.lost(conn, mqttError('connection-lost', 'write failed'));
     return ok;

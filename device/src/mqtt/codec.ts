@@ -1,6 +1,7 @@
 // MQTT 3.1.1 packet encoding (OASIS mqtt-v3.1.1-os §2–§3): pure functions from options to bytes. The client owns
 // the socket; big publish payloads are written piecewise through a `write` callback so that the device never holds
 // a second full copy of them (espruino.md §2.9, §3). Decoding of incoming packets lives in decoder.ts.
+import { PieceSource } from '../hal/types';
 import { utf8Length, writeUtf8 } from './utf8';
 
 /** Control packet types, the high nibble of the first byte (§2.2.1). */
@@ -22,8 +23,13 @@ export const DISCONNECT = 14;
 /** The device publishes and subscribes with QoS 0 or 1 only. */
 export type QoS = 0 | 1;
 
-/** A payload: text (sent as UTF-8), bytes, or text chunks whose concatenation is the payload (sent one by one). */
-export type Payload = string | Uint8Array | string[];
+/** Chunk `index` of a text made piece by piece, or null past its end; the same index always gives the same text
+ *  (the message is made again for a resend). */
+export type TextChunks = (index: number) => string | null;
+
+/** A payload: text (sent as UTF-8), bytes, or text chunks whose concatenation is the payload, each made only when the
+ *  socket can take it (the discovery message: never held whole, issue 9). */
+export type Payload = string | Uint8Array | TextChunks;
 
 /** Largest Remaining Length the four-byte variable integer can carry (§2.2.3). */
 export const MAX_REMAINING_LENGTH = 268435455;
@@ -122,8 +128,11 @@ export function payloadLength(payload: Payload): number {
   if (typeof payload === 'string') return utf8Length(payload);
   if (payload instanceof Uint8Array) return payload.length;
   let n = 0;
-  for (let i = 0; i < payload.length; i++) n += utf8Length(payload[i] as string);
-  return n;
+  for (let i = 0; ; i++) {
+    const chunk = payload(i);
+    if (chunk === null) return n;
+    n += utf8Length(chunk);
+  }
 }
 
 /** CONNECT (§3.1): protocol name "MQTT", level 4, flags, keep-alive, then client id, will, user name, password. */
@@ -159,28 +168,37 @@ export function encodeConnect(o: ConnectOptions): Uint8Array {
 const INLINE_BYTES = 256;
 /** A big byte payload is written in pieces of this size (the ESP32's TCP chunk is 536 bytes, espruino.md §2.8). */
 const PIECE_BYTES = 512;
+/** Text chunks are joined into pieces of at least this many characters: the interpreter runs the 'drain' that asks
+ *  for the next piece only when it wakes up (up to 50 ms later on the Linux build), so one 300-byte component per
+ *  drain made a 13 KB discovery message take 2.5 s, all the while keeping the discovery module in RAM. */
+const TEXT_PIECE_BYTES = 536;
 
-/** Text chunks as UTF-8, small neighbours joined into writes of about INLINE_BYTES (fewer socket calls). */
-function writeChunks(chunks: string[], write: (bytes: Uint8Array) => boolean): boolean {
-  let i = 0;
-  while (i < chunks.length) {
-    let end = i;
-    let bytes = 0;
-    while (end < chunks.length && (end === i || bytes < INLINE_BYTES)) bytes += utf8Length(chunks[end++] as string);
-    const out = new Uint8Array(bytes);
-    let at = 0;
-    for (; i < end; i++) at = writeUtf8(chunks[i] as string, out, at);
-    if (bytes > 0 && !write(out)) return false;
-  }
-  return true;
+/** Text chunks as UTF-8 pieces of about TEXT_PIECE_BYTES, each made when the socket asks for it; a new source for
+ *  every (re)send. */
+function chunkPieces(chunks: TextChunks): PieceSource {
+  let index = 0;
+  return () => {
+    let text = '';
+    while (text.length < TEXT_PIECE_BYTES) {
+      const chunk = chunks(index);
+      if (chunk === null) break;
+      text += chunk;
+      index++;
+    }
+    // Never an empty piece: a zero-byte socket write is never followed by 'drain'.
+    if (text === '') return null;
+    const out = new Uint8Array(utf8Length(text));
+    writeUtf8(text, out, 0);
+    return out;
+  };
 }
 
 /**
  * PUBLISH (§3.3), written piecewise: the header (with a string payload or a small byte payload inline), then a big
- * byte payload as is, or each chunk of a chunked payload as its own buffer. Returns false as soon as a write fails.
+ * byte payload as is, or text chunks made one by one as the socket takes them. Returns false as soon as a write fails.
  * `payloadBytes` may be passed when already known (payloadLength walks every character).
  */
-export function writePublish(p: PublishPacket, write: (bytes: Uint8Array) => boolean, payloadBytes?: number): boolean {
+export function writePublish(p: PublishPacket, write: (data: Uint8Array | PieceSource) => boolean, payloadBytes?: number): boolean {
   const payload = p.payload;
   const size = payloadBytes === undefined ? payloadLength(payload) : payloadBytes;
   const inline = typeof payload === 'string' || (payload instanceof Uint8Array && size <= INLINE_BYTES);
@@ -196,22 +214,26 @@ export function writePublish(p: PublishPacket, write: (bytes: Uint8Array) => boo
   if (inline) return true;
   if (payload instanceof Uint8Array) {
     // In pieces (views, not copies): the socket takes one at a time, so the interpreter's send buffer never holds
-    // a whole discovery message as a second copy (hal/espruino/tcp.ts).
+    // the whole payload as a second copy (hal/espruino/tcp.ts).
     for (let at = 0; at < payload.length; at += PIECE_BYTES) {
       if (!write(payload.subarray(at, Math.min(payload.length, at + PIECE_BYTES)))) return false;
     }
     return true;
   }
-  return writeChunks(payload, write);
+  return write(chunkPieces(payload));
 }
 
 /** PUBLISH as one buffer (small messages, tests). */
 export function encodePublish(p: PublishPacket): Uint8Array {
   const parts: Uint8Array[] = [];
   let total = 0;
-  writePublish(p, (bytes) => {
+  const take = (bytes: Uint8Array) => {
     parts.push(bytes);
     total += bytes.length;
+  };
+  writePublish(p, (data) => {
+    if (typeof data !== 'function') take(data);
+    else for (let piece = data(); piece !== null; piece = data()) take(piece);
     return true;
   });
   if (parts.length === 1) return parts[0] as Uint8Array;

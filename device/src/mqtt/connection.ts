@@ -1,6 +1,6 @@
 // One TCP connection attempt of the MQTT client, over the HAL's Tcp. The client keeps the current Connection and
 // ignores callbacks from any other (a late 'close' of an abandoned socket, a second 'error' after the first).
-import { Tcp, TcpSocket } from '../hal/types';
+import { PieceSource, Tcp, TcpSocket } from '../hal/types';
 import { MqttDecoder } from './decoder';
 import { MqttError, mqttError } from './options';
 
@@ -26,9 +26,9 @@ export function newConnection(maxPacketSize: number): Connection {
 }
 
 /** Writes, turning what a dead socket may throw into false. */
-export function writeQuietly(socket: TcpSocket, bytes: Uint8Array): boolean {
+export function writeQuietly(socket: TcpSocket, data: Uint8Array | PieceSource): boolean {
   try {
-    return socket.write(bytes);
+    return socket.write(data);
   } catch {
     return false;
   }

@@ -1,13 +1,14 @@
 // Everything the client sends on behalf of the application, across connections: the bounded queue, QoS 1 messages
 // in flight (kept until PUBACK, resent with DUP after a reconnect, §4.4), subscriptions (renewed on every connection)
 // and packet ids. It writes through the client's `write`, which reports a broken connection by itself.
+import { PieceSource } from '../hal/types';
 import { Subscription, encodeSubscribe, writePublish } from './codec';
 import { MqttError, mqttError } from './options';
 import { OutgoingMessage, OutgoingQueue, QueueLimit } from './queue';
 
 export interface OutboxDeps {
   /** Writes to the live connection; false when there is none or it just failed. */
-  write: (bytes: Uint8Array) => boolean;
+  write: (data: Uint8Array | PieceSource) => boolean;
   report: (error: MqttError) => void;
   log: (line: string) => void;
 }
@@ -44,7 +45,7 @@ export class Outbox {
   /**
    * Sends at once when possible, else queues (dropping older messages if full). A payload bigger than the queue's
    * byte bound is refused while offline (false), but queued while online: it only waits for a QoS 1 slot, and its
-   * payload is held by reference either way (e.g. the chunked discovery message, re-published on every connect).
+   * payload is held by reference either way (e.g. the discovery message's chunk source, re-published on every connect).
    */
   publish(m: OutgoingMessage): boolean {
     if (this.online && this.queue.length === 0 && this.hasSlot(m)) {

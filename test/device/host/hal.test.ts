@@ -9,10 +9,20 @@ test('the Espruino HAL over the host', async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as { port: number }).port;
+  // Collects what the probe writes until '>' and answers with its length.
+  let sunk = '';
+  const sink = createServer((s) =>
+    s.on('data', (d) => {
+      sunk += d.toString('latin1');
+      if (sunk.endsWith('>')) s.end(String(sunk.length));
+    }),
+  );
+  sink.listen(0, '127.0.0.1');
+  await once(sink, 'listening');
   const lines: string[] = [];
   const host = await boot({
     bundlePath: await fixtureBundle('hal-probe'),
-    files: { 'probe.port': String(port) },
+    files: { 'probe.port': String(port), 'probe.sink': String((sink.address() as { port: number }).port) },
     wifi: { ip: '10.1.2.3', rssi: -55, networks: [{ ssid: 'home', rssi: -40 }, { ssid: 'open', rssi: -70, authMode: 'open' }] },
     log: (l) => lines.push(l),
   });
@@ -21,6 +31,8 @@ test('the Espruino HAL over the host', async () => {
   expect(await res.text()).toBe('POST /p?q=1 yes xyz');
   await sleep(200);
   server.close();
+  sink.close();
+  expect(sunk).toBe('<one,two,three>');
   const out = lines.filter((l) => !l.startsWith('host:'));
   expect(out).toEqual(
     expect.arrayContaining([
@@ -31,6 +43,8 @@ test('the Espruino HAL over the host', async () => {
       'timer kept',
       'tcp 2 104',
       'tcp closed',
+      'pieces asked at once 0',
+      'sink answered 2 asked 3',
       'refused error true',
       'refused closed',
       'wifi connected 10.1.2.3 10.1.2.3 -55',

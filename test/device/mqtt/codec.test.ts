@@ -7,6 +7,13 @@ import {
   encodePuback, encodePublish, encodeSubscribe, payloadLength, writePublish,
 } from '../../../device/src/mqtt/codec';
 import { Incoming, MqttDecoder } from '../../../device/src/mqtt/decoder';
+import { PieceSource } from '../../../device/src/hal/types';
+import { piecesOf } from '../../helpers/node-tcp';
+
+/** Text chunks as the payload type takes them. */
+function chunksOf(parts: string[]): (index: number) => string | null {
+  return (i) => parts[i] ?? null;
+}
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const gen = (packet: object) => hex(mqttPacket.generate(packet as mqttPacket.Packet));
@@ -73,8 +80,9 @@ describe('[MQTT 3.1.1 §3] encoder output equals mqtt-packet generate()', () => 
     const payload = fc.oneof(text(300), bytes(600), fc.array(text(80), { maxLength: 12 }));
     const publish = fc.record({ topic: text(40, 1), payload, qos, retain: fc.boolean(), dup: fc.boolean(), packetId });
     fc.assert(
-      fc.property(publish, (p: PublishPacket) => {
-        const body = Array.isArray(p.payload) ? p.payload.join('') : p.payload;
+      fc.property(publish, (record) => {
+        const body = Array.isArray(record.payload) ? record.payload.join('') : record.payload;
+        const p: PublishPacket = { ...record, payload: Array.isArray(record.payload) ? chunksOf(record.payload) : record.payload };
         const expected = gen({
           cmd: 'publish',
           topic: p.topic,
@@ -91,27 +99,57 @@ describe('[MQTT 3.1.1 §3] encoder output equals mqtt-packet generate()', () => 
     );
   });
 
-  test('[§3.3] a chunked payload is written header first, then the chunks, never as one big buffer', () => {
-    const chunks = Array.from({ length: 40 }, (_, i) => `{"key_${i}":"${'x'.repeat(90)}"},`);
-    const writes: Uint8Array[] = [];
-    writePublish({ topic: 'homeassistant/sensor/mep/config', payload: chunks, qos: 1, retain: true, packetId: 9 }, (b) => {
+  test('[§3.3] a chunked payload is written header first, then made piece by piece only as the socket asks', () => {
+    const parts = Array.from({ length: 40 }, (_, i) => `{"key_${i}":"${'x'.repeat(90 + i)}"},`);
+    const asked: number[] = [];
+    const chunks = (i: number) => {
+      asked.push(i);
+      return parts[i] ?? null;
+    };
+    const writes: (Uint8Array | PieceSource)[] = [];
+    const total = parts.join('').length;
+    const p = { topic: 'homeassistant/sensor/mep/config', payload: chunks, qos: 1 as const, retain: true, packetId: 9 };
+    writePublish(p, (b) => {
       writes.push(b);
       return true;
-    });
-    const total = chunks.join('').length;
-    expect(writes.length).toBeGreaterThan(5);
-    expect(Math.max(...writes.map((w) => w.length))).toBeLessThan(600);
-    expect(hex(concat(writes))).toBe(
-      gen({ cmd: 'publish', topic: 'homeassistant/sensor/mep/config', payload: chunks.join(''), qos: 1, retain: true, messageId: 9 }),
+    }, total);
+    expect(writes).toHaveLength(2);
+    expect((writes[0] as Uint8Array).length).toBe(1 + 2 + 2 + 'homeassistant/sensor/mep/config'.length + 2); // header only
+    expect(asked).toEqual([]); // nothing made before the socket can take it
+    const source = writes[1] as PieceSource;
+    const pieces: Uint8Array[] = [];
+    for (let piece = source(); piece !== null; piece = source()) {
+      pieces.push(piece);
+      // Whole chunks, about one TCP chunk (536 bytes) at a time, and only the chunks this piece holds were made.
+      const made = asked.filter((i) => i < parts.length);
+      expect(Buffer.from(piece).toString()).toBe(parts.slice(made[0], made[made.length - 1]! + 1).join(''));
+      expect(new Set(made).size).toBe(made.length);
+      expect(piece.length).toBeLessThan(536 + 140);
+      asked.length = 0;
+    }
+    for (const piece of pieces.slice(0, -1)) expect(piece.length).toBeGreaterThanOrEqual(536);
+    expect(pieces.length).toBeLessThanOrEqual(Math.ceil(total / 536));
+    expect(hex(concat([writes[0] as Uint8Array, ...pieces]))).toBe(
+      gen({ cmd: 'publish', topic: p.topic, payload: parts.join(''), qos: 1, retain: true, messageId: 9 }),
     );
-    expect(writes[0]!.length).toBe(1 + 2 + 2 + 'homeassistant/sensor/mep/config'.length + 2); // header only
-    expect(total).toBeGreaterThan(4000);
+  });
+
+  test('empty chunks are skipped: a zero-byte socket write would never be followed by drain', () => {
+    const writes: (Uint8Array | PieceSource)[] = [];
+    writePublish({ topic: 't', payload: chunksOf(['', '', '']), qos: 0 }, (b) => writes.push(b) > 0);
+    expect(piecesOf(writes[1] as PieceSource)).toEqual([]);
+    writes.length = 0;
+    writePublish({ topic: 't', payload: chunksOf(['{', '', '"a":1', '', '}']), qos: 0 }, (b) => writes.push(b) > 0);
+    expect(piecesOf(writes[1] as PieceSource).map((b) => Buffer.from(b).toString())).toEqual(['{"a":1}']);
   });
 
   test('a failed write stops a publish at once', () => {
     let calls = 0;
-    const ok = writePublish({ topic: 't', payload: ['a'.repeat(300), 'b'.repeat(300), 'c'], qos: 0 }, () => ++calls < 2);
+    const ok = writePublish({ topic: 't', payload: 'a'.repeat(300), qos: 0 }, () => ++calls < 1);
     expect(ok).toBe(false);
+    expect(calls).toBe(1);
+    calls = 0;
+    expect(writePublish({ topic: 't', payload: new Uint8Array(2000), qos: 0 }, () => ++calls < 2)).toBe(false);
     expect(calls).toBe(2);
   });
 

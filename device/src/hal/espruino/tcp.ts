@@ -1,6 +1,6 @@
 // Tcp over require("net") (espruino.md §2.8). On the ESP32 connect (and DNS) block and may throw; a throw becomes
 // onError then onClose, delivered on a timer so the caller has attached its listeners.
-import { Tcp, TcpSocket } from '../types';
+import { PieceSource, Tcp, TcpSocket } from '../types';
 import { EspruinoE, EspruinoSocket, native } from './natives';
 
 declare const E: EspruinoE;
@@ -49,27 +49,44 @@ export function createTcp(): Tcp {
         socket.on('close', closed);
       }
       const live = socket;
-      // Writes wait here, as flat byte arrays, while the interpreter still holds earlier data: Espruino appends every
-      // socket write to one send string (libs/network/socketserver.c), ~10 bytes per 14-byte JsVar, so a 10 KB
-      // discovery message written at once cost ~1,000 JsVars until sent. One piece at a time goes to the socket, the
-      // next on 'drain'.
-      const waiting: Uint8Array[] = [];
+      // Writes wait here while the interpreter still holds earlier data: Espruino appends every socket write to one
+      // send string (libs/network/socketserver.c), ~10 bytes per 14-byte JsVar, so a 10 KB discovery message written
+      // at once cost ~1,000 JsVars until sent. One piece at a time goes to the socket, the next on 'drain'; a piece
+      // source is asked for its next piece only then, so its message never exists whole.
+      const waiting: (Uint8Array | PieceSource)[] = [];
       let busy = false;
+      function nextPiece(): Uint8Array | null {
+        while (waiting.length > 0) {
+          const head = waiting[0]!;
+          if (typeof head !== 'function') return waiting.shift() as Uint8Array;
+          const piece = head();
+          if (piece) return piece;
+          waiting.shift();
+        }
+        return null;
+      }
+      function pump(): void {
+        const piece = open ? nextPiece() : null;
+        busy = piece !== null;
+        if (piece) live!.write(E.toString(piece));
+      }
       if (live) {
         live.on('drain', () => {
-          const next = waiting.shift();
-          if (next && open) live.write(E.toString(next));
-          else busy = false;
+          try {
+            pump();
+          } catch (e) {
+            // A source that fails leaves half a packet on the wire: the connection is unusable.
+            waiting.splice(0, waiting.length);
+            busy = false;
+            fail('write failed: ' + errorText(e));
+          }
         });
       }
       return {
-        write(data: Uint8Array): boolean {
+        write(data: Uint8Array | PieceSource): boolean {
           if (!open || !live) return false;
-          if (busy) waiting.push(data);
-          else {
-            busy = true;
-            live.write(E.toString(data));
-          }
+          waiting.push(data);
+          if (!busy) pump();
           return true;
         },
         end(): void {
