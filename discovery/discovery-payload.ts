@@ -204,27 +204,42 @@ export function discoveryChunkCount(ctx: DiscoveryContext): number {
   return n + 2;
 }
 
-/** Chunk `index` (0 = head, last = tail) of the entities in `rows`, or null past the end. Build, send, drop: one at a
- *  time on the device. */
-export function discoveryChunkIn(rows: EntityRows, ctx: DiscoveryContext, index: number): string | null {
-  const topics = buildTopics(ctx.deviceId, ctx.baseTopic, ctx.discoveryPrefix);
-  if (index === 0) return headChunk(ctx, topics);
-  if (index < 0) return null;
-  const e = entityAtIn(rows, ctx.phases, index - 1);
-  if (e !== undefined) return (index > 1 ? ',' : '') + prop(e.key, componentJson(e, ctx, topics));
-  return entityAtIn(rows, ctx.phases, index - 2) !== undefined ? '}}' : null;
+/**
+ * The message's chunks (0 = head, one per component, tail last; null past the end) from the entities in `rows`, made
+ * on demand: build, send, drop, one at a time on the device. Asking for the next index continues from the last row
+ * read, so a pass over the message reads each row once (the device makes two: its length, then its bytes); any
+ * other index starts the scan over.
+ */
+export function discoveryChunksIn(rows: EntityRows, ctx: DiscoveryContext): (index: number) => string | null {
+  let row = 0; // the first row not read yet
+  let seen = 0; // entities of this meter among the rows read
+  return (index) => {
+    // Made per chunk, not kept: on the device it would stay in RAM (~80 JsVars) as long as the message is sent.
+    const topics = buildTopics(ctx.deviceId, ctx.baseTopic, ctx.discoveryPrefix);
+    if (index === 0) return headChunk(ctx, topics);
+    if (index < 0) return null;
+    const wanted = index - 1;
+    if (wanted < seen) row = seen = 0;
+    for (let e = rows(row); e !== undefined; e = rows(row)) {
+      row++;
+      if (ctx.phases === 1 && e.phase !== undefined && e.phase > 1) continue;
+      if (seen++ === wanted) return (wanted > 0 ? ',' : '') + prop(e.key, componentJson(e, ctx, topics));
+    }
+    return seen === wanted ? '}}' : null;
+  };
 }
 
 /** Chunk `index` of the discovery message (0 = head, last = tail), or null past the end. */
 export function discoveryChunk(ctx: DiscoveryContext, index: number): string | null {
-  return discoveryChunkIn(tableRow, ctx, index);
+  return discoveryChunksIn(tableRow, ctx)(index);
 }
 
 /** All chunks; their concatenation is buildDiscoveryPayload(ctx). */
 export function discoveryChunks(ctx: DiscoveryContext): string[] {
   const out: string[] = [];
+  const chunks = discoveryChunksIn(tableRow, ctx);
   for (let i = 0; ; i++) {
-    const chunk = discoveryChunk(ctx, i);
+    const chunk = chunks(i);
     if (chunk === null) return out;
     out.push(chunk);
   }
@@ -233,8 +248,9 @@ export function discoveryChunks(ctx: DiscoveryContext): string[] {
 /** Bytes of the payload (all ASCII, so characters = bytes): the MQTT PUBLISH length, computed chunk by chunk. */
 export function discoveryLength(ctx: DiscoveryContext): number {
   let total = 0;
+  const chunks = discoveryChunksIn(tableRow, ctx);
   for (let i = 0; ; i++) {
-    const chunk = discoveryChunk(ctx, i);
+    const chunk = chunks(i);
     if (chunk === null) return total;
     total += chunk.length;
   }

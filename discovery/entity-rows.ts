@@ -1,9 +1,19 @@
 // The entity table as text rows for the firmware: the discovery module reads one row at a time from the app slot in
-// Storage (device/build/modules.ts data ranges) instead of building the ENTITIES object tree in RAM. Layout: a first
-// line with the start of every row (decimal offsets into the text, comma-separated, the end last), then the rows, each
-// the JSON of one EntityDescriptor (without option_names, which only the add-on panel shows).
+// Storage (device/build/modules.ts data ranges) instead of building the ENTITIES object tree in RAM. Layout: the row
+// count, then where every row starts (and where the last one ends), as OFFSET_DIGITS-digit decimals relative to the
+// end of that header, then the rows, each the JSON of one EntityDescriptor (without option_names, which only the
+// add-on panel shows). Fixed-width numbers let the device read just the two it needs for a row: no parsed header in
+// RAM (~70 JsVars for as long as a discovery message is being sent).
 import { EntityDescriptor, ENTITIES } from './entities';
 import { EntityRows } from './discovery-payload';
+
+const OFFSET_DIGITS = 5;
+
+function fixed(n: number): string {
+  const text = String(n);
+  if (text.length > OFFSET_DIGITS) throw new Error(`entity rows: ${n} does not fit in ${OFFSET_DIGITS} digits`);
+  return '0'.repeat(OFFSET_DIGITS - text.length) + text;
+}
 
 export function entityRowsText(): string {
   const rows = ENTITIES.map((e) => {
@@ -11,35 +21,24 @@ export function entityRowsText(): string {
     delete copy.option_names;
     return JSON.stringify(copy);
   });
-  // Offsets are relative to the end of the header line; the header is padded so that its own length does not move them.
-  const starts: number[] = [];
+  let header = fixed(rows.length);
   let at = 0;
   for (const r of rows) {
-    starts.push(at);
+    header += fixed(at);
     at += r.length;
   }
-  starts.push(at);
-  return starts.join(',') + '\n' + rows.join('');
+  return header + fixed(at) + rows.join('');
 }
 
-/** Rows read through `read(offset, length)` (text of the whole blob): the header once, then one row per call. */
+/** Rows read through `read(offset, length)` (text of the whole blob): the count once, then two offsets and the row. */
 export function entityRowsFrom(read: (offset: number, length: number) => string): EntityRows {
-  let header: number[] | null = null;
-  let base = 0;
+  let count = -1;
   return (i: number): EntityDescriptor | undefined => {
-    if (!header) {
-      let text = '';
-      for (let at = 0; text.indexOf('\n') < 0; at += 64) {
-        const piece = read(at, 64);
-        if (!piece) return undefined;
-        text += piece;
-      }
-      const line = text.substring(0, text.indexOf('\n'));
-      base = line.length + 1;
-      header = line.split(',').map((n) => parseInt(n, 10));
-    }
-    if (i < 0 || i + 1 >= header.length) return undefined;
-    const from = header[i] as number;
-    return JSON.parse(read(base + from, (header[i + 1] as number) - from)) as EntityDescriptor;
+    if (count < 0) count = parseInt(read(0, OFFSET_DIGITS), 10) || 0;
+    if (i < 0 || i >= count) return undefined;
+    const ends = read(OFFSET_DIGITS * (i + 1), 2 * OFFSET_DIGITS);
+    const from = parseInt(ends.substring(0, OFFSET_DIGITS), 10);
+    const to = parseInt(ends.substring(OFFSET_DIGITS), 10);
+    return JSON.parse(read(OFFSET_DIGITS * (count + 2) + from, to - from)) as EntityDescriptor;
   };
 }

@@ -11,6 +11,7 @@ import {
   discoveryChunk,
   discoveryChunkCount,
   discoveryChunks,
+  discoveryChunksIn,
   discoveryLength,
   discoveryRemoval,
   DiscoveryContext,
@@ -18,7 +19,9 @@ import {
   entitiesFor,
   ORIGIN_ABBR,
   slugify,
+  tableRow,
 } from '../../discovery';
+import fc from 'fast-check';
 import { ABBREVIATIONS, CTX_1PHASE, CTX_3PHASE, DEVICE_ID, expandDiscovery, FIXTURES_DIR, UNITS } from './helpers';
 
 const CASES: [string, DiscoveryContext][] = [
@@ -57,6 +60,25 @@ describe('discovery chunks (C5: the device builds one entity at a time)', () => 
     expect(discoveryChunk(ctx, -1)).toBeNull();
     expect(chunks[chunks.length - 1]).toBe('}}');
     for (const c of chunks) expect(c.length).toBeLessThan(700);
+  });
+
+  test.each(CASES)('C5: the chunk source of %s gives the same chunk for an index in any order; a pass reads each row once', (_file, ctx) => {
+    const expected = discoveryChunks(ctx);
+    let reads = 0;
+    const rows = (i: number) => {
+      reads++;
+      return ENTITIES[i];
+    };
+    const pass = discoveryChunksIn(rows, ctx);
+    for (let i = 0; i <= expected.length; i++) expect(pass(i)).toBe(expected[i] ?? null);
+    expect(reads).toBeLessThanOrEqual(ENTITIES.length + 2);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -2, max: expected.length + 2 }), { maxLength: 30 }), (order) => {
+        const chunks = discoveryChunksIn(tableRow, ctx);
+        for (const i of order) expect(chunks(i)).toBe(expected[i] ?? null);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test('espruino.md §1.4: the payload is pure ASCII, so characters = MQTT bytes', () => {

@@ -12,6 +12,7 @@ import { Hal } from '../hal/types';
 import { Logger } from '../log';
 import { MqttClient } from '../mqtt/client';
 import type { MqttClientOptions } from '../mqtt/options';
+import type { TextChunks } from '../mqtt/codec';
 import { Settings } from '../settings/schema';
 import type { SecModule } from '../security/module';
 import { asciiFromBytes, isAscii } from './text';
@@ -46,7 +47,7 @@ export interface MqttCommandHandlers {
   stateValues(): PayloadValues;
   /** The discovery message (built by a lazy module, device/src/lazy); null: not now (the app sends it later through
    *  updateDiscovery). */
-  discoveryPayload(ctx: DiscoveryContext): Uint8Array | null;
+  discoveryPayload(ctx: DiscoveryContext): TextChunks | null;
 }
 
 export class MqttService {

@@ -68,8 +68,9 @@ describe('entity rows read one at a time (discovery on the device)', () => {
     for (const phases of [1, 3] as const) {
       const ctx = { deviceId: 'mep_0123456789ab', deviceName: 'Hall meter', firmwareVersion: '1.0.0', phases, expireAfterS: 60, discoveryPrefix: 'homeassistant', baseTopic: '' };
       const viaRows: string[] = [];
+      const chunks = payload.discoveryChunksIn(rows, ctx);
       for (let i = 0; ; i++) {
-        const c = payload.discoveryChunkIn(rows, ctx, i);
+        const c = chunks(i);
         if (c === null) break;
         viaRows.push(c);
       }
