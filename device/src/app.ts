@@ -47,6 +47,8 @@ const WEB_IDLE_MS = 30000;
 const HOUSEKEEPING_EVERY_MS = 10000;
 /** The meter waits while an update installs, at most this long (Session.pause: under a minute). */
 const UPDATE_PAUSE_MS = 45000;
+/** A pull waits at most this long for a discovery message being sent (a few seconds at ~536 bytes per wake). */
+const DISCOVERY_WAIT_MS = 15000;
 /** A request whose response never ended (a client that vanished) stops counting as busy after this long. */
 const WEB_STUCK_MS = 600000;
 const UPDATE_TITLE = 'MEP Bridge firmware';
@@ -123,13 +125,7 @@ export class App {
           this.publishDiagnostics();
           this.updatesConnected();
         },
-        update: (id, body) => {
-          // A pull needs the update engine's RAM: the web pages are unloaded first unless a request is open, and the
-          // meter waits (Session.pause).
-          if (this.web && !this.web.busy()) this.releaseWeb();
-          this.meter.pause(UPDATE_PAUSE_MS);
-          return this.pullClient().handle(id, body);
-        },
+        update: (id, body) => this.startPull(id, body, 0),
         restart: () => {
           this.hal.clock.setTimeout(() => this.hal.system.reboot(), 1000);
         },
@@ -286,6 +282,22 @@ export class App {
       this.uploading = false;
       this.housekeeping();
     });
+  }
+
+  /** cmd/update. A pull needs the update engine's RAM (~1,100 JsVars): the web pages are unloaded first unless a
+   *  request is open, the meter waits (Session.pause), and so does the pull while a discovery message is being sent
+   *  (its module stays until the PUBACK; both at once left ~2,700 free), at most DISCOVERY_WAIT_MS. */
+  private startPull(id: string, body: { [key: string]: unknown }, waitedMs: number): CommandResult | null {
+    if (this.mqtt.sendingDiscovery() && waitedMs < DISCOVERY_WAIT_MS) {
+      this.hal.clock.setTimeout(() => {
+        const refused = this.startPull(id, body, waitedMs + 250);
+        if (refused) this.mqtt.publishResult(refused);
+      }, 250);
+      return null;
+    }
+    if (this.web && !this.web.busy()) this.releaseWeb();
+    this.meter.pause(UPDATE_PAUSE_MS);
+    return this.pullClient().handle(id, body);
   }
 
   /** The pull client of cmd/update (with the installer it feeds), unloaded by housekeeping() once idle. */

@@ -62,6 +62,8 @@ export class MqttService {
   private haStatus = '';
   private compatTopic = '';
   private discovery: DiscoveryContext | null = null;
+  /** A discovery message waits for the PUBACK of the one before it (publishDiscovery). */
+  private discoveryDue = false;
   /** A state message was published since start (HA's birth then gets the current one again). The message itself is
    *  not kept: it is rebuilt from the readings (handlers.stateValues), ~60 JsVars less resident. */
   private statePublished = false;
@@ -114,6 +116,10 @@ export class MqttService {
     client.on('disconnected', (reason: string) => this.log.info(`disconnected: ${reason}`));
     client.on('message', (topic: string, payload: Uint8Array, info: { retain: boolean }) => this.onMessage(topic, payload, info.retain));
     client.on('error', (e) => this.log.warn(`MQTT: ${e.message}`));
+    client.on('acked', () => {
+      if (this.discoveryDue) this.publishDiscovery();
+    });
+    this.discoveryDue = false;
     this.client = client;
     this.log.info(client.describe());
     // Subscriptions are renewed by the client after every reconnect.
@@ -128,6 +134,11 @@ export class MqttService {
       this.client.stop();
     }
     this.client = null;
+  }
+
+  /** A discovery message is queued or waits for its PUBACK (publishDiscovery). */
+  sendingDiscovery(): boolean {
+    return !!this.client && this.client.holds('discovery');
   }
 
   connected(): boolean {
@@ -167,6 +178,14 @@ export class MqttService {
 
   private publishDiscovery(): void {
     if (!this.client || !this.discovery) return;
+    // One discovery message at a time: each keeps the discovery module in RAM (~340 JsVars) until its PUBACK, and
+    // two at once (connect, the meter's identity, HA's birth, a new name) left ~2,500 free. A newer one waits for the
+    // PUBACK and is then made from the latest context.
+    if (this.client.holds('discovery')) {
+      this.discoveryDue = true;
+      return;
+    }
+    this.discoveryDue = false;
     const payload = this.handlers.discoveryPayload(this.discovery);
     if (payload) this.client.publish(this.discoveryTopic, payload, { qos: 1, retain: true, replaceKey: 'discovery' });
   }

@@ -49,7 +49,12 @@ export class MqttClient {
     this.opts = resolveOptions(options);
     this.events = new Emitter<MqttEvents>((line) => this.log(line));
     this.outbox = new Outbox(
-      { write: (bytes) => this.writeNow(bytes), report: (e) => this.report(e), log: (line) => this.log(line) },
+      {
+        write: (bytes) => this.writeNow(bytes),
+        report: (e) => this.report(e),
+        log: (line) => this.log(line),
+        acked: (key) => this.emit('acked', key),
+      },
       options.queueLimit,
       this.opts.maxInflight,
     );
@@ -118,6 +123,11 @@ export class MqttClient {
       packetId: 0,
       dup: false,
     });
+  }
+
+  /** A message published with this replaceKey is queued or waits for its PUBACK. */
+  holds(replaceKey: string): boolean {
+    return this.outbox.holds(replaceKey);
   }
 
   /** Subscribes now if connected, and again after every reconnect. QoS is capped at 1. */

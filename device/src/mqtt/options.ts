@@ -128,6 +128,8 @@ export interface MqttEvents {
   disconnected: (reason: string) => void;
   message: (topic: string, payload: Uint8Array, info: MessageInfo) => void;
   error: (error: MqttError) => void;
+  /** The broker acknowledged a QoS 1 message: its replaceKey (PublishOptions). */
+  acked: (replaceKey: string | undefined) => void;
 }
 
 export interface PublishOptions {

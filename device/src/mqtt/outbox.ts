@@ -11,6 +11,8 @@ export interface OutboxDeps {
   write: (data: Uint8Array | PieceSource) => boolean;
   report: (error: MqttError) => void;
   log: (line: string) => void;
+  /** A QoS 1 message was acknowledged (its replaceKey). */
+  acked: (replaceKey: string | undefined) => void;
 }
 
 export interface OutboxCounts {
@@ -87,10 +89,16 @@ export class Outbox {
   }
 
   acked(packetId: number): void {
-    const before = this.inflight.length;
-    this.inflight = this.inflight.filter((m) => m.packetId !== packetId);
-    if (this.inflight.length === before) this.deps.log(`PUBACK for unknown packet id ${packetId}`);
+    const done = this.inflight.filter((m) => m.packetId === packetId)[0];
+    this.inflight = this.inflight.filter((m) => m !== done);
+    if (!done) this.deps.log(`PUBACK for unknown packet id ${packetId}`);
     this.flush();
+    if (done) this.deps.acked(done.replaceKey);
+  }
+
+  /** A message with this replaceKey is queued or waits for its PUBACK. */
+  holds(replaceKey: string): boolean {
+    return this.queue.has(replaceKey) || this.inflight.some((m) => m.replaceKey === replaceKey);
   }
 
   subacked(packetId: number, granted: number[]): void {

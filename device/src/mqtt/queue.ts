@@ -49,6 +49,11 @@ export class OutgoingQueue {
     return this.total;
   }
 
+  /** A message with this replaceKey waits here. */
+  has(replaceKey: string): boolean {
+    return this.items.some((m) => m.replaceKey === replaceKey);
+  }
+
   peek(): OutgoingMessage | undefined {
     return this.items[0];
   }

@@ -312,6 +312,25 @@ describe('MqttClient: publishing', () => {
     expect(r.errors).toEqual([]);
   });
 
+  test('holds(key) tells whether a message with that replaceKey is queued or unacknowledged; each PUBACK is announced with its key', () => {
+    const r = rig();
+    r.broker.autoPuback = false;
+    const acked: (string | undefined)[] = [];
+    r.client.on('acked', (key) => acked.push(key));
+    r.client.publish('homeassistant/device/mep/config', '{}', { qos: 1, retain: true, replaceKey: 'discovery' });
+    expect(r.client.holds('discovery')).toBe(true); // queued while offline
+    expect(r.client.holds('state')).toBe(false);
+    r.client.start();
+    r.clock.advance(10);
+    r.client.publish('mep/a', 'A', { qos: 1 });
+    expect([r.client.status().queued, r.client.holds('discovery')]).toEqual([0, true]); // sent, not acknowledged
+    const sent = r.broker.last.of('publish');
+    r.broker.last.send({ cmd: 'puback', messageId: sent[1].messageId });
+    expect([acked, r.client.holds('discovery')]).toEqual([[undefined], true]);
+    r.broker.last.send({ cmd: 'puback', messageId: sent[0].messageId });
+    expect([acked, r.client.holds('discovery')]).toEqual([[undefined, 'discovery'], false]);
+  });
+
   test('[§4.4] unacknowledged QoS 1 messages are resent with DUP and the same packet id after a reconnect', () => {
     const r = rig();
     r.broker.autoPuback = false;
