@@ -55,18 +55,13 @@ export function createTcp(): Tcp {
       // source is asked for its next piece only then, so its message never exists whole.
       const waiting: (Uint8Array | PieceSource)[] = [];
       let busy = false;
-      function nextPiece(): Uint8Array | null {
-        while (waiting.length > 0) {
-          const head = waiting[0]!;
-          if (typeof head !== 'function') return waiting.shift() as Uint8Array;
-          const piece = head();
-          if (piece) return piece;
-          waiting.shift();
-        }
-        return null;
-      }
       function pump(): void {
-        const piece = open ? nextPiece() : null;
+        let piece: Uint8Array | null = null;
+        while (open && !piece && waiting.length > 0) {
+          const head = waiting[0]!;
+          piece = typeof head === 'function' ? head() : head;
+          if (!piece || head === piece) waiting.shift(); // bytes, or a source that has given its last piece
+        }
         busy = piece !== null;
         if (piece) live!.write(E.toString(piece));
       }
