@@ -119,7 +119,7 @@ export async function startDevice(o: DeviceOptions): Promise<Device> {
     const queryPort = await freePort();
     const bundle = o.bundle ?? (await firmwareBuild()).out;
     const plan = uploadFiles(bundle);
-    const extra: UploadFile[] = [{ name: '.boot0', data: text(platformStub({ serialPath: pty.b, httpPort, mac, queryPort, traceLows: !!process.env.MEP_ESPRUINO_CONSOLE })) }];
+    const extra: UploadFile[] = [{ name: '.boot0', data: text(platformStub({ serialPath: pty.b, httpPort, mac, queryPort })) }];
     if (o.settings !== undefined) extra.push({ name: SETTINGS_FILE, data: text(JSON.stringify(o.settings)) });
     // The firmware exactly as `mep upload` writes it (boot loader last), with the platform files before it.
     const flashed = await flashStorage({ binary: o.binary, dir, erase: plan.erase, files: [...extra, ...(o.files ?? []), ...plan.files] });

@@ -6,7 +6,8 @@
 //  - a memory sampler: the minimum of process.memory().free every 50 ms (live variables: that call collects garbage
 //    first, as the interpreter itself does before it would run out: jsvar.c jsvNewWithFlags) and every error flag
 //    raised (LOW_MEMORY there means the free list ran empty, garbage or not), printed
-//    as a "$M {json}" console line every second (output only: typed input is not reliable, interpreter.ts); an
+//    as a "$M {json}" console line at once for every new low (a power cut or a kill may come any moment after it)
+//    and every second (output only: typed input is not reliable, interpreter.ts); an
 //    out-of-memory interrupts and removes timers, so the harness re-arms it (M.g) when it has stopped;
 //  - a query port for the harness: one connection per question, a line of JS in, its JSON value out;
 //  - a power cut when the harness asks for one: exit (E.reboot() ends the Linux process at once) right before or
@@ -29,9 +30,6 @@ export interface StubOptions {
   ssids?: string[];
   /** Port of the harness's query server. */
   queryPort: number;
-  /** Print "$L <free>" at every new low of free variables (a debugging aid: with MEP_ESPRUINO_CONSOLE the console
-   *  then shows what the firmware was doing at each low point). */
-  traceLows?: boolean;
 }
 
 /** Global the stub keeps its state in: {m: min free, e: error flags seen, c: stub cost, u0: usage before it; t: last
@@ -68,7 +66,8 @@ Serial2.setup=function(b,opt){opt=opt||{};opt.path=${JSON.stringify(o.serialPath
 var H=require("http"),cs=H.createServer;
 H.createServer=function(f){var s=cs.call(H,f),l=s.listen;s.listen=function(p){return l.call(s,p===80?${o.httpPort}:p);};return s;};
 var n=0;
-function tick(){var f=process.memory().free;if(f<M.m){M.m=f;${o.traceLows ? 'print("$L "+f);' : ''}}M.t=getTime();if(++n%20===0)print("$M "+JSON.stringify({m:M.m,e:M.e,c:M.c}));}
+function rp(){print("$M "+JSON.stringify({m:M.m,e:M.e,c:M.c}));}
+function tick(){var f=process.memory().free;M.t=getTime();if(f<M.m){M.m=f;rp();}else if(++n%20===0)rp();}
 M.a=function(){if(M.i!==undefined)try{clearInterval(M.i);}catch(x){}M.i=setInterval(tick,50);};
 M.g=function(){var g=E.getErrorFlags();for(var i=0;i<g.length;i++)if(M.e.indexOf(g[i])<0)M.e+=(M.e?",":"")+g[i];if(getTime()-M.t>1)M.a();return {m:M.m,e:M.e,c:M.c};};
 M.a();
@@ -84,7 +83,7 @@ if(hit&&!c.a)M.z(n,off);
 var r=w.apply(S,arguments);
 if(hit)M.z(n,off);
 return r;};
-M.z=function(n,o){F.unlink("cut.json");F.writeFileSync("cut.done",JSON.stringify({n:n,o:o||0}));E.reboot();};
+M.z=function(n,o){rp();F.unlink("cut.json");F.writeFileSync("cut.done",JSON.stringify({n:n,o:o||0}));E.reboot();};
 })();
 ${STATE}.c=process.memory().usage-${STATE}.u0;
 `;
