@@ -3,7 +3,7 @@
 // chunk per component, tail. Their concatenation is the JSON; key order is fixed (golden files, dedupe).
 import { ABBR, DEVICE_ABBR, ORIGIN_ABBR } from './abbreviations';
 import { AVAILABILITY_OFFLINE, AVAILABILITY_ONLINE, PAYLOAD_INSTALL, PAYLOAD_PRESS } from './contract';
-import { EntityDescriptor, ENTITIES } from './entities';
+import { entitiesFor, EntityDescriptor, ENTITIES, meterHas } from './entities';
 import { jsonFixed, jsonString, object, prop, propString } from './json';
 import { buildTopics, commandTopic, Topics } from './topics';
 
@@ -86,23 +86,6 @@ export type EntityRows = (i: number) => EntityDescriptor | undefined;
 /** ENTITIES as EntityRows. */
 export function tableRow(i: number): EntityDescriptor | undefined {
   return ENTITIES[i];
-}
-
-/** The n-th entity of a meter with `phases` phases in `rows`, or undefined (no array allocated: runs on the device). */
-export function entityAtIn(rows: EntityRows, phases: 1 | 3, n: number): EntityDescriptor | undefined {
-  let seen = 0;
-  for (let i = 0; ; i++) {
-    const e = rows(i);
-    if (e === undefined) return undefined;
-    if (phases === 1 && e.phase !== undefined && e.phase > 1) continue;
-    if (seen === n) return e;
-    seen++;
-  }
-}
-
-/** The n-th entity of a meter with `phases` phases, or undefined. */
-export function entityAt(phases: 1 | 3, n: number): EntityDescriptor | undefined {
-  return entityAtIn(tableRow, phases, n);
 }
 
 function trimmed(s: string | undefined): string {
@@ -199,9 +182,7 @@ function headChunk(ctx: DiscoveryContext, topics: Topics): string {
 
 /** Head + one per component + tail. */
 export function discoveryChunkCount(ctx: DiscoveryContext): number {
-  let n = 0;
-  while (entityAt(ctx.phases, n) !== undefined) n++;
-  return n + 2;
+  return entitiesFor(ctx.phases).length + 2;
 }
 
 /**
@@ -222,7 +203,7 @@ export function discoveryChunksIn(rows: EntityRows, ctx: DiscoveryContext): (ind
     if (wanted < seen) row = seen = 0;
     for (let e = rows(row); e !== undefined; e = rows(row)) {
       row++;
-      if (ctx.phases === 1 && e.phase !== undefined && e.phase > 1) continue;
+      if (!meterHas(ctx.phases, e)) continue;
       if (seen++ === wanted) return (wanted > 0 ? ',' : '') + prop(e.key, componentJson(e, ctx, topics));
     }
     return seen === wanted ? '}}' : null;

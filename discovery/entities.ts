@@ -176,13 +176,17 @@ export const ENTITIES: readonly EntityDescriptor[] = /* @__PURE__ */ (() => ([] 
   ],
 ))();
 
-/** The entities a meter with `phases` phases has (a 1-phase meter has no L2/L3 rows). */
+/** Whether a meter with `phaseCount` phases has entity `e`: a 1-phase meter has no L2/L3 rows. */
+export function meterHas(phaseCount: 1 | 3, e: EntityDescriptor): boolean {
+  return phaseCount === 3 || e.phase === undefined || e.phase <= 1;
+}
+
+/** The entities a meter with `phases` phases has. */
 export function entitiesFor(phaseCount: 1 | 3): EntityDescriptor[] {
   const out: EntityDescriptor[] = [];
   for (let i = 0; i < ENTITIES.length; i++) {
     const e = ENTITIES[i] as EntityDescriptor;
-    if (phaseCount === 1 && e.phase !== undefined && e.phase > 1) continue;
-    out.push(e);
+    if (meterHas(phaseCount, e)) out.push(e);
   }
   return out;
 }
