@@ -1,7 +1,8 @@
 // Home Assistant's abbreviated MQTT discovery keys (home-assistant.md §3.3), each documented once. HA expands them
 // before validating, so the long names are equally valid; the short ones only save RAM and bytes on the device
 // (architecture-and-style.md C5). Source of truth: shared/schemas/ha-mqtt-discovery-abbreviations.json (a test
-// checks every pair below against it).
+// checks every pair below against it). They are string enums, not objects: the firmware bundler (esbuild) writes
+// each value where it is used, so the discovery module keeps no table in RAM while it runs (~125 JsVars, issue 9).
 
 /** Keys at the root of a device-based discovery payload and inside each component (§3.2). */
 export enum ABBR {
